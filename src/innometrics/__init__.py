@@ -1,0 +1,20 @@
+"""innometrics: open, reproducible innovation measurement.
+
+Composite indices in COINr's vocabulary (denominate, screen, impute, treat, normalise,
+aggregate), every step recorded so a changed setting regenerates the result.
+
+>>> import innometrics as im
+>>> result = im.load_recipe("recipe.yaml").run()          # doctest: +SKIP
+>>> result.ranks["Index"]                                  # doctest: +SKIP
+"""
+
+__version__ = "0.1.0"
+
+from .data import Dataset, load_data  # noqa: E402
+from .errors import InputError, InvalidParameter  # noqa: E402
+from .framework import Framework, Node, load_framework  # noqa: E402
+from .recipe import Recipe, build, load_recipe  # noqa: E402
+from .result import IndexResult  # noqa: E402
+
+__all__ = ["Dataset", "Framework", "IndexResult", "InputError", "InvalidParameter", "Node",
+           "Recipe", "build", "load_data", "load_framework", "load_recipe", "__version__"]

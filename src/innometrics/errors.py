@@ -1,0 +1,55 @@
+"""Error types: one for bad input files, one for bad parameters.
+
+Both subclass :class:`ValueError` so callers can catch them as such. Their message is a single line
+that names the place (file, row, column, or parameter and owner) and the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = ["InputError", "InvalidParameter"]
+
+
+class InputError(ValueError):
+    """A data or framework file that cannot be used as it is.
+
+    Parameters
+    ----------
+    source : str
+        File name (or a description such as ``"data"`` for in-memory tables).
+    problem : str
+        What is wrong, in a few words.
+    fix : str
+        What the user should change.
+    row : int, optional
+        Row as a spreadsheet shows it: the header is row 1, the first record row 2.
+    column : str, optional
+        Column name.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        problem: str,
+        fix: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.source = source
+        self.problem = problem
+        self.fix = fix
+        self.row = row
+        self.column = column
+        place = [str(source)]
+        if row is not None:
+            place.append(f"row {row}")
+        if column is not None:
+            place.append(f"column '{column}'")
+        super().__init__(f"{', '.join(place)}: {problem}. Fix: {fix}")
+
+
+class InvalidParameter(ValueError):
+    """A setting outside its accepted values.
+
+    The message follows one template: ``'name' of owner must be ...; got value.``
+    """

@@ -1,0 +1,317 @@
+"""The framework: the indicator tree of a composite index.
+
+A framework lists nodes (indicators at level 1, aggregates above), each with a parent one level
+up, a weight relative to its siblings and, for indicators, a direction (+1: more is better,
+-1: less is better) and an optional denominator. It also names the group columns and the
+denominator columns that unit data may carry.
+
+COINr's ``iMeta`` table is read as it is: columns ``iCode, iName, Level, Parent, Direction,
+Weight, Type, Denominator`` (``Type`` one of Indicator, Aggregate, Group, Denominator, Other;
+extra columns such as ``Unit`` and ``Target`` are kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .io import read_table, text_column, to_float
+
+__all__ = ["Node", "Framework", "load_framework"]
+
+_NODE_TYPES = {"Indicator", "Aggregate"}
+_ALL_TYPES = _NODE_TYPES | {"Group", "Denominator", "Other"}
+_REQUIRED = ("iCode", "Level", "Parent", "Weight", "Type")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One indicator or aggregate of the tree."""
+
+    code: str
+    name: str
+    level: int
+    parent: str | None
+    weight: float
+    direction: int = 1
+    denominator: str | None = None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    """An indicator tree, validated.
+
+    Attributes
+    ----------
+    nodes : tuple of Node
+        Indicators first (in file order), then aggregates level by level.
+    groups : tuple of str
+        Group columns (e.g. income group) the unit data may carry.
+    denominators : tuple of str
+        Denominator columns the unit data may carry.
+    others : tuple of str
+        Other columns declared in the framework and carried along untouched.
+    source : str
+        Where the framework came from (used in messages).
+    """
+
+    nodes: tuple[Node, ...]
+    groups: tuple[str, ...] = ()
+    denominators: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    source: str = "framework"
+    _by_code: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {n.code: n for n in self.nodes})
+
+    # --- lookups -------------------------------------------------------------------------
+    def __getitem__(self, code: str) -> Node:
+        return self._by_code[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    @property
+    def indicators(self) -> list[str]:
+        """Indicator codes (level 1), in framework order."""
+        return [n.code for n in self.nodes if n.level == 1]
+
+    @property
+    def n_levels(self) -> int:
+        """Number of levels, the indicators being level 1."""
+        return max(n.level for n in self.nodes)
+
+    def codes_at(self, level: int) -> list[str]:
+        """Codes of the nodes at ``level``, in framework order."""
+        return [n.code for n in self.nodes if n.level == level]
+
+    @property
+    def codes(self) -> list[str]:
+        """All node codes: indicators, then each aggregate level in turn."""
+        return [c for level in range(1, self.n_levels + 1) for c in self.codes_at(level)]
+
+    @property
+    def directions(self) -> np.ndarray:
+        """Direction (+1/-1) of each indicator, shape (n_indicators,)."""
+        return np.array([self[c].direction for c in self.indicators], dtype=np.float64)
+
+    def weight_matrix(self, level: int) -> np.ndarray:
+        """Weights linking the nodes at ``level - 1`` (rows) to their parents at ``level``.
+
+        ``W[i, j]`` is the weight of child ``i`` if its parent is node ``j``, else 0, so that a
+        weighted mean over children is ``(X @ W) / (present @ W)``.
+        """
+        children, parents = self.codes_at(level - 1), self.codes_at(level)
+        col = {code: j for j, code in enumerate(parents)}
+        w = np.zeros((len(children), len(parents)))
+        for i, code in enumerate(children):
+            node = self[code]
+            w[i, col[node.parent]] = node.weight
+        return w
+
+    def weights(self) -> dict[str, float]:
+        """Weight of every node, by code."""
+        return {n.code: n.weight for n in self.nodes}
+
+    def with_weights(self, weights: Mapping[str, float]) -> Framework:
+        """A copy with some weights replaced, validated like a loaded framework."""
+        unknown = sorted(set(weights) - set(self._by_code))
+        if unknown:
+            raise InputError("weights", f"unknown node code(s) {unknown}",
+                             "use codes that appear in the framework")
+        nodes = tuple(replace(n, weight=float(weights.get(n.code, n.weight))) for n in self.nodes)
+        framework = replace(self, nodes=nodes)
+        _check_weights(framework, "weights")
+        return framework
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tree as a COINr-style ``iMeta`` table (nodes only)."""
+        return pd.DataFrame(
+            {
+                "iCode": [n.code for n in self.nodes],
+                "iName": [n.name for n in self.nodes],
+                "Level": [n.level for n in self.nodes],
+                "Parent": [n.parent for n in self.nodes],
+                "Direction": [n.direction for n in self.nodes],
+                "Weight": [n.weight for n in self.nodes],
+                "Type": ["Indicator" if n.level == 1 else "Aggregate" for n in self.nodes],
+                "Denominator": [n.denominator for n in self.nodes],
+            }
+        )
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the tree's content (not of the file it came from)."""
+        text = self.to_frame().to_csv(index=False) + repr((self.groups, self.denominators))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _check_weights(framework: Framework, source: str) -> None:
+    for node in framework.nodes:
+        if not np.isfinite(node.weight) or node.weight < 0:
+            raise InputError(source, f"weight of '{node.code}' is {node.weight}",
+                             "weights must be finite and zero or positive", column="Weight")
+    for level in range(2, framework.n_levels + 1):
+        for parent in framework.codes_at(level):
+            kids = [n for n in framework.nodes if n.parent == parent]
+            if kids and all(n.weight == 0 for n in kids):
+                raise InputError(
+                    source, f"all weights of the children of '{parent}' are zero",
+                    f"give at least one of {[n.code for n in kids]} a positive weight",
+                    column="Weight")
+
+
+def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame, *,
+                   source: str | None = None) -> Framework:
+    """Read and validate a framework table (COINr ``iMeta`` layout; CSV, Excel or Parquet).
+
+    Parameters
+    ----------
+    path_or_frame : path or DataFrame
+        The table. An Excel workbook is read from its sheet ``iMeta`` if present.
+    source : str, optional
+        Name used in error messages (defaults to the file name).
+
+    Returns
+    -------
+    Framework
+
+    Raises
+    ------
+    InputError
+        For a missing column, duplicate code, unknown parent, parent not one level up, cycle,
+        bad direction, negative weight, or all-zero weights among siblings.
+    """
+    if isinstance(path_or_frame, pd.DataFrame):
+        table, src = path_or_frame.copy(), source or "framework"
+    else:
+        table = read_table(path_or_frame, sheet="iMeta")
+        src = source or Path(path_or_frame).name
+    table.columns = [str(c).strip() for c in table.columns]
+    for col in _REQUIRED:
+        if col not in table.columns:
+            raise InputError(src, f"column '{col}' is missing",
+                             f"add it (COINr iMeta columns: {', '.join(_REQUIRED)}, iName, "
+                             "Direction, Denominator)")
+    codes = text_column(table["iCode"])
+    types = text_column(table["Type"])
+    parents = text_column(table["Parent"])
+    names = text_column(table["iName"]) if "iName" in table else codes
+    denoms = text_column(table["Denominator"]) if "Denominator" in table else [None] * len(table)
+
+    seen: dict[str, int] = {}
+    for i, (code, typ) in enumerate(zip(codes, types, strict=True)):
+        row = i + 2
+        if code is None:
+            raise InputError(src, "empty code", "give every row a unique iCode", row=row,
+                             column="iCode")
+        if code in seen:
+            raise InputError(src, f"duplicate code '{code}' (also row {seen[code]})",
+                             "make every iCode unique", row=row, column="iCode")
+        seen[code] = row
+        if typ not in _ALL_TYPES:
+            raise InputError(src, f"type '{typ}' is not known",
+                             f"use one of {sorted(_ALL_TYPES)}", row=row, column="Type")
+
+    is_node = [t in _NODE_TYPES for t in types]
+    node_rows = [i for i, flag in enumerate(is_node) if flag]
+    if not node_rows:
+        raise InputError(src, "no rows of Type Indicator or Aggregate",
+                         "list the indicators and aggregates of the index", column="Type")
+    sub = table.iloc[node_rows]
+    fix_num = "write a number"
+    levels = to_float(sub["Level"], source=src, column="Level", fix="write an integer level")
+    weights = to_float(sub["Weight"], source=src, column="Weight", fix=fix_num)
+    directions = (to_float(sub["Direction"], source=src, column="Direction", fix="write 1 or -1")
+                  if "Direction" in sub else np.ones(len(sub)))
+    targets = (to_float(sub["Target"], source=src, column="Target", fix=fix_num)
+               if "Target" in sub else np.full(len(sub), np.nan))
+
+    nodes: list[Node] = []
+    node_codes = {codes[i] for i in node_rows}
+    denominator_codes = {codes[i] for i, t in enumerate(types) if t == "Denominator"}
+    for k, i in enumerate(node_rows):
+        row, code, typ = i + 2, codes[i], types[i]
+        level = levels[k]
+        if not np.isfinite(level) or level != int(level) or level < 1:
+            raise InputError(src, f"level '{table['Level'].iloc[i]}' of '{code}' is not a "
+                             "positive integer", "indicators are level 1, their parents 2, ...",
+                             row=row, column="Level")
+        if (typ == "Indicator") != (level == 1):
+            raise InputError(src, f"'{code}' is {typ} at level {int(level)}",
+                             "indicators are exactly the level-1 rows", row=row, column="Level")
+        if np.isnan(weights[k]):
+            raise InputError(src, f"'{code}' has no weight", "give it a weight (1 = equal)",
+                             row=row, column="Weight")
+        if weights[k] < 0:
+            raise InputError(src, f"weight of '{code}' is negative ({weights[k]:g})",
+                             "weights must be zero or positive", row=row, column="Weight")
+        direction = directions[k]
+        if typ == "Indicator" and direction not in (1.0, -1.0):
+            raise InputError(src, f"direction of '{code}' is {direction}",
+                             "write 1 (more is better) or -1 (less is better)", row=row,
+                             column="Direction")
+        parent = parents[i]
+        if parent is not None and parent not in node_codes:
+            raise InputError(src, f"parent '{parent}' of '{code}' is not a code in this file",
+                             "add the parent as an Aggregate row or correct the name", row=row,
+                             column="Parent")
+        denominator = denoms[i] if typ == "Indicator" else None
+        if denominator is not None and denominator not in denominator_codes:
+            raise InputError(src, f"denominator '{denominator}' of '{code}' is not declared",
+                             f"add a row with iCode '{denominator}' and Type Denominator",
+                             row=row, column="Denominator")
+        nodes.append(Node(code=code, name=names[i] or code, level=int(level), parent=parent,
+                          weight=float(weights[k]),
+                          direction=int(direction) if typ == "Indicator" else 1,
+                          denominator=denominator,
+                          target=None if np.isnan(targets[k]) else float(targets[k])))
+
+    by_code = {n.code: n for n in nodes}
+    row_of = {codes[i]: i + 2 for i in node_rows}
+    for node in nodes:  # cycles and parents one level up
+        path, current = [node.code], node
+        while current.parent is not None:
+            if current.parent in path:
+                cycle = " -> ".join([*path, current.parent])
+                raise InputError(src, f"cycle in the tree ({cycle})",
+                                 "each node needs a parent one level up", row=row_of[node.code],
+                                 column="Parent")
+            parent = by_code[current.parent]
+            if parent.level != current.level + 1:
+                raise InputError(
+                    src, f"parent '{parent.code}' of '{current.code}' is at level "
+                    f"{parent.level}, not {current.level + 1}",
+                    "a node's parent must be exactly one level up", row=row_of[current.code],
+                    column="Parent")
+            path.append(parent.code)
+            current = parent
+    top = max(n.level for n in nodes)
+    for node in nodes:
+        if node.parent is None and node.level != top:
+            raise InputError(src, f"'{node.code}' (level {node.level}) has no parent",
+                             f"give it a parent at level {node.level + 1}",
+                             row=row_of[node.code], column="Parent")
+        if node.level > 1 and not any(n.parent == node.code for n in nodes):
+            raise InputError(src, f"aggregate '{node.code}' has no children",
+                             "remove it or name it as the Parent of some nodes",
+                             row=row_of[node.code], column="iCode")
+
+    ordered = sorted(nodes, key=lambda n: n.level)  # stable: file order within a level
+    framework = Framework(
+        nodes=tuple(ordered),
+        groups=tuple(c for c, t in zip(codes, types, strict=True) if t == "Group"),
+        denominators=tuple(c for c, t in zip(codes, types, strict=True) if t == "Denominator"),
+        others=tuple(c for c, t in zip(codes, types, strict=True) if t == "Other"),
+        source=src,
+    )
+    _check_weights(framework, src)
+    return framework

@@ -1,0 +1,218 @@
+"""Normalise: bring indicators onto a common scale, good direction up.
+
+Indicators with direction −1 are multiplied by −1 first (as COINr does), so that after any
+method a higher score is better. Every kernel works along the units axis (−2) and accepts
+leading batch axes (replications × units × indicators).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .._params import Interval, Options, Real, RealPair, check_params
+from ..ranking import rank_min
+from ._result import StepResult
+
+__all__ = ["normalise", "minmax", "zscore", "rank", "percentile_rank", "goalpost_scores",
+           "dist2max", "dist2target", "fracmax", "METHODS"]
+
+_UNITS = -2
+
+
+def _range_warning(span: np.ndarray) -> None:
+    if np.any(span == 0):
+        warnings.warn("normalise: an indicator has zero range; its scores are NaN.",
+                      RuntimeWarning, stacklevel=3)
+
+
+def minmax(x: np.ndarray, *, lower: float = 0.0, upper: float = 100.0) -> np.ndarray:
+    """Min-max: ``(x − min)/(max − min)·(upper − lower) + lower`` (COINr ``n_minmax``).
+
+    Examples
+    --------
+    >>> minmax(np.array([[1.0], [3.0], [2.0]])).ravel()
+    array([  0., 100.,  50.])
+    """
+    lo = np.nanmin(x, axis=_UNITS, keepdims=True)
+    hi = np.nanmax(x, axis=_UNITS, keepdims=True)
+    _range_warning(hi - lo)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (x - lo) / (hi - lo) * (upper - lower) + lower
+
+
+def zscore(x: np.ndarray, *, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
+    """z-score: ``(x − mean(x))/sd(x)·sd + mean``, sample sd (n − 1) (COINr ``n_zscore``).
+
+    Examples
+    --------
+    >>> zscore(np.array([[1.0], [2.0], [3.0]]), mean=10, sd=2).ravel()
+    array([ 8., 10., 12.])
+    """
+    mu = np.nanmean(x, axis=_UNITS, keepdims=True)
+    s = np.nanstd(x, axis=_UNITS, ddof=1, keepdims=True)
+    _range_warning(s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (x - mu) / s * sd + mean
+
+
+def rank(x: np.ndarray) -> np.ndarray:
+    """Ranks, lowest value = 1, ties = min, missing kept (COINr ``n_rank``)."""
+    return rank_min(x, axis=_UNITS, descending=False)
+
+
+def percentile_rank(x: np.ndarray, *, scale: float = 100.0) -> np.ndarray:
+    """Percentile rank: ``(rank_min − 1)/(n − 1)·scale`` with n the values present (COINr
+    ``n_prank`` times ``scale``).
+
+    Examples
+    --------
+    >>> percentile_rank(np.array([[1.0], [5.0], [3.0]])).ravel()
+    array([  0., 100.,  50.])
+    """
+    n = np.sum(~np.isnan(x), axis=_UNITS, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (rank(x) - 1) / (n - 1) * scale
+
+
+def goalpost_scores(x: np.ndarray, *, lower: np.ndarray, upper: np.ndarray, scale: float = 100.0,
+              truncate: bool = True) -> np.ndarray:
+    """Goalposts: ``(x − lower)/(upper − lower)·scale``, clipped to ``[0, scale]`` if
+    ``truncate`` (COINr ``n_goalposts``; without truncation, the GII's ``n_scaled``).
+
+    ``lower`` and ``upper`` broadcast against the indicators axis.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = (x - lower) / (upper - lower)
+    if truncate:
+        y = np.clip(y, 0.0, 1.0)
+    return y * scale
+
+
+def dist2max(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
+    """Distance to the maximum: ``(1 − (max − x)/(max − min))·scale`` (COINr ``n_dist2max``)."""
+    lo = np.nanmin(x, axis=_UNITS, keepdims=True)
+    hi = np.nanmax(x, axis=_UNITS, keepdims=True)
+    _range_warning(hi - lo)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (1 - (hi - x) / (hi - lo)) * scale
+
+
+def dist2target(x: np.ndarray, *, targets: np.ndarray, cap: bool = False,
+                scale: float = 1.0) -> np.ndarray:
+    """Distance to target: ``(1 − (target − x)/(target − min))·scale``, capped at ``scale``
+    if ``cap`` (COINr ``n_dist2targ``)."""
+    lo = np.nanmin(x, axis=_UNITS, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = 1 - (targets - x) / (targets - lo)
+    if cap:
+        y = np.minimum(y, 1.0)
+    return y * scale
+
+
+def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
+    """Fraction of the maximum: ``x/max·scale`` (COINr ``n_fracmax``)."""
+    return x / np.nanmax(x, axis=_UNITS, keepdims=True) * scale
+
+
+#: Accepted normalisation methods.
+METHODS = ("minmax", "zscore", "rank", "prank", "goalposts", "dist2max", "dist2target",
+           "fracmax", "none")
+
+_CONSTRAINTS = {
+    "method": [Options(METHODS)],
+    "range": [RealPair],
+    "mean": [Real],
+    "sd": [Interval(Real, 0, None, closed="neither")],
+    "scale": [Interval(Real, 0, None, closed="neither")],
+    "goalposts": [RealPair, Mapping],
+    "truncate": [bool],
+    "targets": [Mapping, None],
+    "cap": [bool],
+}
+
+
+def _per_indicator(value, codes: Sequence[str] | None, n: int, what: str) -> np.ndarray:
+    """Turn a scalar/pair or a {code: value} mapping into an array over indicators."""
+    if isinstance(value, Mapping):
+        if codes is None:
+            raise ValueError(f"normalise: {what} given by code needs the indicator codes.")
+        missing = [c for c in codes if c not in value]
+        if missing:
+            raise ValueError(f"normalise: no {what} for indicator(s) {missing}; give one for "
+                             "every indicator.")
+        return np.array([value[c] for c in codes], dtype=np.float64)
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,) + np.shape(value))
+
+
+def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: str = "minmax",
+              range: Sequence[float] = (0.0, 100.0), mean: float = 0.0, sd: float = 1.0,
+              scale: float | None = None, goalposts: Sequence[float] | Mapping | None = None,
+              truncate: bool = True, targets: Mapping | np.ndarray | None = None,
+              cap: bool = False, codes: Sequence[str] | None = None) -> StepResult:
+    """Normalise every indicator with one method.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_units, n_indicators)
+        Leading axes are batch axes (e.g. Monte Carlo replications).
+    directions : ndarray, shape (n_indicators,), optional
+        +1 or −1 per indicator; −1 indicators are multiplied by −1 first. Default all +1.
+    method : str, default "minmax"
+        ``minmax`` (onto ``range``), ``zscore`` (``mean``, ``sd``), ``rank``, ``prank``
+        (percentile rank × ``scale``, default 100), ``goalposts`` (``goalposts``: [low, high]
+        for all indicators or {code: [low, high]}; ``scale`` default 100; ``truncate``),
+        ``dist2max`` (× ``scale``, default 1), ``dist2target`` (``targets``: {code: value},
+        ``cap``; × ``scale``, default 1), ``fracmax`` (× ``scale``, default 1), ``none``.
+        Goalposts and targets are given in the indicator's own units and direction.
+    codes : sequence of str, optional
+        Indicator codes, needed when goalposts or targets are given by code.
+
+    Returns
+    -------
+    StepResult
+        ``info["method"]``: the method used.
+    """
+    check_params("normalise", {"method": method, "range": list(range), "mean": mean, "sd": sd,
+                               "truncate": truncate, "cap": cap}, _CONSTRAINTS)
+    if scale is not None:
+        check_params("normalise", {"scale": scale}, _CONSTRAINTS)
+    x = np.asarray(x, dtype=np.float64)
+    n = x.shape[-1]
+    d = np.ones(n) if directions is None else np.asarray(directions, dtype=np.float64)
+    if d.shape != (n,) or not np.isin(d, (-1.0, 1.0)).all():
+        raise ValueError(f"directions must be {n} values of +1 or -1.")
+    y = x * d
+    if method == "minmax":
+        out = minmax(y, lower=range[0], upper=range[1])
+    elif method == "zscore":
+        out = zscore(y, mean=mean, sd=sd)
+    elif method == "rank":
+        out = rank(y)
+    elif method == "prank":
+        out = percentile_rank(y, scale=100.0 if scale is None else scale)
+    elif method == "goalposts":
+        if goalposts is None:
+            raise ValueError("normalise: method 'goalposts' needs 'goalposts: [low, high]' or "
+                             "'{code: [low, high], ...}'.")
+        posts = _per_indicator(goalposts, codes, n, "goalposts")
+        low, high = posts[:, 0], posts[:, 1]
+        # in flipped units the posts swap: [-high, -low]
+        lower, upper = np.where(d > 0, low, -high), np.where(d > 0, high, -low)
+        out = goalpost_scores(y, lower=lower, upper=upper,
+                              scale=100.0 if scale is None else scale, truncate=truncate)
+    elif method == "dist2max":
+        out = dist2max(y, scale=1.0 if scale is None else scale)
+    elif method == "dist2target":
+        if targets is None:
+            raise ValueError("normalise: method 'dist2target' needs targets (a 'Target' column "
+                             "in the framework or 'targets: {code: value}').")
+        t = _per_indicator(targets, codes, n, "target") * d
+        out = dist2target(y, targets=t, cap=cap, scale=1.0 if scale is None else scale)
+    elif method == "fracmax":
+        out = fracmax(y, scale=1.0 if scale is None else scale)
+    else:
+        out = y.copy()
+    return StepResult(out, {"method": method})

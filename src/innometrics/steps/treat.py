@@ -1,0 +1,167 @@
+"""Treat: bring skewed, heavy-tailed indicators into line (winsorise, then log).
+
+The default rule is COINr's (and the JRC's for the GII): an indicator passes if
+``|skew| < skew`` OR ``kurtosis < kurtosis``. A failing indicator is winsorised one extreme
+at a time — every point tied at the extreme (the high end if skew >= 0, else the low end) takes
+the next value inward — until it passes or the number of points tied at the extreme reaches
+``max_winsorised``. If it still fails, the fallback transformation is applied to the original
+(un-winsorised) values, or to the winsorised ones with ``combine=True``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._params import Integral, Interval, Options, Real, check_params
+from ..stats import kurtosis as _kurt
+from ..stats import skewness as _skew
+from ._result import StepResult
+
+__all__ = ["treat", "winsorise", "log_ct", "log_ct_plus1", "log_gii", "FALLBACKS"]
+
+
+def log_ct(x: np.ndarray) -> np.ndarray:
+    """COIN Tool log (COINr ``log_CT``): ``ln(x − min + 0.01·(max − min))``."""
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    return np.log(x - lo + 0.01 * (hi - lo))
+
+
+def log_ct_plus1(x: np.ndarray) -> np.ndarray:
+    """Original COIN Tool log (COINr ``log_CT_orig``): ``ln(x − min + 1)``."""
+    return np.log(x - np.nanmin(x) + 1)
+
+
+def log_gii(x: np.ndarray) -> np.ndarray:
+    """GII 2020 spreadsheet log: ``ln((max − 1)(x − min)/(max − min) + 1)``.
+
+    Maps min to 0 and max to ln(max); reverses the order when max < 1. (COINr 1.1.14's
+    ``log_GII`` computes this but returns the untransformed ``x``; this one returns the
+    transform.)
+    """
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    return np.log((hi - 1) * (x - lo) / (hi - lo) + 1)
+
+
+#: Fallback transformations by name.
+FALLBACKS = {"log_ct": log_ct, "log_ct_plus1": log_ct_plus1, "log_gii": log_gii, "none": None}
+
+_CONSTRAINTS = {
+    "method": [Options({"default", "none"})],
+    "skew": [Interval(Real, 0, None, closed="neither")],
+    "kurtosis": [Real],
+    "max_winsorised": [Interval(Integral, 0, None)],
+    "fallback": [Options(FALLBACKS)],
+    "combine": [bool],
+}
+
+
+def _passes(sk: float, ku: float, skew: float, kurtosis: float) -> bool:
+    return bool(abs(sk) < skew or ku < kurtosis)
+
+
+def winsorise(x: np.ndarray, *, skew: float = 2.0, kurtosis: float = 3.5,
+              max_winsorised: int = 5) -> tuple[np.ndarray, int, np.ndarray]:
+    """Winsorise one indicator until it passes the skew/kurtosis check (COINr ``winsorise``).
+
+    Returns the winsorised vector, the number of points tied at the extreme(s) last moved, and
+    a per-point code: ``"winhi"``, ``"winlo"`` or ``""``.
+    """
+    x = np.array(x, dtype=np.float64)
+    present = ~np.isnan(x)
+    passing = _passes(float(_skew(x)), float(_kurt(x)), skew, kurtosis)
+    at_high = at_low = np.zeros(x.shape, dtype=bool)
+    n_win = 0
+    while not passing and n_win < max_winsorised:
+        if _skew(x) >= 0:
+            at_high = present & (x == np.nanmax(x))
+            x[at_high] = np.nanmax(np.where(at_high, np.nan, x))
+        else:
+            at_low = present & (x == np.nanmin(x))
+            x[at_low] = np.nanmin(np.where(at_low, np.nan, x))
+        n_win = int(at_high.sum() + at_low.sum())
+        passing = _passes(float(_skew(x)), float(_kurt(x)), skew, kurtosis)
+    codes = np.where(at_high, "winhi", np.where(at_low, "winlo", ""))
+    return x, n_win, codes
+
+
+def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
+          kurtosis: float = 3.5, max_winsorised: int = 5, fallback: str = "log_ct",
+          combine: bool = False) -> StepResult:
+    """Treat outliers indicator by indicator.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_units, n_indicators)
+    method : {"default", "none"}, default "default"
+        "none" returns the data unchanged.
+    skew : float, default 2.0
+        Threshold on absolute skewness (COINr's default; the GII documentation quotes 2.25).
+    kurtosis : float, default 3.5
+        Threshold on excess kurtosis.
+    max_winsorised : int, default 5
+        Stop winsorising when this many points are tied at the extreme.
+    fallback : {"log_ct", "log_ct_plus1", "log_gii", "none"}, default "log_ct"
+        Transformation for indicators that still fail after winsorising.
+    combine : bool, default False
+        Apply the fallback to the winsorised values instead of the original ones.
+
+    Returns
+    -------
+    StepResult
+        ``info`` holds per indicator: ``skew0``/``kurt0``/``pass0`` (before),
+        ``n_winsorised``, ``skew1``/``kurt1``/``pass1`` (after winsorising), ``transformed``,
+        ``skew2``/``kurt2``/``pass2`` (after the fallback), and ``points``: a
+        (n_units, n_indicators) array of codes (``winhi``, ``winlo``, ``log_ct``, ...).
+        Stages not reached are NaN.
+
+    References
+    ----------
+    OECD/JRC (2008). Handbook on Constructing Composite Indicators, step 5. Becker, W. et al.
+    (2022). COINr: an R package for developing composite indicators. JOSS 7(78), 4567.
+    doi:10.21105/joss.04567
+    """
+    check_params("treat", {"method": method, "skew": skew, "kurtosis": kurtosis,
+                           "max_winsorised": max_winsorised, "fallback": fallback,
+                           "combine": combine}, _CONSTRAINTS)
+    x = np.asarray(x, dtype=np.float64)
+    n_ind = x.shape[1]
+    info = {key: np.full(n_ind, np.nan) for key in
+            ("skew0", "kurt0", "n_winsorised", "skew1", "kurt1", "skew2", "kurt2")}
+    for key in ("pass0", "pass1", "pass2"):
+        info[key] = np.full(n_ind, None, dtype=object)
+    info["transformed"] = np.zeros(n_ind, dtype=bool)
+    info["points"] = np.full(x.shape, "", dtype=object)
+    out = x.copy()
+    if method == "none":
+        return StepResult(out, info)
+
+    info["skew0"], info["kurt0"] = _skew(x), _kurt(x)
+    transform = FALLBACKS[fallback]
+    for j in range(n_ind):
+        sk0, ku0 = info["skew0"][j], info["kurt0"][j]
+        if np.isnan(sk0) or np.isnan(ku0):
+            warnings.warn(f"treat: indicator column {j} has too few distinct values for "
+                          "skew/kurtosis; left untreated.", RuntimeWarning, stacklevel=2)
+            continue
+        info["pass0"][j] = _passes(sk0, ku0, skew, kurtosis)
+        if info["pass0"][j]:
+            continue
+        col, n_win, codes = winsorise(x[:, j], skew=skew, kurtosis=kurtosis,
+                                      max_winsorised=max_winsorised)
+        info["n_winsorised"][j] = n_win
+        info["skew1"][j], info["kurt1"][j] = _skew(col), _kurt(col)
+        info["pass1"][j] = _passes(info["skew1"][j], info["kurt1"][j], skew, kurtosis)
+        info["points"][:, j] = codes
+        if not info["pass1"][j] and transform is not None:
+            col = transform(col if combine else x[:, j])
+            info["transformed"][j] = True
+            info["skew2"][j], info["kurt2"][j] = _skew(col), _kurt(col)
+            info["pass2"][j] = _passes(info["skew2"][j], info["kurt2"][j], skew, kurtosis)
+            info["points"][:, j] = [
+                "" if np.isnan(v) else (f"{c}+{fallback}" if combine and c else fallback)
+                for v, c in zip(x[:, j], codes, strict=True)
+            ]
+        out[:, j] = col
+    return StepResult(out, info)
