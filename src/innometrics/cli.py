@@ -6,42 +6,22 @@ column and fix, and exits with status 2 without touching ``--out``.
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from .errors import InputError, InvalidParameter
+from ._cli_util import console, friendly_errors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="innometrics: open, reproducible innovation measurement.")
-console = Console()
-err_console = Console(stderr=True)
-
-
-def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn input and parameter errors into one line on stderr and exit status 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (InputError, InvalidParameter, ValueError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            sys.exit(2)
-
-    return wrapper
 
 
 @app.command()
 @friendly_errors
 def build(
-    recipe: Path = typer.Argument(..., help="Recipe file (YAML)."),
-    out: Path = typer.Option(..., "--out", help="Output directory (replaced atomically)."),
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced atomically).")],
 ) -> None:
     """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json."""
     from .recipe import load_recipe
@@ -57,7 +37,7 @@ def build(
 @app.command()
 @friendly_errors
 def demo(
-    out: Path = typer.Option(Path("out"), "--out", help="Output directory."),
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
 ) -> None:
     """Rebuild GII 2021 and 2022 from WIPO's published pillar scores (bundled data)."""
     from .demo import run_demo

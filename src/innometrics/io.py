@@ -39,7 +39,7 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None) -> pd.DataF
         if suffix in _EXCEL:
             with pd.ExcelFile(path) as book:
                 name = sheet if sheet in book.sheet_names else book.sheet_names[0]
-                return book.parse(name, dtype=object)
+            return pd.read_excel(path, sheet_name=name, dtype=object)
         if suffix in _PARQUET:
             return pd.read_parquet(path)
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

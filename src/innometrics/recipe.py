@@ -16,6 +16,7 @@ Running it (:func:`build` or :meth:`Recipe.run`) gives an :class:`~innometrics.r
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -209,9 +210,6 @@ class _State:
 
 
 def _run_denominate(recipe: Recipe, state: _State, settings: dict):
-    if settings:
-        raise InvalidParameter(f"'{next(iter(settings))}' is not a setting of denominate; "
-                               "it takes none (denominators come from the framework).")
     fw, data = recipe.framework, recipe.data
     denominators = np.full(state.values.shape, np.nan)
     table = data.denominators.loc[state.units]
@@ -261,6 +259,18 @@ def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
     return _steps.aggregate(state.values, matrices, **settings)
 
 
+def _accepted_settings(step: str) -> set[str]:
+    """Settings a recipe may give a step: its keyword parameters, less what the runner
+    supplies from the framework and data, plus the runner's own (e.g. impute's ``group``)."""
+    func = getattr(_steps, step)
+    params = inspect.signature(func).parameters.values()
+    keywords = {p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    return (keywords - _SUPPLIED.get(step, set())) | _EXTRA.get(step, set())
+
+
+_SUPPLIED = {"normalise": {"directions", "codes"}, "impute": {"groups"}}
+_EXTRA = {"impute": {"group"}}
+
 _ADAPTERS = {
     "denominate": _run_denominate,
     "screen": _run_screen,
@@ -291,10 +301,12 @@ def build(recipe: Recipe):
     stages = {"Raw": _frame(state.values, state.units, fw.indicators)}
     records: dict[str, dict] = {}
     for name, settings in recipe.steps:
-        try:
-            out = _ADAPTERS[name](recipe, state, settings)
-        except TypeError as exc:  # unexpected keyword → the message names the setting
-            raise InvalidParameter(f"bad settings for step '{name}': {exc}.") from None
+        accepted = _accepted_settings(name)
+        for key in settings:
+            if key not in accepted:
+                raise InvalidParameter(f"'{key}' is not a setting of {name}; accepted "
+                                       f"settings: {', '.join(sorted(accepted)) or 'none'}.")
+        out = _ADAPTERS[name](recipe, state, settings)
         units_in = list(state.units)
         if name == "screen":
             state.units = [u for u, keep in zip(units_in, out.info["kept"], strict=True)

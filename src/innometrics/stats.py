@@ -6,6 +6,8 @@ Skewness and kurtosis are the bias-adjusted sample estimators used by Excel's ``
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = ["skewness", "kurtosis"]
@@ -13,7 +15,8 @@ __all__ = ["skewness", "kurtosis"]
 
 def _centred_moments(x: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
     n = np.sum(~np.isnan(x), axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with warnings.catch_warnings():  # an all-missing column has no mean: NaN is the answer
+        warnings.simplefilter("ignore", RuntimeWarning)
         d = x - np.nanmean(x, axis=axis, keepdims=True)
     d2 = d * d
     m2 = np.nansum(d2, axis=axis)
@@ -36,7 +39,7 @@ def skewness(x: np.ndarray, axis: int = 0) -> np.ndarray:
     Examples
     --------
     >>> round(float(skewness(np.array([1.0, 2.0, 3.0, 10.0]))), 6)
-    1.829625
+    1.763633
     """
     x = np.asarray(x, dtype=np.float64)
     n, m2, m3, _ = _centred_moments(x, axis)
@@ -54,7 +57,7 @@ def kurtosis(x: np.ndarray, axis: int = 0) -> np.ndarray:
     Examples
     --------
     >>> round(float(kurtosis(np.array([1.0, 2.0, 3.0, 10.0]))), 6)
-    3.409004
+    3.228
     """
     x = np.asarray(x, dtype=np.float64)
     n, m2, _, m4 = _centred_moments(x, axis)

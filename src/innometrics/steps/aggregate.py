@@ -121,4 +121,6 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         methods[level] = _method_at(method, level)
         current = weighted_mean(current, w, method=methods[level], min_coverage=min_coverage)
         blocks.append(current)
+    lead = np.broadcast_shapes(*(b.shape[:-1] for b in blocks))  # weights may add batch axes
+    blocks = [np.broadcast_to(b, lead + b.shape[-1:]) for b in blocks]
     return StepResult(np.concatenate(blocks, axis=-1), {"methods": methods})

@@ -74,12 +74,16 @@ def winsorise(x: np.ndarray, *, skew: float = 2.0, kurtosis: float = 3.5,
     at_high = at_low = np.zeros(x.shape, dtype=bool)
     n_win = 0
     while not passing and n_win < max_winsorised:
-        if _skew(x) >= 0:
-            at_high = present & (x == np.nanmax(x))
-            x[at_high] = np.nanmax(np.where(at_high, np.nan, x))
+        high = _skew(x) >= 0
+        at_extreme = present & (x == (np.nanmax(x) if high else np.nanmin(x)))
+        if at_extreme.sum() == present.sum():  # one value left: nothing further inward
+            break
+        inward = np.where(at_extreme, np.nan, x)
+        x[at_extreme] = np.nanmax(inward) if high else np.nanmin(inward)
+        if high:
+            at_high = at_extreme
         else:
-            at_low = present & (x == np.nanmin(x))
-            x[at_low] = np.nanmin(np.where(at_low, np.nan, x))
+            at_low = at_extreme
         n_win = int(at_high.sum() + at_low.sum())
         passing = _passes(float(_skew(x)), float(_kurt(x)), skew, kurtosis)
     codes = np.where(at_high, "winhi", np.where(at_low, "winlo", ""))

@@ -1,0 +1,68 @@
+"""Shared fixtures: where the peer reference outputs live, and the two COINr ASEM recipes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference"
+ASEM = REFERENCE / "coinr-asem"
+
+ASEM_MAIN_STEPS = """
+steps:
+  - denominate: {}
+  - impute: {method: mean}
+  - treat: {skew: 2.0, kurtosis: 3.5, max_winsorised: 5, fallback: log_ct}
+  - normalise: {method: minmax, range: [0, 100]}
+  - aggregate: {method: arithmetic}
+"""
+
+ASEM_VARIANT_STEPS = """
+steps:
+  - denominate: {}
+  - impute: {method: median}
+  - treat: {skew: 2.0, kurtosis: 3.5, max_winsorised: 1, fallback: log_ct}
+  - normalise: {method: minmax, range: [1, 100]}
+  - aggregate: {method: geometric}
+"""
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"reference data not found at {path}: these tests compare against the peer "
+                    "outputs in ../shared/reference (absent in this checkout)")
+    return path
+
+
+@pytest.fixture
+def asem_dir() -> Path:
+    """COINr 1.1.14's ASEM reference outputs (skips where ../shared is absent)."""
+    return _need(ASEM)
+
+
+@pytest.fixture
+def gii_panel_dir() -> Path:
+    """Published GII pillar scores 2011-2022 (skips where ../shared is absent)."""
+    return _need(REFERENCE / "gii" / "panel-2011-2022")
+
+
+def write_asem_recipe(tmp_path: Path, steps: str, name: str = "asem") -> Path:
+    """A recipe file pointing at COINr's ASEM iMeta/iData, with the given steps block."""
+    recipe = tmp_path / f"{name}.yaml"
+    recipe.write_text(f"framework: {ASEM / 'ASEM_iMeta.csv'}\n"
+                      f"data: {ASEM / 'ASEM_iData.csv'}\n{steps}")
+    return recipe
+
+
+@pytest.fixture
+def asem_main_recipe(asem_dir: Path, tmp_path: Path) -> Path:
+    """Recipe of COINr's main ASEM build (mean imputation, winsorise ≤5, min-max, mean)."""
+    return write_asem_recipe(tmp_path, ASEM_MAIN_STEPS, "asem_main")
+
+
+@pytest.fixture
+def asem_variant_recipe(asem_dir: Path, tmp_path: Path) -> Path:
+    """Recipe of COINr's variant build (median, winsorise ≤1 then log_CT, [1,100], geometric)."""
+    return write_asem_recipe(tmp_path, ASEM_VARIANT_STEPS, "asem_variant")
