@@ -36,6 +36,28 @@ def build(
 
 @app.command()
 @friendly_errors
+def audit(
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced atomically).")],
+    collinear: Annotated[float, typer.Option(help="Flag pairs correlated above this.")] = 0.9,
+) -> None:
+    """Statistical audit: statistics per stage, correlations, Cronbach's alpha, PCA,
+    effective weights and correlation-ratio importance."""
+    from .audit import audit as run_audit
+    from .recipe import load_recipe
+
+    report = run_audit(load_recipe(recipe).run(), collinear=collinear)
+    report.write(out)
+    flagged = report.flags
+    console.print(f"audit written to {out}: {len(flagged)} flags")
+    for name, table in (("collinear", flagged[flagged["Flag"] == "collinear"]),
+                        ("low alpha", report.cronbach[report.cronbach["Flag"] == "LOW"])):
+        if len(table):
+            console.print(f"  {name}: {len(table)}")
+
+
+@app.command()
+@friendly_errors
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
 ) -> None:
