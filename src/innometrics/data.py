@@ -8,6 +8,7 @@ A ``Time`` column is accepted and ignored (one edition per table).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +91,7 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framew
     if "uCode" not in table.columns:
         raise InputError(src, "column 'uCode' is missing",
                          "add a column uCode with a unique code per unit (e.g. ISO3)")
-    duplicated = [c for c in set(table.columns) if list(table.columns).count(c) > 1]
+    duplicated = [c for c, n in Counter(table.columns).items() if n > 1]
     if duplicated:
         raise InputError(src, f"column '{duplicated[0]}' appears twice", "keep one of them",
                          column=duplicated[0])
@@ -120,14 +121,14 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framew
                              "add it to the framework (Type Indicator, Group, Denominator or "
                              "Other) or remove the column", column=col)
 
-    values = np.empty((len(table), len(framework.indicators)))
+    missing = [code for code in framework.indicators if code not in table.columns]
+    if missing:
+        raise InputError(src, f"indicator column '{missing[0]}' is missing",
+                         f"add a column '{missing[0]}' or remove it from the framework",
+                         column=missing[0])
+    values = to_float(table[framework.indicators], source=src, column=framework.indicators,
+                      fix="write a number, or leave the cell empty if missing")
     for j, code in enumerate(framework.indicators):
-        if code not in table.columns:
-            raise InputError(src, f"indicator column '{code}' is missing",
-                             f"add a column '{code}' or remove it from the framework",
-                             column=code)
-        values[:, j] = to_float(table[code], source=src, column=code,
-                                fix="write a number, or leave the cell empty if missing")
         if np.isnan(values[:, j]).all():
             raise InputError(src, f"indicator '{code}' has no data", "add values for it or "
                              "remove it from the framework", column=code)
@@ -136,11 +137,10 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framew
             raise InputError(src, "infinite value", "write a finite number", row=i + 2,
                              column=code)
 
-    denominators = pd.DataFrame(index=pd.Index(units, name="uCode"))
-    for name in framework.denominators:
-        if name in table.columns:
-            denominators[name] = to_float(table[name], source=src, column=name,
-                                          fix="write a number")
+    index = pd.Index(units, name="uCode")
+    given = [name for name in framework.denominators if name in table.columns]
+    denominators = pd.DataFrame(to_float(table[given], source=src, column=given,
+                                         fix="write a number"), index=index, columns=given)
     for j, code in enumerate(framework.indicators):
         denom = framework[code].denominator
         if denom is None:
@@ -159,9 +159,7 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framew
                              f"but '{code}' has a value", "give a non-zero denominator or "
                              f"leave '{code}' empty for that unit", row=i + 2, column=denom)
 
-    groups = pd.DataFrame(index=pd.Index(units, name="uCode"))
-    for name in framework.groups:
-        if name in table.columns:
-            groups[name] = text_column(table[name])
+    groups = pd.DataFrame({name: text_column(table[name]) for name in framework.groups
+                           if name in table.columns}, index=index)
     return Dataset(units=tuple(units), names=tuple(names), values=values, groups=groups,
                    denominators=denominators, indicators=tuple(framework.indicators), source=src)

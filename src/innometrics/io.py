@@ -42,42 +42,56 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None) -> pd.DataF
             return pd.read_excel(path, sheet_name=name, dtype=object)
         if suffix in _PARQUET:
             return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(str(path), f"cannot be read as a table ({first_line})",
                          "save it as UTF-8 CSV, .xlsx or .parquet") from exc
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and np.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() in MISSING_MARKERS
+_MISSING_TEXT = frozenset(MISSING_MARKERS | {"None", "<NA>"})
+_is_missing_text = np.frompyfunc(_MISSING_TEXT.__contains__, 1, 1)
 
 
-def to_float(series: pd.Series, *, source: str, column: str, fix: str) -> np.ndarray:
-    """Convert a column to float64 (NaN = missing), naming the first cell that is not a number.
+def _as_text(cells: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
+    """Cells as stripped text (missing cells as ""), vectorised; keeps the shape (1-D or 2-D)."""
+    text = np.char.strip(np.asarray(cells, dtype=object).astype(str))
+    return np.where(_is_missing_text(text).astype(bool), "", text)
 
-    Conversion goes through Python's ``float`` so that decimal text round-trips exactly.
+
+def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
+             column: str | list[str], fix: str) -> np.ndarray:
+    """Convert a column (or a block of columns) to float64, NaN = missing.
+
+    Text goes through numpy's float parser, which round-trips decimal text exactly. When the
+    block does not parse, cells are parsed one by one to name the first culprit: an
+    :class:`InputError` with its row and column (``column`` gives the names of a block's
+    columns).
     """
-    out = np.empty(len(series), dtype=np.float64)
-    for i, value in enumerate(series.tolist()):
-        if _is_missing(value):
-            out[i] = np.nan
-            continue
-        try:
-            out[i] = float(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError):
-            raise InputError(source, f"'{value}' is not a number", fix,
-                             row=i + 2, column=column) from None
+    dtypes = cells.dtypes if isinstance(cells, pd.DataFrame) else [np.asarray(cells).dtype]
+    if all(np.dtype(d).kind in "fiub" for d in dtypes if isinstance(d, np.dtype)) and all(
+            isinstance(d, np.dtype) for d in dtypes):
+        return np.asarray(cells, dtype=np.float64)  # already numbers: nothing to parse
+    text = _as_text(cells)
+    present = text != ""
+    out = np.full(text.shape, np.nan)
+    try:
+        out[present] = text[present].astype(np.float64)
+    except ValueError:
+        for index in zip(*np.nonzero(present), strict=True):
+            try:
+                float(text[index])
+            except ValueError:
+                name = column[index[1]] if text.ndim == 2 else column
+                raise InputError(source, f"'{text[index]}' is not a number", fix,
+                                 row=int(index[0]) + 2, column=name) from None
+        raise
     return out
 
 
-def text_column(series: pd.Series) -> list[str | None]:
+def text_column(cells: pd.Series | np.ndarray) -> list[str | None]:
     """Cells as stripped strings, ``None`` where missing."""
-    return [None if _is_missing(v) else str(v).strip() for v in series.tolist()]
+    return [t or None for t in _as_text(cells).tolist()]
 
 
 @contextlib.contextmanager

@@ -281,8 +281,8 @@ _ADAPTERS = {
 }
 
 
-def _frame(values: np.ndarray, units: list[str], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(values, index=pd.Index(units, name="uCode"), columns=columns)
+def _frame(values: np.ndarray, units: pd.Index, columns: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame(values, index=units, columns=columns, copy=False)
 
 
 def build(recipe: Recipe):
@@ -298,7 +298,9 @@ def build(recipe: Recipe):
 
     fw = recipe.framework
     state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units))
-    stages = {"Raw": _frame(state.values, state.units, fw.indicators)}
+    index = pd.Index(state.units, name="uCode")
+    indicators, codes = pd.Index(fw.indicators), pd.Index(fw.codes)
+    stages = {"Raw": _frame(state.values, index, indicators)}
     records: dict[str, dict] = {}
     for name, settings in recipe.steps:
         accepted = _accepted_settings(name)
@@ -311,8 +313,9 @@ def build(recipe: Recipe):
         if name == "screen":
             state.units = [u for u, keep in zip(units_in, out.info["kept"], strict=True)
                            if keep]
+            index = pd.Index(state.units, name="uCode")
         state.values = out.values
-        columns = fw.codes if name == "aggregate" else fw.indicators
-        stages[STAGE_NAMES[name]] = _frame(out.values, state.units, columns)
+        columns = codes if name == "aggregate" else indicators
+        stages[STAGE_NAMES[name]] = _frame(out.values, index, columns)
         records[name] = {"settings": dict(settings), "units": units_in, **out.info}
     return IndexResult(recipe=recipe, stages=stages, records=records)
