@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress
 
 from .errors import InputError, InvalidParameter
 
@@ -27,3 +30,27 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(2)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, *, after: float = 1.0) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback ``(done, total)`` that shows a bar only once work has taken longer
+    than ``after`` seconds (short runs stay quiet)."""
+    start = time.perf_counter()
+    bar: Progress | None = None
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None and time.perf_counter() - start > after and done < total:
+            bar = Progress(console=err_console, transient=True)
+            bar.start()
+            task = bar.add_task(label, total=total)
+        if bar is not None:
+            bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()

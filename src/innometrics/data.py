@@ -8,8 +8,8 @@ A ``Time`` column is accepted and ignored (one edition per table).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
