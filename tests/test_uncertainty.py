@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from toy_index import write_toy
 from typer.testing import CliRunner
 
 import innometrics as im
@@ -17,8 +18,6 @@ from innometrics.uncertainty import (
     run_uncertainty,
     sample_design,
 )
-
-from toy_index import write_toy
 
 ASEM_DESIGN = """
 uncertainty:
