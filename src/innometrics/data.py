@@ -11,14 +11,13 @@ import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
 from .framework import Framework
-from .io import read_table, text_column, to_float
+from .io import table_from, text_column, to_float
 
 __all__ = ["Dataset", "load_data"]
 
@@ -82,12 +81,8 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framew
         does not declare, a missing indicator column, a non-numeric cell, an indicator with no
         data, or a denominator that is missing or zero where its indicator has a value.
     """
-    if isinstance(path_or_frame, pd.DataFrame):
-        table, src = path_or_frame.copy(), source or "data"
-    else:
-        table = read_table(path_or_frame, sheet="iData")
-        src = source or Path(path_or_frame).name
-    table.columns = [str(c).strip() for c in table.columns]
+    table, src = table_from(path_or_frame, sheet="iData", default_source="data",
+                            source=source)
     if "uCode" not in table.columns:
         raise InputError(src, "column 'uCode' is missing",
                          "add a column uCode with a unique code per unit (e.g. ISO3)")

@@ -16,13 +16,12 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .io import read_table, text_column, to_float
+from .io import table_from, text_column, to_float
 
 __all__ = ["Node", "Framework", "load_framework"]
 
@@ -190,12 +189,8 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame, *,
         For a missing column, duplicate code, unknown parent, parent not one level up, cycle,
         bad direction, negative weight, or all-zero weights among siblings.
     """
-    if isinstance(path_or_frame, pd.DataFrame):
-        table, src = path_or_frame.copy(), source or "framework"
-    else:
-        table = read_table(path_or_frame, sheet="iMeta")
-        src = source or Path(path_or_frame).name
-    table.columns = [str(c).strip() for c in table.columns]
+    table, src = table_from(path_or_frame, sheet="iMeta", default_source="framework",
+                            source=source)
     for col in _REQUIRED:
         if col not in table.columns:
             raise InputError(src, f"column '{col}' is missing",

@@ -14,7 +14,8 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["read_table", "to_float", "text_column", "atomic_output_dir", "MISSING_MARKERS"]
+__all__ = ["read_table", "table_from", "to_float", "text_column", "atomic_output_dir",
+           "MISSING_MARKERS"]
 
 #: Cell texts read as a missing value (besides empty cells).
 MISSING_MARKERS = frozenset({"", "NA", "N/A", "n/a", "NaN", "nan", "..", "#N/A", "null", "NULL"})
@@ -51,6 +52,18 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None) -> pd.DataF
 
 _MISSING_TEXT = frozenset(MISSING_MARKERS | {"None", "<NA>"})
 _is_missing_text = np.frompyfunc(_MISSING_TEXT.__contains__, 1, 1)
+
+
+def table_from(path_or_frame: str | os.PathLike | pd.DataFrame, *, sheet: str,
+               default_source: str, source: str | None = None) -> tuple[pd.DataFrame, str]:
+    """A table from a file (see :func:`read_table`) or a DataFrame given in memory, with
+    stripped column names, and the name to use for it in messages."""
+    if isinstance(path_or_frame, pd.DataFrame):
+        table, src = path_or_frame.copy(), source or default_source
+    else:
+        table, src = read_table(path_or_frame, sheet=sheet), source or Path(path_or_frame).name
+    table.columns = [str(c).strip() for c in table.columns]
+    return table, src
 
 
 def _as_text(cells: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
