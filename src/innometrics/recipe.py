@@ -16,6 +16,7 @@ Running it (:func:`build` or :meth:`Recipe.run`) gives an :class:`~innometrics.r
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import os
 from collections.abc import Mapping
@@ -194,7 +195,13 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
                          "write 'uncertainty:' with runs, seed, weights, alternatives")
     return Recipe(framework=framework, data=data, steps=_parse_steps(raw["steps"], src),
                   uncertainty=dict(uncertainty), source=src,
-                  files={"framework": str(framework_path), "data": str(data_path)})
+                  files={"framework": str(framework_path), "data": str(data_path),
+                         "framework_sha256": _sha256(framework_path),
+                         "data_sha256": _sha256(data_path), "recipe_sha256": _sha256(path)})
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -132,6 +132,8 @@ class IndexResult:
             "recipe": self.recipe.to_dict(),
             "framework_fingerprint": self.recipe.framework.fingerprint(),
             "data_fingerprint": self.recipe.data.fingerprint(),
+            "file_sha256": {k.removesuffix("_sha256"): v for k, v in self.recipe.files.items()
+                            if k.endswith("_sha256")},
             "units": len(self.scores),
             "units_screened_out": [u for u in self.recipe.data.units
                                    if u not in self.scores.index],
