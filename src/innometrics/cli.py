@@ -12,9 +12,12 @@ from typing import Annotated
 import typer
 
 from ._cli_util import console, friendly_errors, progress_bar
+from .clusters.cli import app as clusters_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="innometrics: open, reproducible innovation measurement.")
+app.add_typer(clusters_app, name="clusters",
+              help="S&T clusters: synthetic records, weighted DBSCAN on the sphere, ranking.")
 
 
 @app.command()

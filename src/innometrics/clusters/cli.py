@@ -1,0 +1,203 @@
+"""``innometrics clusters synth | detect | rank`` (a typer sub-app mounted by the main CLI).
+
+Outputs of ``detect`` and ``rank`` (contract): ``DIR/clusters.csv`` with ``cluster_id, name,
+economies, patents, publications, patent_share, publication_share, score, rank`` (then extra
+columns) and ``DIR/assignments.parquet`` with ``id, kind, cluster_id`` (−1 = noise); also
+``economies.csv``, ``intensity.csv``, ``excluded.csv`` and ``settings.json``. ``DIR`` is
+replaced atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from .._cli_util import console, friendly_errors
+from ..io import atomic_output_dir
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="S&T clusters: WIPO-style density clustering of patents and articles.")
+
+_SYNTHETIC_NOTE = ("[bold yellow]SYNTHETIC DATA[/]: points drawn around real cities by "
+                   "innometrics clusters synth; not real patents or publications.")
+
+
+class Kind(StrEnum):
+    patent = "patent"
+    publication = "publication"
+
+
+class Engine(StrEnum):
+    numba = "numba"
+    dask = "dask"
+
+
+def _opt(help_text: str) -> typer.models.OptionInfo:
+    return typer.Option(help=help_text)
+
+
+RecordsArg = Annotated[Path, typer.Argument(help="Records file (CSV or Parquet).")]
+OutDir = Annotated[Path, typer.Option("--out", help="Output directory (replaced atomically).")]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="numba (one machine) or dask.")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="Dask scheduler address (default: an in-process local cluster).")]
+TileOpt = Annotated[float, typer.Option("--tile-km", help="Dask tile side, km.")]
+DropOpt = Annotated[bool, typer.Option(
+    "--drop-invalid", help="Exclude bad rows (counted in the report) instead of failing.")]
+
+
+@contextlib.contextmanager
+def _detector(engine: Engine, scheduler: str | None, tile_km: float) -> Iterator[object]:
+    if engine is Engine.numba:
+        yield None
+        return
+    from .distributed import dask_detector, local_client
+
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            yield dask_detector(client, tile_km)
+    else:
+        with local_client() as client:
+            yield dask_detector(client, tile_km)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[object]:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("reading records", total=None)
+        yield lambda name: bar.update(task, description=name)
+
+
+def _load(records: Path, drop_invalid: bool):
+    from .records import read_records
+
+    rec = read_records(records, on_invalid="exclude" if drop_invalid else "raise")
+    if rec.synthetic:
+        console.print(_SYNTHETIC_NOTE)
+    counts = rec.exclusion_counts()
+    console.print(f"{len(rec.frame)} records read from {records}; {int(counts.sum())} excluded"
+                  + "".join(f"\n  {n} × {reason}" for reason, n in counts.items()))
+    return rec
+
+
+def _report(result, out: Path, n: int) -> None:
+    if result.synthetic:
+        console.print(_SYNTHETIC_NOTE)
+    console.print(f"{len(result.clusters)} clusters → {out}")
+    for row in result.clusters.head(n).itertuples():
+        console.print(f"  {row.rank:>4}  {row.name[:40]:<40} {row.economies[:15]:<15} "
+                      f"{row.patents:>10.1f} {row.publications:>10.1f}  {row.score:.4f}",
+                      highlight=False)
+
+
+@app.command()
+@friendly_errors
+def synth(
+    points: Annotated[int, typer.Option("--points", min=1, help="Number of points.")],
+    out: Annotated[Path, typer.Option("--out", help="Output file (.csv or .parquet).")],
+    seed: Annotated[int, _opt("Random seed.")] = 0,
+    cities: Annotated[int, _opt("Host cities (the most populous).")] = 300,
+    background: Annotated[float, _opt("Share of background points.")] = 0.05,
+    duplicate_share: Annotated[float, _opt("Share of points at the exact city centroid.")] = 0.0,
+    unit_weights: Annotated[bool, _opt("Weight 1 per record.")] = False,
+) -> None:
+    """Write synthetic records (with true_cluster and synthetic=True) around real cities."""
+    from .synth import synthesize
+
+    df = synthesize(points, seed=seed, n_cities=cities, background=background,
+                    duplicate_share=duplicate_share, unit_weights=unit_weights)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    try:
+        if out.suffix.lower() in (".parquet", ".pq"):
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    console.print(_SYNTHETIC_NOTE)
+    console.print(f"{points} synthetic points (seed {seed}, {cities} cities) → {out}")
+
+
+@app.command()
+@friendly_errors
+def detect(
+    records: RecordsArg,
+    eps_km: Annotated[float, typer.Option("--eps-km", help="Radius in km (great circle).")],
+    min_weight: Annotated[float, typer.Option("--min-weight", help="Weight for a core point.")],
+    out: OutDir,
+    kind: Annotated[Kind | None, _opt("Only this kind (default: all, pooled).")] = None,
+    engine: EngineOpt = Engine.numba,
+    scheduler: SchedulerOpt = None,
+    tile_km: TileOpt = 500.0,
+    drop_invalid: DropOpt = False,
+) -> None:
+    """Plain weighted DBSCAN on the sphere."""
+    from .ranking import detect_clusters
+
+    with _progress() as step:
+        rec = _load(records, drop_invalid)
+        step("clustering")
+        with _detector(engine, scheduler, tile_km) as detector:
+            result = detect_clusters(rec, eps_km=eps_km, min_weight=min_weight,
+                                     kind=kind.value if kind else None, detector=detector)
+        step("writing")
+        with atomic_output_dir(out) as tmp:
+            result.write(tmp)
+    _report(result, out, 10)
+
+
+@app.command()
+@friendly_errors
+def rank(
+    records: RecordsArg,
+    out: OutDir,
+    patent_eps_km: Annotated[float, _opt("Patent radius, km (WIPO: unknown).")] = 13.0,
+    patent_min_weight: Annotated[float, _opt("Patent core weight (WIPO: unknown).")] = 2000.0,
+    publication_eps_km: Annotated[float, _opt("Publication radius, km.")] = 13.0,
+    publication_min_weight: Annotated[float, _opt("Publication core weight.")] = 2000.0,
+    merge_km: Annotated[float | None, _opt("Overlap distance (default: max eps).")] = None,
+    top_n: Annotated[int, _opt("Size of the ranking.")] = 100,
+    name_places: Annotated[int, _opt("Most places in a name.")] = 3,
+    name_min_share: Annotated[float, _opt("Activity share for a 2nd/3rd name.")] = 0.1,
+    place_km: Annotated[float, _opt("Match locations to cities within this.")] = 25.0,
+    gazetteer_min_population: Annotated[int, _opt("500, 1000, 5000 or 15000.")] = 15000,
+    economy_min_share: Annotated[float, _opt("Activity share to list an economy.")] = 0.0,
+    intensity_per: Annotated[float, _opt("Intensity per this many inhabitants.")] = 1e6,
+    engine: EngineOpt = Engine.numba,
+    scheduler: SchedulerOpt = None,
+    tile_km: TileOpt = 500.0,
+    drop_invalid: DropOpt = False,
+) -> None:
+    """The full procedure: cluster each kind, merge, name, assign economies, rank."""
+    from .ranking import RankingSettings, rank_clusters
+
+    settings = RankingSettings(
+        patent_eps_km=patent_eps_km, patent_min_weight=patent_min_weight,
+        publication_eps_km=publication_eps_km, publication_min_weight=publication_min_weight,
+        merge_km=merge_km, top_n=top_n, name_places=name_places, name_min_share=name_min_share,
+        place_km=place_km, gazetteer_min_population=gazetteer_min_population,
+        economy_min_share=economy_min_share, intensity_per=intensity_per)
+    with _progress() as step:
+        rec = _load(records, drop_invalid)
+        with _detector(engine, scheduler, tile_km) as detector:
+            result = rank_clusters(rec, settings, detector=detector, on_step=step)
+        step("writing")
+        with atomic_output_dir(out) as tmp:
+            result.write(tmp)
+    _report(result, out, min(top_n, 10))

@@ -1,0 +1,189 @@
+"""Weighted spherical DBSCAN over dask: tiles with a halo of eps, merged across borders.
+
+Space (the cube ``[-1, 1]³`` holding the unit vectors) is cut into cubic tiles of side
+``tile_chord``. Each collapsed location has one *home* tile and is a *halo* member of every
+other tile whose box, widened by ``eps_chord`` on each side, contains it. Two rounds of tasks:
+
+1. per tile, core flags of its home locations (their whole ``eps`` neighbourhood lies in
+   home ∪ halo, so the flags are exact);
+2. per tile, given the global core flags of home and halo locations, the clusters of its
+   core locations and the borders of its home locations
+   (:func:`~innometrics.clusters.dbscan.cluster_cores`).
+
+Every core–core edge ``(p, q)`` is seen in the home tile of ``p`` (``q`` is in its halo), so
+joining, for each core location, the local clusters it belongs to in all tiles where it
+appears (connected components of a small graph) gives exactly the single-machine clusters.
+Labels are then renumbered in order of first appearance, as in
+:func:`~innometrics.clusters.dbscan.dbscan`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .._params import check_params
+from .dbscan import (
+    DBSCAN_CONSTRAINTS,
+    DBSCANResult,
+    check_points,
+    cluster_cores,
+    collapse,
+    core_mask,
+    renumber,
+)
+from .grid import build_grid, chord_of_km, to_unit_vectors
+
+__all__ = ["dbscan_dask", "dask_detector", "local_client", "tile_members"]
+
+
+def tile_members(xyz: np.ndarray, tile_chord: float,
+                 eps_chord: float) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Home tile key of each point and, per tile (sorted keys), its member indices.
+
+    Returns
+    -------
+    home : ndarray of int64, shape (n,)
+        Tile key of each point.
+    members : list of ndarray of int64
+        For each tile of ``np.unique(home)``, in that order, the points (home and halo) whose
+        coordinates lie within ``eps_chord`` per axis of the tile's box. Tiles that would hold
+        halo points only are not formed: they have no point to label.
+    """
+    m = int(math.floor(2.0 / tile_chord)) + 3
+    shifted = xyz + 1.0
+
+    def key(cells: np.ndarray) -> np.ndarray:
+        return (cells[:, 0] * m + cells[:, 1]) * m + cells[:, 2]
+
+    home_cells = np.floor(shifted / tile_chord).astype(np.int64)
+    lo = np.floor((shifted - eps_chord) / tile_chord).astype(np.int64)
+    hi = np.floor((shifted + eps_chord) / tile_chord).astype(np.int64)
+    home = key(home_cells)
+    tiles = np.unique(home)
+    keys, points = [], []
+    for corner in range(8):
+        pick = [(corner >> a) & 1 for a in range(3)]
+        cells = np.column_stack([np.where(pick[a], hi[:, a], lo[:, a]) for a in range(3)])
+        keys.append(key(cells))
+        points.append(np.arange(len(xyz)))
+    all_keys = np.concatenate(keys)
+    all_pts = np.concatenate(points)
+    pairs = np.unique(np.column_stack([all_keys, all_pts]), axis=0)
+    pairs = pairs[np.isin(pairs[:, 0], tiles)]
+    bounds = np.searchsorted(pairs[:, 0], tiles, side="left")
+    members = np.split(pairs[:, 1], bounds[1:])
+    return home, members
+
+
+def _core_task(rad: np.ndarray, weight: np.ndarray, is_home: np.ndarray, eps_km: float,
+               min_weight: float) -> np.ndarray:
+    grid = build_grid(rad, weight, eps_km)
+    core = np.empty(len(rad), dtype=bool)
+    core[grid.order] = core_mask(grid, min_weight)
+    return core[is_home]
+
+
+def _label_task(rad: np.ndarray, weight: np.ndarray, core: np.ndarray,
+                eps_km: float) -> np.ndarray:
+    grid = build_grid(rad, weight, eps_km)
+    labels = np.empty(len(rad), dtype=np.int64)
+    labels[grid.order] = cluster_cores(grid, core[grid.order])
+    return labels
+
+
+@contextmanager
+def local_client(n_workers: int = 2, threads_per_worker: int = 1) -> Iterator[object]:
+    """A ``distributed.Client`` on an in-process ``LocalCluster`` (closed on exit)."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
+                      processes=False, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        yield client
+
+
+def dbscan_dask(lat: np.ndarray, lon: np.ndarray, *, eps_km: float, min_weight: float,
+                weight: np.ndarray | None = None, client: object | None = None,
+                tile_km: float = 500.0) -> DBSCANResult:
+    """:func:`~innometrics.clusters.dbscan.dbscan` run tile by tile on a dask cluster.
+
+    Parameters
+    ----------
+    lat, lon, eps_km, min_weight, weight
+        As in :func:`~innometrics.clusters.dbscan.dbscan`.
+    client : distributed.Client, optional
+        Defaults to the current client (``distributed.get_client()``).
+    tile_km : float, default=500.0
+        Tile side (as a chord, in km); at least ``4 · eps_km`` is used.
+
+    Returns
+    -------
+    DBSCANResult
+        Same core points, noise and core clusters as the single-machine run.
+    """
+    check_params("clusters.dbscan_dask", {"eps_km": eps_km, "min_weight": min_weight},
+                 DBSCAN_CONSTRAINTS)
+    if client is None:
+        from distributed import get_client
+
+        client = get_client()
+    lat, lon, w = check_points(lat, lon, weight)
+    rad, wsum, inverse = collapse(lat, lon, w)
+    xyz = to_unit_vectors(rad[:, 0], rad[:, 1])
+    eps_chord = chord_of_km(eps_km)
+    tile_chord = max(chord_of_km(min(tile_km, 20000.0)), 4.0 * eps_chord)
+    home, members = tile_members(xyz, tile_chord, eps_chord)
+    tiles = np.unique(home)
+    home_of = [home[idx] == t for t, idx in zip(tiles, members, strict=True)]
+
+    futures = client.map(_core_task, [rad[idx] for idx in members],
+                         [wsum[idx] for idx in members], home_of,
+                         eps_km=float(eps_km), min_weight=float(min_weight), pure=False)
+    core = np.zeros(len(rad), dtype=bool)
+    for idx, is_home, flags in zip(members, home_of, client.gather(futures), strict=True):
+        core[idx[is_home]] = flags
+
+    futures = client.map(_label_task, [rad[idx] for idx in members],
+                         [wsum[idx] for idx in members], [core[idx] for idx in members],
+                         eps_km=float(eps_km), pure=False)
+    local = client.gather(futures)
+    # Node = (tile, local label); join the nodes of every core location across its tiles.
+    offsets = np.cumsum([0] + [int(lab.max()) + 1 if len(lab) else 0 for lab in local])
+    point, node, home_node = [], [], np.full(len(rad), -1, dtype=np.int64)
+    for t, (idx, is_home, lab) in enumerate(zip(members, home_of, local, strict=True)):
+        labelled = lab >= 0
+        glob = np.where(labelled, lab + offsets[t], -1)
+        home_node[idx[is_home]] = glob[is_home]
+        keep = labelled & core[idx]
+        point.append(idx[keep])
+        node.append(glob[keep])
+    point_arr = np.concatenate(point)
+    node_arr = np.concatenate(node)
+    order = np.argsort(point_arr, kind="stable")
+    point_arr, node_arr = point_arr[order], node_arr[order]
+    same = point_arr[1:] == point_arr[:-1]
+    n_nodes = int(offsets[-1])
+    graph = coo_matrix((np.ones(int(same.sum())), (node_arr[:-1][same], node_arr[1:][same])),
+                       shape=(n_nodes, n_nodes))
+    _, comp = connected_components(graph, directed=False)
+    loc_labels = np.where(home_node >= 0, comp[np.maximum(home_node, 0)], -1)
+    labels, k = renumber(loc_labels[inverse])
+    return DBSCANResult(labels=labels, core=core[inverse], n_clusters=k,
+                        n_locations=int(rad.shape[0]))
+
+
+def dask_detector(client: object, tile_km: float = 500.0):
+    """A ``detector`` for :func:`~innometrics.clusters.ranking.rank_clusters` using dask."""
+
+    def detect(lat: np.ndarray, lon: np.ndarray, w: np.ndarray, eps_km: float,
+               min_weight: float) -> np.ndarray:
+        return dbscan_dask(lat, lon, eps_km=eps_km, min_weight=min_weight, weight=w,
+                           client=client, tile_km=tile_km).labels
+
+    return detect
