@@ -82,8 +82,7 @@ def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
     columns).
     """
     dtypes = cells.dtypes if isinstance(cells, pd.DataFrame) else [np.asarray(cells).dtype]
-    if all(np.dtype(d).kind in "fiub" for d in dtypes if isinstance(d, np.dtype)) and all(
-            isinstance(d, np.dtype) for d in dtypes):
+    if all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes):
         return np.asarray(cells, dtype=np.float64)  # already numbers: nothing to parse
     text = _as_text(cells)
     present = text != ""

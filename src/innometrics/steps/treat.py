@@ -16,6 +16,7 @@ import numpy as np
 
 from .._params import Integral, Interval, Options, Real, check_params
 from ..stats import kurtosis as _kurt
+from ..stats import skew_kurt_complete
 from ..stats import skewness as _skew
 from ._result import StepResult
 
@@ -61,20 +62,6 @@ def _passes(sk: float, ku: float, skew: float, kurtosis: float) -> bool:
     return bool(abs(sk) < skew or ku < kurtosis)
 
 
-def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
-    """Excel-style skewness and excess kurtosis of a 1-D array without missing values
-    (the same estimators as :mod:`innometrics.stats`, without the NaN handling, for speed)."""
-    n = v.size
-    d = v - v.mean()
-    d2 = d * d
-    m2, m3, m4 = d2.sum(), (d2 * d).sum(), (d2 * d2).sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sk = np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
-        r = n * m4 / (m2 * m2)
-        ku = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
-    return float(sk), float(ku)
-
-
 def winsorise(x: np.ndarray, *, skew: float = 2.0, kurtosis: float = 3.5,
               max_winsorised: int = 5) -> tuple[np.ndarray, int, np.ndarray]:
     """Winsorise one indicator until it passes the skew/kurtosis check (COINr ``winsorise``).
@@ -85,7 +72,7 @@ def winsorise(x: np.ndarray, *, skew: float = 2.0, kurtosis: float = 3.5,
     x = np.array(x, dtype=np.float64)
     present = ~np.isnan(x)
     v = x[present]
-    sk, ku = _skew_kurt(v)
+    sk, ku = skew_kurt_complete(v)
     at_high = at_low = np.zeros(v.shape, dtype=bool)
     n_win = 0
     while not _passes(sk, ku, skew, kurtosis) and n_win < max_winsorised:
@@ -100,7 +87,7 @@ def winsorise(x: np.ndarray, *, skew: float = 2.0, kurtosis: float = 3.5,
         else:
             at_low = at_extreme
         n_win = int(at_high.sum() + at_low.sum())
-        sk, ku = _skew_kurt(v)
+        sk, ku = skew_kurt_complete(v)
     x[present] = v
     codes = np.full(x.shape, "", dtype=object)
     codes[np.flatnonzero(present)[at_high]] = "winhi"
@@ -173,13 +160,13 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
         col, n_win, codes = winsorise(x[:, j], skew=skew, kurtosis=kurtosis,
                                       max_winsorised=max_winsorised)
         info["n_winsorised"][j] = n_win
-        info["skew1"][j], info["kurt1"][j] = _skew_kurt(col[~np.isnan(col)])
+        info["skew1"][j], info["kurt1"][j] = skew_kurt_complete(col[~np.isnan(col)])
         info["pass1"][j] = _passes(info["skew1"][j], info["kurt1"][j], skew, kurtosis)
         info["points"][:, j] = codes
         if not info["pass1"][j] and transform is not None:
             col = transform(col if combine else x[:, j])
             info["transformed"][j] = True
-            info["skew2"][j], info["kurt2"][j] = _skew_kurt(col[~np.isnan(col)])
+            info["skew2"][j], info["kurt2"][j] = skew_kurt_complete(col[~np.isnan(col)])
             info["pass2"][j] = _passes(info["skew2"][j], info["kurt2"][j], skew, kurtosis)
             info["points"][:, j] = [
                 "" if np.isnan(v) else (f"{c}+{fallback}" if combine and c else fallback)
