@@ -206,11 +206,13 @@ def _option_recipe(recipe: Recipe, design: UncertaintyDesign, combo: Mapping[str
     return recipe
 
 
-def _aggregate_chunk(x: np.ndarray, matrices: Sequence[np.ndarray], parents: Sequence[np.ndarray],
-                     multipliers: np.ndarray, settings: Mapping[str, Any]) -> np.ndarray:
-    """Index scores (runs, units) of one chunk: weights scaled per replication, one pass."""
-    weights = [w * multipliers[:, rows][:, :, None] for w, rows in zip(matrices, parents,
-                                                                       strict=True)]
+def _aggregate_chunk(x: np.ndarray, matrices: Sequence[np.ndarray],
+                     children: Sequence[np.ndarray], multipliers: np.ndarray,
+                     settings: Mapping[str, Any]) -> np.ndarray:
+    """Index scores (runs, units) of one chunk: each level's weight matrix scaled by the
+    multipliers of its child nodes (``children``: their positions in ``framework.codes``)."""
+    weights = [w * multipliers[:, rows][:, :, None]
+               for w, rows in zip(matrices, children, strict=True)]
     return aggregate(x, weights, **settings).values[..., -1]
 
 
@@ -229,19 +231,21 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
     codes = fw.codes
     position = {c: i for i, c in enumerate(codes)}
     matrices = [fw.weight_matrix(level) for level in range(2, fw.n_levels + 1)]
-    parents = [np.array([position[c] for c in fw.codes_at(level - 1)])
-               for level in range(2, fw.n_levels + 1)]
+    children = [np.array([position[c] for c in fw.codes_at(level - 1)])
+                for level in range(2, fw.n_levels + 1)]
     base_aggregate = recipe.settings("aggregate") or {}
     pre_steps = [s for s in _PRE_AGGREGATE if s in sampled.choices]
 
+    # one group of replications per distinct combination of options (a leading zero column
+    # makes the no-alternatives case one group too); np.unique sorts the groups
+    keys = np.column_stack([np.zeros(len(sampled), dtype=np.int64),
+                            *(sampled.choices[s] for s in sampled.choices)])
+    groups, group_of = np.unique(keys, axis=0, return_inverse=True)
     tasks = []  # (rows, x, aggregate settings)
-    keys = np.stack([sampled.choices[s] for s in sampled.choices], axis=1) if sampled.choices \
-        else np.zeros((len(sampled), 0), dtype=np.int64)
     prepared: dict[tuple, np.ndarray] = {}
-    for key in sorted({tuple(k) for k in keys.tolist()}):
-        rows = np.flatnonzero((keys == np.array(key, dtype=np.int64)).all(axis=1)) \
-            if keys.shape[1] else np.arange(len(sampled))
-        combo = dict(zip(sampled.choices, key, strict=True))
+    for g, key in enumerate(groups.tolist()):
+        rows = np.flatnonzero(group_of.ravel() == g)
+        combo = dict(zip(sampled.choices, key[1:], strict=True))
         pre_key = tuple(combo[s] for s in pre_steps)
         if pre_key not in prepared:
             pre = _option_recipe(recipe, design, {s: combo[s] for s in pre_steps})
@@ -251,25 +255,22 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
         for start in range(0, len(rows), _CHUNK):
             tasks.append((rows[start:start + _CHUNK], prepared[pre_key], dict(settings)))
 
-    n_units = next(iter(prepared.values())).shape[0]
-    scores = np.empty((len(sampled), n_units))
     if engine == "dask":
         from dask.distributed import default_client
 
         client = client or default_client()
-        futures = [client.submit(_aggregate_chunk, x, matrices, parents,
+        futures = [client.submit(_aggregate_chunk, x, matrices, children,
                                  sampled.multipliers[rows], settings, pure=False)
                    for rows, x, settings in tasks]
-        for done, ((rows, _, _), future) in enumerate(zip(tasks, futures, strict=True), 1):
-            scores[rows] = future.result()
-            if progress:
-                progress(done, len(tasks))
+        chunks = (future.result() for future in futures)
     else:
-        for done, (rows, x, settings) in enumerate(tasks, 1):
-            scores[rows] = _aggregate_chunk(x, matrices, parents, sampled.multipliers[rows],
-                                            settings)
-            if progress:
-                progress(done, len(tasks))
+        chunks = (_aggregate_chunk(x, matrices, children, sampled.multipliers[rows], settings)
+                  for rows, x, settings in tasks)
+    scores = np.empty((len(sampled), next(iter(prepared.values())).shape[0]))
+    for done, ((rows, _, _), chunk) in enumerate(zip(tasks, chunks, strict=True), 1):
+        scores[rows] = chunk
+        if progress:
+            progress(done, len(tasks))
     return scores
 
 
