@@ -21,7 +21,12 @@ The run is:
 4. union–find over cells: all core locations of one cell are connected; two neighbouring cells
    are joined when some pair of their core locations is within ``eps`` (adjacent cells first,
    so that most farther pairs are already joined and need no distance at all);
-5. borders take the cluster of the first core location found within ``eps``.
+5. borders take the cluster of their nearest core location (ties: the smaller latitude, then
+   longitude), so labels depend neither on the input order nor on the engine (single machine
+   or Dask tiles).
+
+Steps 3–5 skip a neighbouring cell whose box lies beyond ``eps`` of the point and count a cell
+whose box lies wholly within ``eps`` without visiting its points.
 
 Clusters are numbered 0, 1, ... in order of their first record in the input.
 
@@ -43,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .._params import Interval, check_params
-from .grid import SphereGrid, build_grid, within
+from .grid import SphereGrid, box_gap, build_grid, within
 
 __all__ = ["DBSCANResult", "SphericalDBSCAN", "dbscan", "collapse", "core_mask",
            "cluster_cores", "weight_threshold", "same_clusters", "DBSCAN_CONSTRAINTS"]
@@ -68,7 +73,8 @@ def weight_threshold(min_weight: float) -> float:
 
 
 @nb.njit(cache=True, parallel=True)
-def _core_kernel(xyz, rad, w, cell_start, cell_weight, nb_ptr, nb_idx, thresh, lo, hi, red):
+def _core_kernel(xyz, rad, w, cell_start, cell_weight, nb_ptr, nb_idx, cell_lo, side, thresh,
+                 lim):
     n_cells = cell_weight.shape[0]
     core = np.zeros(xyz.shape[0], dtype=np.bool_)
     for c in nb.prange(n_cells):
@@ -82,18 +88,26 @@ def _core_kernel(xyz, rad, w, cell_start, cell_weight, nb_ptr, nb_idx, thresh, l
         if reach < thresh:
             continue
         for i in range(s, e):
+            # whole cells first (no distance per point), then the cells the eps ball cuts
             acc = cell_weight[c]
             for k in range(nb_ptr[c], nb_ptr[c + 1]):
                 d = nb_idx[k]
+                if d != c and box_gap(xyz, i, cell_lo, d, side)[1] <= lim[3]:
+                    acc += cell_weight[d]
+            for k in range(nb_ptr[c], nb_ptr[c + 1]):
+                if acc >= thresh:
+                    break
+                d = nb_idx[k]
                 if d == c:
                     continue
+                near, far = box_gap(xyz, i, cell_lo, d, side)
+                if near > lim[4] or far <= lim[3]:
+                    continue
                 for j in range(cell_start[d], cell_start[d + 1]):
-                    if within(xyz, rad, i, j, lo, hi, red):
+                    if within(xyz, rad, i, j, lim):
                         acc += w[j]
                         if acc >= thresh:
                             break
-                if acc >= thresh:
-                    break
             core[i] = acc >= thresh
     return core
 
@@ -110,27 +124,36 @@ def _find(parent, x):
     return root
 
 
-@nb.njit(cache=True)
-def _chebyshev(a, b, m):
-    da = abs(a // (m * m) - b // (m * m))
-    db = abs((a // m) % m - (b // m) % m)
-    dc = abs(a % m - b % m)
-    return max(da, max(db, dc))
+@nb.njit(cache=True, inline="always")
+def _adjacent(cell_lo, side, c, d):
+    """Whether cells ``c`` and ``d`` touch (Chebyshev distance ≤ 1 in cell units)."""
+    reach = 1.5 * side
+    return (abs(cell_lo[c, 0] - cell_lo[d, 0]) < reach
+            and abs(cell_lo[c, 1] - cell_lo[d, 1]) < reach
+            and abs(cell_lo[c, 2] - cell_lo[d, 2]) < reach)
 
 
 @nb.njit(cache=True)
-def _cells_linked(xyz, rad, core, s1, e1, s2, e2, lo, hi, red):
-    for i in range(s1, e1):
-        if core[i]:
-            for j in range(s2, e2):
-                if core[j] and within(xyz, rad, i, j, lo, hi, red):
-                    return True
+def _cells_linked(xyz, rad, core, cell_start, cell_lo, side, c, d, lim):
+    """Whether a core point of cell ``c`` is within eps of a core point of cell ``d``
+    (``d`` is known to hold one)."""
+    for i in range(cell_start[c], cell_start[c + 1]):
+        if not core[i]:
+            continue
+        near, far = box_gap(xyz, i, cell_lo, d, side)
+        if near > lim[4]:
+            continue
+        if far <= lim[3]:
+            return True
+        for j in range(cell_start[d], cell_start[d + 1]):
+            if core[j] and within(xyz, rad, i, j, lim):
+                return True
     return False
 
 
 @nb.njit(cache=True)
-def _component_kernel(xyz, rad, core, cell_start, cell_keys, nb_ptr, nb_idx, m, lo, hi, red):
-    n_cells = cell_keys.shape[0]
+def _component_kernel(xyz, rad, core, cell_start, nb_ptr, nb_idx, cell_lo, side, lim):
+    n_cells = cell_lo.shape[0]
     parent = np.arange(n_cells)
     has_core = np.zeros(n_cells, dtype=np.bool_)
     for c in range(n_cells):
@@ -146,14 +169,13 @@ def _component_kernel(xyz, rad, core, cell_start, cell_keys, nb_ptr, nb_idx, m, 
                 d = nb_idx[k]
                 if d <= c or not has_core[d]:
                     continue
-                if (_chebyshev(cell_keys[c], cell_keys[d], m) <= 1) != adjacent_pass:
+                if _adjacent(cell_lo, side, c, d) != adjacent_pass:
                     continue
                 rc = _find(parent, c)
                 rd = _find(parent, d)
                 if rc == rd:
                     continue
-                if _cells_linked(xyz, rad, core, cell_start[c], cell_start[c + 1],
-                                 cell_start[d], cell_start[d + 1], lo, hi, red):
+                if _cells_linked(xyz, rad, core, cell_start, cell_lo, side, c, d, lim):
                     parent[max(rc, rd)] = min(rc, rd)
     root = np.full(n_cells, -1, dtype=np.int64)
     for c in range(n_cells):
@@ -163,26 +185,35 @@ def _component_kernel(xyz, rad, core, cell_start, cell_keys, nb_ptr, nb_idx, m, 
 
 
 @nb.njit(cache=True, parallel=True)
-def _label_kernel(xyz, rad, core, cell_start, root, nb_ptr, nb_idx, lo, hi, red):
+def _label_kernel(xyz, rad, core, cell_start, root, nb_ptr, nb_idx, cell_lo, side, lim):
     labels = np.full(xyz.shape[0], -1, dtype=np.int64)
     for c in nb.prange(root.shape[0]):
         for i in range(cell_start[c], cell_start[c + 1]):
             if core[i]:
                 labels[i] = root[c]
                 continue
-            if root[c] >= 0:  # a core point of the same cell is within eps
-                labels[i] = root[c]
-                continue
+            # a border takes the cluster of its nearest core point; ties go to the smaller
+            # (lat, lon), so the choice depends on neither input order nor engine
+            best, best_j = np.inf, -1
             for k in range(nb_ptr[c], nb_ptr[c + 1]):
                 d = nb_idx[k]
                 if root[d] < 0:
                     continue
+                near, _ = box_gap(xyz, i, cell_lo, d, side)
+                if near > lim[4] or near > best:
+                    continue
                 for j in range(cell_start[d], cell_start[d + 1]):
-                    if core[j] and within(xyz, rad, i, j, lo, hi, red):
+                    if not core[j] or not within(xyz, rad, i, j, lim):
+                        continue
+                    dx = xyz[i, 0] - xyz[j, 0]
+                    dy = xyz[i, 1] - xyz[j, 1]
+                    dz = xyz[i, 2] - xyz[j, 2]
+                    d2 = dx * dx + dy * dy + dz * dz
+                    if d2 < best or (d2 == best and (
+                            rad[j, 0] < rad[best_j, 0]
+                            or (rad[j, 0] == rad[best_j, 0] and rad[j, 1] < rad[best_j, 1]))):
+                        best, best_j = d2, j
                         labels[i] = root[d]
-                        break
-                if labels[i] >= 0:
-                    break
     return labels
 
 
@@ -208,47 +239,86 @@ def _first_appearance(labels):
 # --------------------------------------------------------------------------- steps
 
 
+@nb.njit(cache=True)
+def _group_equal(order, h, lat, lon):
+    """Location of each point, walking points in ``order`` (sorted by hash ``h``).
+
+    Points with equal coordinates have equal hashes, so they sit in one run of equal ``h``;
+    within a run (almost always one location, unless hashes collide) coordinates are compared
+    exactly. Returns the location of each point and the first point of each location.
+    """
+    n = order.shape[0]
+    inverse = np.empty(n, dtype=np.int64)
+    first = np.empty(n, dtype=np.int64)
+    n_loc = 0
+    i = 0
+    while i < n:
+        run_start_loc = n_loc
+        j = i
+        while j < n and h[order[j]] == h[order[i]]:
+            p = order[j]
+            loc = -1
+            for q in range(run_start_loc, n_loc):
+                if lat[first[q]] == lat[p] and lon[first[q]] == lon[p]:
+                    loc = q
+                    break
+            if loc < 0:
+                loc = n_loc
+                first[n_loc] = p
+                n_loc += 1
+            inverse[p] = loc
+            j += 1
+        i = j
+    return inverse, first[:n_loc]
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of Fibonacci hashing
+
+
 def collapse(lat: np.ndarray, lon: np.ndarray,
              weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Merge identical ``(lat, lon)`` into weighted locations.
+
+    One sort of a 64-bit hash of the coordinates' bits (``+0.0`` first, so ``-0.0`` and
+    ``0.0`` are one value), then exact comparison inside runs of equal hash.
 
     Returns
     -------
     rad : ndarray of shape (u, 2)
         ``[lat, lon]`` of each location in radians (``np.radians`` of the degrees, as
-        scikit-learn would be given them).
+        scikit-learn would be given them), in hash order.
     weight : ndarray of shape (u,)
         Summed weight per location.
     inverse : ndarray of int64, shape (n,)
         Location of each input point.
     """
-    pairs = np.empty(len(lat), dtype=np.complex128)
-    pairs.real = lat
-    pairs.imag = lon
-    uniq, inverse = np.unique(pairs, return_inverse=True)
-    rad = np.radians(np.column_stack([uniq.real, uniq.imag]))
-    wsum = np.bincount(inverse, weights=weight, minlength=len(uniq))
-    return rad, wsum, inverse.astype(np.int64, copy=False)
+    lat = np.ascontiguousarray(lat, dtype=np.float64) + 0.0
+    lon = np.ascontiguousarray(lon, dtype=np.float64) + 0.0
+    h = (lat.view(np.uint64) * _GOLDEN) ^ lon.view(np.uint64)
+    inverse, first = _group_equal(np.argsort(h), h, lat, lon)
+    rad = np.radians(np.column_stack([lat[first], lon[first]]))
+    wsum = np.bincount(inverse, weights=weight, minlength=len(first))
+    return rad, wsum, inverse
 
 
 def core_mask(grid: SphereGrid, min_weight: float) -> np.ndarray:
     """Core flag of each grid point (cell order): neighbourhood weight ``>= min_weight``."""
-    lo, hi, red = grid.bounds()
     return _core_kernel(grid.xyz, grid.rad, grid.weight, grid.cell_start, grid.cell_weight,
-                        grid.nb_ptr, grid.nb_idx, weight_threshold(min_weight), lo, hi, red)
+                        grid.nb_ptr, grid.nb_idx, grid.cell_lo, grid.side,
+                        weight_threshold(min_weight), grid.limits())
 
 
 def cluster_cores(grid: SphereGrid, core: np.ndarray) -> np.ndarray:
     """Cluster of each grid point (cell order) given its core flags; ``-1`` = noise.
 
-    Labels are cell ids of union–find roots (not compact); borders take the first adjacent
-    cluster found.
+    Labels are cell ids of union–find roots (not compact); borders take the cluster of their
+    nearest core point.
     """
-    lo, hi, red = grid.bounds()
-    root = _component_kernel(grid.xyz, grid.rad, core, grid.cell_start, grid.cell_keys,
-                             grid.nb_ptr, grid.nb_idx, np.int64(grid.m), lo, hi, red)
+    lim = grid.limits()
+    root = _component_kernel(grid.xyz, grid.rad, core, grid.cell_start, grid.nb_ptr,
+                             grid.nb_idx, grid.cell_lo, grid.side, lim)
     return _label_kernel(grid.xyz, grid.rad, core, grid.cell_start, root, grid.nb_ptr,
-                         grid.nb_idx, lo, hi, red)
+                         grid.nb_idx, grid.cell_lo, grid.side, lim)
 
 
 def renumber(labels: np.ndarray) -> tuple[np.ndarray, int]:

@@ -11,7 +11,8 @@ The cell side is ``eps_chord / sqrt(3)`` (times ``1 - 1e-9``), so that
 
 This is the grid of Gunawan (2013) and Wang, Gu & Shun (2020), on the sphere. Cells are kept
 sorted by an integer key ``(cx · M + cy) · M + cz``, so the five cells of a ``(dx, dy)``
-column are one contiguous key range: 25 binary searches find a cell's neighbours.
+column are one contiguous key range, and one forward sweep per column finds the neighbours
+of all cells.
 
 Exact boundary (``d == eps``)
 -----------------------------
@@ -39,7 +40,7 @@ import numba as nb
 import numpy as np
 
 __all__ = ["EARTH_RADIUS_KM", "SphereGrid", "build_grid", "chord_of_km", "label_pairs_within",
-           "to_unit_vectors", "within"]
+           "to_unit_vectors", "within", "box_gap"]
 
 #: Mean Earth radius (IUGG), km; the value the scikit-learn haversine examples use.
 EARTH_RADIUS_KM = 6371.0088
@@ -80,6 +81,27 @@ def _cell_keys(xyz: np.ndarray, side: float, m: np.int64) -> np.ndarray:
     return keys
 
 
+@nb.njit(cache=True, parallel=True)
+def _gather(order, keys, xyz, rad, weight):
+    """``(keys, xyz, rad, weight)[order]`` in one parallel pass (numpy's row gathers of
+    (n, 3) arrays are several times slower)."""
+    n = order.shape[0]
+    keys_s = np.empty(n, dtype=keys.dtype)
+    xyz_s = np.empty((n, 3))
+    rad_s = np.empty((n, 2))
+    weight_s = np.empty(n)
+    for i in nb.prange(n):
+        o = order[i]
+        keys_s[i] = keys[o]
+        xyz_s[i, 0] = xyz[o, 0]
+        xyz_s[i, 1] = xyz[o, 1]
+        xyz_s[i, 2] = xyz[o, 2]
+        rad_s[i, 0] = rad[o, 0]
+        rad_s[i, 1] = rad[o, 1]
+        weight_s[i] = weight[o]
+    return keys_s, xyz_s, rad_s, weight_s
+
+
 @nb.njit(cache=True)
 def _lower_bound(a: np.ndarray, x: np.int64) -> int:
     lo, hi = 0, a.shape[0]
@@ -92,38 +114,55 @@ def _lower_bound(a: np.ndarray, x: np.int64) -> int:
     return lo
 
 
-@nb.njit(cache=True, parallel=True)
-def _count_neighbour_cells(cell_keys: np.ndarray, m: np.int64) -> np.ndarray:
+_SWEEP_CHUNK = 4096  # cells per parallel task of the neighbour sweep
+
+
+@nb.njit(cache=True)
+def _sweep_chunk(cell_keys, m, c0, c1, cursor, out):
+    """Neighbours of cells ``c0:c1``: one merge-like sweep per ``(dx, dy)`` column.
+
+    The wanted key ranges grow with ``c``, so one pointer per column walks forward instead of
+    a binary search per cell. Counts into ``cursor[c - c0]`` when ``out`` is empty, else writes
+    at ``cursor`` and advances it.
+    """
     n = cell_keys.shape[0]
+    fill = out.shape[0] > 0
+    for dx in range(-2, 3):
+        for dy in range(-2, 3):
+            off = (dx * m + dy) * m
+            j = _lower_bound(cell_keys, cell_keys[c0] + off - 2)
+            for c in range(c0, c1):
+                low = cell_keys[c] + off - 2
+                while j < n and cell_keys[j] < low:
+                    j += 1
+                k = j
+                while k < n and cell_keys[k] <= low + 4:
+                    if fill:
+                        out[cursor[c - c0]] = k
+                    cursor[c - c0] += 1
+                    k += 1
+
+
+@nb.njit(cache=True, parallel=True)
+def _neighbour_cells(cell_keys: np.ndarray, m: np.int64) -> tuple[np.ndarray, np.ndarray]:
+    n = cell_keys.shape[0]
+    n_chunks = (n + _SWEEP_CHUNK - 1) // _SWEEP_CHUNK
     counts = np.zeros(n + 1, dtype=np.int64)
-    for c in nb.prange(n):
-        k = 0
-        for dx in range(-2, 3):
-            for dy in range(-2, 3):
-                base = cell_keys[c] + (dx * m + dy) * m
-                j = _lower_bound(cell_keys, base - 2)
-                while j < n and cell_keys[j] <= base + 2:
-                    k += 1
-                    j += 1
-        counts[c + 1] = k
-    return counts
-
-
-@nb.njit(cache=True, parallel=True)
-def _fill_neighbour_cells(cell_keys: np.ndarray, m: np.int64, indptr: np.ndarray) -> np.ndarray:
-    n = cell_keys.shape[0]
-    out = np.empty(indptr[n], dtype=np.int32)
-    for c in nb.prange(n):
-        k = indptr[c]
-        for dx in range(-2, 3):
-            for dy in range(-2, 3):
-                base = cell_keys[c] + (dx * m + dy) * m
-                j = _lower_bound(cell_keys, base - 2)
-                while j < n and cell_keys[j] <= base + 2:
-                    out[k] = j
-                    k += 1
-                    j += 1
-    return out
+    nothing = np.empty(0, dtype=np.int32)
+    for ch in nb.prange(n_chunks):
+        c0 = ch * _SWEEP_CHUNK
+        c1 = min(n, c0 + _SWEEP_CHUNK)
+        cursor = np.zeros(c1 - c0, dtype=np.int64)
+        _sweep_chunk(cell_keys, m, c0, c1, cursor, nothing)
+        counts[c0 + 1:c1 + 1] = cursor
+    ptr = np.cumsum(counts)
+    idx = np.empty(ptr[n], dtype=np.int32)
+    for ch in nb.prange(n_chunks):
+        c0 = ch * _SWEEP_CHUNK
+        c1 = min(n, c0 + _SWEEP_CHUNK)
+        cursor = ptr[c0:c1].copy()
+        _sweep_chunk(cell_keys, m, c0, c1, cursor, idx)
+    return ptr, idx
 
 
 @dataclass(frozen=True)
@@ -140,6 +179,10 @@ class SphereGrid:
         Points of cell ``c`` are ``cell_start[c]:cell_start[c + 1]``.
     cell_weight : ndarray of float64, shape (n_cells,)
     nb_ptr, nb_idx : CSR arrays of the neighbouring cells of each cell (itself included).
+    cell_lo : ndarray of float64, shape (n_cells, 3)
+        Lower corner of each cell's box (the box is ``[cell_lo, cell_lo + side]``).
+    side : float
+        Cell side (chord units).
     eps_chord, eps_rad : float
     m : int
         Key base (cells per axis plus margins).
@@ -154,6 +197,8 @@ class SphereGrid:
     cell_weight: np.ndarray
     nb_ptr: np.ndarray
     nb_idx: np.ndarray
+    cell_lo: np.ndarray
+    side: float
     eps_chord: float
     eps_rad: float
     m: int
@@ -162,19 +207,25 @@ class SphereGrid:
     def n_cells(self) -> int:
         return int(self.cell_keys.shape[0])
 
-    def bounds(self) -> tuple[float, float, float]:
-        """``(lo, hi, red)`` for :func:`within`: the squared-chord band decided by haversine,
-        and scikit-learn's reduced haversine radius ``sin²(eps / 2)``."""
+    def limits(self) -> tuple[float, float, float, float, float]:
+        """``(lo, hi, red, near, far)`` for :func:`within` and :func:`box_gap`.
+
+        ``lo``–``hi`` is the squared-chord band decided by haversine, ``red`` scikit-learn's
+        reduced haversine radius ``sin²(eps / 2)``; a cell whose box lies entirely within
+        squared chord ``near`` of a point holds only neighbours of it, one beyond ``far`` none
+        (``1e-9 · eps²`` of slack absorbs the rounding of the cell bounds).
+        """
         eps2 = self.eps_chord * self.eps_chord
         band = 1e-6 * eps2 + 1e-15
         red = math.sin(0.5 * self.eps_rad)
-        return eps2 - band, eps2 + band, red * red
+        slack = 1e-9 * eps2
+        return eps2 - band, eps2 + band, red * red, eps2 - band - slack, eps2 + band + slack
 
 
 def build_grid(rad: np.ndarray, weight: np.ndarray, eps_km: float) -> SphereGrid:
     """Sort points ``rad`` (n × 2, ``[lat, lon]`` radians) into the grid for radius ``eps_km``.
 
-    Costs one sort of ``n`` integer keys and ``25 · n_cells`` binary searches.
+    Costs one sort of ``n`` integer keys and 25 linear sweeps over the cells.
     """
     eps_rad = eps_km / EARTH_RADIUS_KM
     eps_chord = chord_of_km(eps_km)
@@ -184,11 +235,9 @@ def build_grid(rad: np.ndarray, weight: np.ndarray, eps_km: float) -> SphereGrid
         raise ValueError(f"eps {eps_km} km is too small for the grid (cell keys overflow)")
     xyz = to_unit_vectors(rad[:, 0], rad[:, 1])
     keys = _cell_keys(xyz, side, np.int64(m))
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    xyz = xyz[order]
-    rad = np.ascontiguousarray(rad[order])
-    weight = np.ascontiguousarray(weight[order], dtype=np.float64)
+    order = np.argsort(keys)  # order within a cell is immaterial: see the borders rule
+    keys, xyz, rad, weight = _gather(order, keys, xyz, rad,
+                                     np.asarray(weight, dtype=np.float64))
     n = keys.shape[0]
     if n:
         new = np.empty(n, dtype=bool)
@@ -200,33 +249,51 @@ def build_grid(rad: np.ndarray, weight: np.ndarray, eps_km: float) -> SphereGrid
     cell_keys = keys[starts]
     cell_start = np.append(starts, n).astype(np.int64)
     cell_weight = np.add.reduceat(weight, starts) if n else np.zeros(0)
-    counts = _count_neighbour_cells(cell_keys, np.int64(m))
-    nb_ptr = np.cumsum(counts)
-    nb_idx = _fill_neighbour_cells(cell_keys, np.int64(m), nb_ptr)
+    nb_ptr, nb_idx = _neighbour_cells(cell_keys, np.int64(m))
+    cell_index = np.column_stack([cell_keys // (m * m), (cell_keys // m) % m, cell_keys % m])
+    cell_lo = (cell_index - _MARGIN) * side - 1.0
     return SphereGrid(order=order, xyz=xyz, rad=rad, weight=weight, cell_keys=cell_keys,
                       cell_start=cell_start, cell_weight=cell_weight, nb_ptr=nb_ptr,
-                      nb_idx=nb_idx, eps_chord=eps_chord, eps_rad=eps_rad, m=m)
+                      nb_idx=nb_idx, cell_lo=cell_lo, side=side, eps_chord=eps_chord,
+                      eps_rad=eps_rad, m=m)
 
 
 @nb.njit(cache=True, inline="always")
-def within(xyz: np.ndarray, rad: np.ndarray, i: int, j: int, lo: float, hi: float,
-           red: float) -> bool:
-    """Whether points ``i`` and ``j`` are within eps (chord test, haversine in the band)."""
+def within(xyz: np.ndarray, rad: np.ndarray, i: int, j: int, lim: tuple) -> bool:
+    """Whether points ``i`` and ``j`` are within eps (chord test, haversine in the band);
+    ``lim`` is :meth:`SphereGrid.limits`."""
     dx = xyz[i, 0] - xyz[j, 0]
     dy = xyz[i, 1] - xyz[j, 1]
     dz = xyz[i, 2] - xyz[j, 2]
     d2 = dx * dx + dy * dy + dz * dz
-    if d2 <= lo:
+    if d2 <= lim[0]:
         return True
-    if d2 > hi:
+    if d2 > lim[1]:
         return False
     s0 = math.sin(0.5 * (rad[i, 0] - rad[j, 0]))
     s1 = math.sin(0.5 * (rad[i, 1] - rad[j, 1]))
-    return s0 * s0 + math.cos(rad[i, 0]) * math.cos(rad[j, 0]) * s1 * s1 <= red
+    return s0 * s0 + math.cos(rad[i, 0]) * math.cos(rad[j, 0]) * s1 * s1 <= lim[2]
+
+
+@nb.njit(cache=True, inline="always")
+def box_gap(xyz: np.ndarray, i: int, cell_lo: np.ndarray, d: int,
+            side: float) -> tuple[float, float]:
+    """Smallest and largest squared distance from point ``i`` to the box of cell ``d``."""
+    near = 0.0
+    far = 0.0
+    for a in range(3):
+        low = cell_lo[d, a]
+        high = low + side
+        p = xyz[i, a]
+        gap = max(low - p, p - high, 0.0)
+        span = max(p - low, high - p)
+        near += gap * gap
+        far += span * span
+    return near, far
 
 
 @nb.njit(cache=True)
-def _pairs_kernel(xyz, rad, group, label, cell_start, nb_ptr, nb_idx, lo, hi, red):
+def _pairs_kernel(xyz, rad, group, label, cell_start, nb_ptr, nb_idx, lim):
     seen = set()
     seen.add((np.int64(-1), np.int64(-1)))
     for c in range(cell_start.shape[0] - 1):
@@ -237,7 +304,7 @@ def _pairs_kernel(xyz, rad, group, label, cell_start, nb_ptr, nb_idx, lo, hi, re
                 d = nb_idx[k]
                 for j in range(cell_start[d], cell_start[d + 1]):
                     if group[j] == 1 and (label[i], label[j]) not in seen \
-                            and within(xyz, rad, i, j, lo, hi, red):
+                            and within(xyz, rad, i, j, lim):
                         seen.add((label[i], label[j]))
     out = np.empty((len(seen) - 1, 2), dtype=np.int64)
     k = 0
@@ -267,8 +334,7 @@ def label_pairs_within(rad: np.ndarray, group: np.ndarray, label: np.ndarray,
     ndarray of int64, shape (k, 2), rows sorted.
     """
     grid = build_grid(rad, np.ones(len(rad)), eps_km)
-    lo, hi, red = grid.bounds()
     pairs = _pairs_kernel(grid.xyz, grid.rad, np.asarray(group, np.int64)[grid.order],
                           np.asarray(label, np.int64)[grid.order], grid.cell_start,
-                          grid.nb_ptr, grid.nb_idx, lo, hi, red)
+                          grid.nb_ptr, grid.nb_idx, grid.limits())
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
