@@ -26,3 +26,7 @@ def test_demo_prints_china_ranks_and_intervals(tmp_path):
         assert list(scores.columns) == ["uCode", "IN.1", "IN.2", "IN.3", "IN.4", "IN.5",
                                         "OUT.6", "OUT.7", "IN", "OUT", "GII"]
         assert (out / f"gii-{edition}-uncertainty" / "rank_intervals.csv").exists()
+    # the cluster part runs on synthetic records and says so in the output and in every file
+    assert "SYNTHETIC" in run.output
+    clusters = pd.read_csv(out / "clusters-synthetic" / "clusters.csv")
+    assert clusters["synthetic"].all() and clusters["rank"].iloc[:10].tolist() == list(range(1, 11))

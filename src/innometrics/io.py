@@ -15,6 +15,7 @@ import pandas as pd
 from .errors import InputError
 
 __all__ = ["read_table", "table_from", "to_float", "text_column", "atomic_output_dir",
+           "write_table_atomic",
            "MISSING_MARKERS"]
 
 #: Cell texts read as a missing value (besides empty cells).
@@ -128,3 +129,22 @@ def atomic_output_dir(out: str | os.PathLike) -> Iterator[Path]:
     tmp.rename(out)
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def write_table_atomic(frame: pd.DataFrame, out: str | os.PathLike) -> Path:
+    """Write ``frame`` to ``out`` (Parquet for ``.parquet``/``.pq``, else CSV) through a
+    temporary file in the same directory, renamed into place only once complete."""
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    try:
+        if out.suffix.lower() in (".parquet", ".pq"):
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return out

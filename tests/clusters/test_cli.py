@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from typer.testing import CliRunner
 
@@ -59,3 +61,39 @@ def test_bad_records_one_line_and_out_untouched(tmp_path):
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())  # rich wraps lines
     assert "1 excluded" in text and "1 × latitude outside" in text and out.exists()
+
+
+def test_import_commands_write_records_and_exclusions(tmp_path):
+    fixtures = Path(__file__).parent / "fixtures"
+    pv = tmp_path / "pv.parquet"
+    res = runner.invoke(app, ["import-patentsview", str(fixtures / "g_inventor_disambiguated.tsv"),
+                              str(fixtures / "g_location_disambiguated.tsv"), "--out", str(pv)])
+    assert res.exit_code == 0, res.output
+    records = pd.read_parquet(pv)
+    assert list(records.columns[:5]) == ["id", "lat", "lon", "kind", "weight"]
+    assert (records["kind"] == "patent").all()
+    excluded = pd.read_csv(tmp_path / "pv.excluded.csv")
+    assert len(records) + len(excluded) == len(pd.read_csv(
+        fixtures / "g_inventor_disambiguated.tsv", sep="\t"))
+
+    oa = tmp_path / "oa.csv"
+    res = runner.invoke(app, ["import-openalex", str(fixtures / "openalex_works.jsonl"),
+                              str(fixtures / "openalex_institutions.csv"), "--out", str(oa)])
+    assert res.exit_code == 0, res.output
+    pubs = pd.read_csv(oa)
+    assert (pubs["kind"] == "publication").all() and (tmp_path / "oa.excluded.csv").exists()
+    # the imported file is a valid input of the ranking
+    res = runner.invoke(app, ["detect", str(oa), "--eps-km", "50", "--min-weight", "0.5",
+                              "--out", str(tmp_path / "det")])
+    assert res.exit_code == 0, res.output
+
+
+def test_import_missing_column_is_one_line(tmp_path):
+    bad = tmp_path / "inventors.csv"
+    bad.write_text("patent_id,inventor_sequence\n1,0\n")
+    fixtures = Path(__file__).parent / "fixtures"
+    res = runner.invoke(app, ["import-patentsview", str(bad),
+                              str(fixtures / "g_location_disambiguated.tsv"),
+                              "--out", str(tmp_path / "r.parquet")])
+    assert res.exit_code == 2
+    assert "location_id" in res.output and not (tmp_path / "r.parquet").exists()

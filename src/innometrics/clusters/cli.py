@@ -1,4 +1,8 @@
-"""``innometrics clusters synth | detect | rank`` (a typer sub-app mounted by the main CLI).
+"""``innometrics clusters synth | import-patentsview | import-openalex | detect | rank``
+(a typer sub-app mounted by the main CLI).
+
+``import-patentsview`` and ``import-openalex`` turn PatentsView and OpenAlex extracts into a
+records file (fractional counts); ``synth`` writes synthetic records.
 
 Outputs of ``detect`` and ``rank`` (contract): ``DIR/clusters.csv`` with ``cluster_id, name,
 economies, patents, publications, patent_share, publication_share, score, rank`` (then extra
@@ -10,8 +14,6 @@ replaced atomically.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +23,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .._cli_util import console, friendly_errors
-from ..io import atomic_output_dir
+from ..io import atomic_output_dir, write_table_atomic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="S&T clusters: WIPO-style density clustering of patents and articles.")
@@ -79,16 +81,68 @@ def _progress() -> Iterator[object]:
         yield lambda name: bar.update(task, description=name)
 
 
+def _print_counts(rec, source: Path) -> None:
+    counts = rec.exclusion_counts()
+    console.print(f"{len(rec.frame)} records read from {source}; {int(counts.sum())} excluded"
+                  + "".join(f"\n  {n} × {reason}" for reason, n in counts.items()))
+
+
 def _load(records: Path, drop_invalid: bool):
     from .records import read_records
 
     rec = read_records(records, on_invalid="exclude" if drop_invalid else "raise")
     if rec.synthetic:
         console.print(_SYNTHETIC_NOTE)
-    counts = rec.exclusion_counts()
-    console.print(f"{len(rec.frame)} records read from {records}; {int(counts.sum())} excluded"
-                  + "".join(f"\n  {n} × {reason}" for reason, n in counts.items()))
+    _print_counts(rec, records)
     return rec
+
+
+def _save_import(rec, source: Path, out: Path) -> None:
+    """Write imported records to ``out`` and the excluded rows next to it."""
+    out = write_table_atomic(rec.frame, out)
+    excluded = out.with_name(out.stem + ".excluded.csv")
+    write_table_atomic(rec.excluded, excluded)
+    _print_counts(rec, source)
+    console.print(f"records → {out}\nexcluded rows and reasons → {excluded}")
+
+
+ImportOut = Annotated[Path, typer.Option(
+    "--out", help="Records file to write (.parquet or .csv); excluded rows go to "
+                  "<name>.excluded.csv beside it.")]
+
+
+@app.command("import-patentsview")
+@friendly_errors
+def import_patentsview(
+    inventors: Annotated[Path, typer.Argument(
+        help="g_inventor_disambiguated (TSV as distributed, CSV or Parquet).")],
+    locations: Annotated[Path, typer.Argument(help="g_location_disambiguated.")],
+    out: ImportOut,
+    drop_invalid: DropOpt = False,
+) -> None:
+    """Patent records from PatentsView: one per inventor, 1/n of the patent each."""
+    from .records import read_patentsview
+
+    rec = read_patentsview(inventors, locations,
+                           on_invalid="exclude" if drop_invalid else "raise")
+    _save_import(rec, inventors, out)
+
+
+@app.command("import-openalex")
+@friendly_errors
+def import_openalex(
+    works: Annotated[Path, typer.Argument(help="OpenAlex works, one JSON object per line.")],
+    institutions: Annotated[Path, typer.Argument(
+        help="Institutions table with id, latitude, longitude, country_code.")],
+    out: ImportOut,
+    drop_invalid: DropOpt = False,
+) -> None:
+    """Publication records from OpenAlex: 1/n of a work per author, split over the author's
+    institutions."""
+    from .records import read_openalex
+
+    rec = read_openalex(works, institutions, on_invalid="exclude" if drop_invalid else "raise")
+    _save_import(rec, works, out)
 
 
 def _report(result, out: Path, n: int) -> None:
@@ -108,6 +162,7 @@ def synth(
     out: Annotated[Path, typer.Option("--out", help="Output file (.csv or .parquet).")],
     seed: Annotated[int, _opt("Random seed.")] = 0,
     cities: Annotated[int, _opt("Host cities (the most populous).")] = 300,
+    spread_km: Annotated[float, _opt("Spread of a city of one million, km.")] = 6.0,
     background: Annotated[float, _opt("Share of background points.")] = 0.05,
     duplicate_share: Annotated[float, _opt("Share of points at the exact city centroid.")] = 0.0,
     unit_weights: Annotated[bool, _opt("Weight 1 per record.")] = False,
@@ -115,21 +170,10 @@ def synth(
     """Write synthetic records (with true_cluster and synthetic=True) around real cities."""
     from .synth import synthesize
 
-    df = synthesize(points, seed=seed, n_cities=cities, background=background,
-                    duplicate_share=duplicate_share, unit_weights=unit_weights)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
-        if out.suffix.lower() in (".parquet", ".pq"):
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    df = synthesize(points, seed=seed, n_cities=cities, spread_km=spread_km,
+                    background=background, duplicate_share=duplicate_share,
+                    unit_weights=unit_weights)
+    out = write_table_atomic(df, out)
     console.print(_SYNTHETIC_NOTE)
     console.print(f"{points} synthetic points (seed {seed}, {cities} cities) → {out}")
 

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .._params import Interval, check_params
-from .grid import SphereGrid, box_gap, build_grid, within
+from .grid import SphereGrid, box_gap, build_grid, sort_keys, within
 
 __all__ = ["DBSCANResult", "SphericalDBSCAN", "dbscan", "collapse", "core_mask",
            "cluster_cores", "weight_threshold", "same_clusters", "DBSCAN_CONSTRAINTS"]
@@ -241,7 +241,8 @@ def _first_appearance(labels):
 
 @nb.njit(cache=True)
 def _group_equal(order, h, lat, lon):
-    """Location of each point, walking points in ``order`` (sorted by hash ``h``).
+    """Location of each point, walking points in ``order`` (``h[k]`` is the hash of point
+    ``order[k]``, sorted).
 
     Points with equal coordinates have equal hashes, so they sit in one run of equal ``h``;
     within a run (almost always one location, unless hashes collide) coordinates are compared
@@ -255,7 +256,7 @@ def _group_equal(order, h, lat, lon):
     while i < n:
         run_start_loc = n_loc
         j = i
-        while j < n and h[order[j]] == h[order[i]]:
+        while j < n and h[j] == h[i]:
             p = order[j]
             loc = -1
             for q in range(run_start_loc, n_loc):
@@ -279,8 +280,8 @@ def collapse(lat: np.ndarray, lon: np.ndarray,
              weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Merge identical ``(lat, lon)`` into weighted locations.
 
-    One sort of a 64-bit hash of the coordinates' bits (``+0.0`` first, so ``-0.0`` and
-    ``0.0`` are one value), then exact comparison inside runs of equal hash.
+    One sort of a hash of the coordinates' bits (``+0.0`` first, so ``-0.0`` and ``0.0`` are
+    one value), then exact comparison inside runs of equal hash.
 
     Returns
     -------
@@ -295,7 +296,10 @@ def collapse(lat: np.ndarray, lon: np.ndarray,
     lat = np.ascontiguousarray(lat, dtype=np.float64) + 0.0
     lon = np.ascontiguousarray(lon, dtype=np.float64) + 0.0
     h = (lat.view(np.uint64) * _GOLDEN) ^ lon.view(np.uint64)
-    inverse, first = _group_equal(np.argsort(h), h, lat, lon)
+    # keep the hash's high bits so that it packs with the point index into one sortable int64
+    spare = max(int(len(h) - 1).bit_length(), 1) + 1
+    order, h_sorted = sort_keys((h >> np.uint64(spare)).astype(np.int64), 64 - spare)
+    inverse, first = _group_equal(order, h_sorted, lat, lon)
     rad = np.radians(np.column_stack([lat[first], lon[first]]))
     wsum = np.bincount(inverse, weights=weight, minlength=len(first))
     return rad, wsum, inverse

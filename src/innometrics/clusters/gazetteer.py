@@ -77,22 +77,6 @@ class Gazetteer:
         hits = self._tree.query_ball_point(xyz, r=chord_of_km(max_km))
         return np.array([min(h) if h else -1 for h in hits], dtype=np.int64)
 
-    def population_near(self, lat: np.ndarray, lon: np.ndarray, group: np.ndarray,
-                        max_km: float) -> np.ndarray:
-        """Population of the cities within ``max_km`` of the points of each group.
-
-        Each city counts once, for the group of its nearest point. ``group`` holds labels
-        ``0..k-1``; returns an array of length ``k``.
-        """
-        k = int(group.max()) + 1 if len(group) else 0
-        if not len(group):
-            return np.zeros(0)
-        pts = cKDTree(to_unit_vectors(np.radians(np.asarray(lat, float)),
-                                      np.radians(np.asarray(lon, float))))
-        chord, idx = pts.query(self._tree.data, k=1, distance_upper_bound=chord_of_km(max_km))
-        found = np.isfinite(chord)
-        return np.bincount(group[idx[found]], weights=self.population[found], minlength=k)
-
     def top(self, n: int) -> Gazetteer:
         """The ``n`` most populous cities."""
         return Gazetteer(*(getattr(self, f)[:n] for f in

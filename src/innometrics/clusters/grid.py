@@ -40,7 +40,7 @@ import numba as nb
 import numpy as np
 
 __all__ = ["EARTH_RADIUS_KM", "SphereGrid", "build_grid", "chord_of_km", "label_pairs_within",
-           "to_unit_vectors", "within", "box_gap"]
+           "to_unit_vectors", "within", "box_gap", "sort_keys"]
 
 #: Mean Earth radius (IUGG), km; the value the scikit-learn haversine examples use.
 EARTH_RADIUS_KM = 6371.0088
@@ -79,6 +79,23 @@ def _cell_keys(xyz: np.ndarray, side: float, m: np.int64) -> np.ndarray:
         cz = np.int64(math.floor((xyz[i, 2] + 1.0) / side)) + _MARGIN
         keys[i] = (cx * m + cy) * m + cz
     return keys
+
+
+def sort_keys(keys: np.ndarray, key_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """``order`` and ``keys[order]`` of non-negative integer keys below ``2**key_bits``, ties
+    in index order.
+
+    When ``key_bits`` plus the bits of an index fit in 63, one ``np.sort`` of the packed
+    ``key << b | index`` does it — several times faster than ``np.argsort`` (numpy sorts plain
+    integers with SIMD); otherwise a stable ``argsort``.
+    """
+    n = keys.shape[0]
+    b = max(int(n - 1).bit_length(), 1)
+    if key_bits + b <= 63:
+        packed = np.sort((keys.astype(np.int64) << b) | np.arange(n, dtype=np.int64))
+        return packed & ((1 << b) - 1), packed >> b
+    order = np.argsort(keys, kind="stable")
+    return order, keys[order]
 
 
 @nb.njit(cache=True, parallel=True)
@@ -235,7 +252,7 @@ def build_grid(rad: np.ndarray, weight: np.ndarray, eps_km: float) -> SphereGrid
         raise ValueError(f"eps {eps_km} km is too small for the grid (cell keys overflow)")
     xyz = to_unit_vectors(rad[:, 0], rad[:, 1])
     keys = _cell_keys(xyz, side, np.int64(m))
-    order = np.argsort(keys)  # order within a cell is immaterial: see the borders rule
+    order, _ = sort_keys(keys, int(m**3 - 1).bit_length())
     keys, xyz, rad, weight = _gather(order, keys, xyz, rad,
                                      np.asarray(weight, dtype=np.float64))
     n = keys.shape[0]

@@ -26,9 +26,13 @@ parameters are not public — see ``methodology.md`` §D2):
    publication_share) / 2`` — the same order as WIPO's combined share. Rank 1 = highest score
    (ties share the better rank).
 6. **Intensity.** ``intensity = (patents + publications) / population · intensity_per`` with
-   ``population`` the summed population of the GeoNames cities within ``place_km`` of the
-   cluster's locations (each city counted once, for the cluster of its nearest location);
-   ranked among the top ``top_n`` clusters.
+   ``population`` the summed GeoNames population of the cluster's *places* (step 3: each
+   location's most populous city within ``place_km``), each place once. A city's districts
+   and suburbs within ``place_km`` of it are absorbed into the city, so they are not added on
+   top of its population (summing every GeoNames entry in the area would count Shanghai's
+   districts besides Shanghai); a place with no activity in the cluster is not counted.
+   Ranked among the top ``top_n`` clusters. GeoNames populations are those of the city
+   (often the municipality), not of a metropolitan area.
 
 WIPO's two-step refinement (a stricter second pass that splits over-large clusters) is not
 confirmed and not implemented.
@@ -202,7 +206,7 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
     -------
     DataFrame
         One row per cluster, sorted by rank; ``cluster_id`` is the position in that order
-        (``0`` = rank 1); column ``old_id`` holds the input cluster id.
+        (``0`` = rank 1); its index holds the input cluster id.
     """
     gaz = gazetteer or load_gazetteer(settings.gazetteer_min_population)
     w = frame["weight"].to_numpy(float)
@@ -233,10 +237,10 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
     econ_act = (df.dropna(subset=["country"]).groupby(["c", "country"])["a"].sum()
                 .reset_index().sort_values(["c", "a", "country"], ascending=[True, False, True]))
     iso3 = iso3_of_iso2()
-    cl_loc = df.groupby(["c", "lat", "lon"], sort=False).size().reset_index()
-    codes_of = pd.Series(np.arange(len(per)), index=per.index)
-    pop = gaz.population_near(cl_loc["lat"].to_numpy(), cl_loc["lon"].to_numpy(),
-                              codes_of.loc[cl_loc["c"]].to_numpy(), settings.place_km)
+    cluster_places = df.loc[has_place, ["c", "place"]].drop_duplicates()
+    pop = (pd.Series(gaz.population[cluster_places["place"].to_numpy()])
+           .groupby(cluster_places["c"].to_numpy()).sum()
+           .reindex(per.index, fill_value=0.0).to_numpy())
     names, econ3, econ2, places = [], [], [], []
     place_groups = dict(tuple(place_act.groupby("c")))
     econ_groups = dict(tuple(econ_act.groupby("c")))
@@ -270,12 +274,10 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
                                 if totals[False] > 0 else 0.0)
     out["score"] = (out["patent_share"] + out["publication_share"]) / 2.0
     out = out.sort_values(["score", "old_id"], ascending=[False, True], kind="stable")
-    out = out.reset_index(drop=True)
+    pos = out.index.to_numpy()
+    out = out.set_index("old_id")
     out.insert(0, "cluster_id", np.arange(len(out), dtype=np.int64))
     out["rank"] = rank_min(out["score"].to_numpy()[:, None], axis=0)[:, 0].astype(np.int64)
-    order = out["old_id"].to_numpy()
-    lookup = pd.Series(np.arange(len(per)), index=per.index)
-    pos = lookup.loc[order].to_numpy()
     out["economies_iso2"] = np.asarray(econ2, dtype=object)[pos]
     out["population"] = pop[pos]
     out["places"] = np.asarray(places, dtype=object)[pos]
@@ -296,8 +298,8 @@ class ClusterRanking:
     Attributes
     ----------
     clusters : DataFrame
-        :data:`CLUSTER_COLUMNS` then ``old_id, economies_iso2, population, places, intensity,
-        intensity_rank`` (and ``synthetic``), sorted by rank.
+        :data:`CLUSTER_COLUMNS` then ``economies_iso2, population, places, intensity,
+        intensity_rank``, sorted by rank.
     assignments : DataFrame
         ``id, kind, cluster_id`` (−1 = noise) and ``kind_cluster`` (cluster of the per-kind
         DBSCAN before merging).
@@ -407,14 +409,15 @@ def rank_clusters(records: Records, settings: RankingSettings | None = None, *,
 
 def _finish(records: Records, settings: RankingSettings, table: pd.DataFrame,
             cluster: np.ndarray, kind_cluster: np.ndarray) -> ClusterRanking:
-    new_id = np.full(int(table["old_id"].max()) + 1 if len(table) else 0, -1, dtype=np.int64)
-    new_id[table["old_id"].to_numpy(np.int64)] = table["cluster_id"].to_numpy(np.int64)
+    new_id = np.full(int(table.index.max()) + 1 if len(table) else 0, -1, dtype=np.int64)
+    new_id[table.index.to_numpy(np.int64)] = table["cluster_id"].to_numpy(np.int64)
     final = np.where(cluster >= 0, new_id[np.maximum(cluster, 0)] if len(new_id) else -1, -1)
     assignments = pd.DataFrame({"id": records.frame["id"].astype(str).to_numpy(),
                                 "kind": records.frame["kind"].astype(str).to_numpy(),
                                 "cluster_id": final.astype(np.int64),
                                 "kind_cluster": kind_cluster})
-    return ClusterRanking(clusters=table, assignments=assignments, settings=settings,
+    return ClusterRanking(clusters=table.reset_index(drop=True), assignments=assignments,
+                          settings=settings,
                           excluded=records.excluded, synthetic=records.synthetic)
 
 
