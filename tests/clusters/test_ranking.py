@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from innometrics.clusters.gazetteer import load_gazetteer
 from innometrics.clusters.ranking import (
     CLUSTER_COLUMNS,
     RankingSettings,
@@ -60,7 +61,15 @@ def test_names_economies_and_shares():
                                                                           "DEU": 1}
     a = res.assignments.set_index("id")
     assert a.loc["far", "cluster_id"] == -1 and a.loc["tp0", "cluster_id"] == 0
-    assert c.loc[0, "population"] > 1e7 and c["intensity_rank"].notna().all()
+    assert c["intensity_rank"].notna().all()
+    # population = the named places' own populations, each once: Tokyo's wards and the
+    # suburbs within place_km are absorbed into Tokyo and Yokohama, not added on top
+    gaz = load_gazetteer()
+    places = c.loc[0, "places"].split(";")
+    assert set(places) >= {"Tokyo", "Yokohama"}
+    own = sum(gaz.population[list(gaz.name).index(p)] for p in places)
+    assert c.loc[0, "population"] == own
+    assert c.loc[0, "intensity"] == pytest.approx(150 / own * 1e6)
 
 
 def test_ranking_follows_true_sizes():
