@@ -102,3 +102,24 @@ def test_settings_are_validated():
     with pytest.raises(InvalidParameter, match="gazetteer_min_population"):
         RankingSettings(gazetteer_min_population=100)
     assert RankingSettings().overlap_km == 13.0
+
+
+def test_second_pass_splits_without_losing_records():
+    # two dense towns 16 km apart joined by a sparse corridor: one cluster at eps 13 km,
+    # two after a stricter pass; the corridor's records join the nearer town
+    rng = np.random.default_rng(5)
+    town_a = [(f"a{i}", 48.0 + rng.normal(0, 0.01), 11.0 + rng.normal(0, 0.01)) for i in range(60)]
+    town_b = [(f"b{i}", 48.0 + rng.normal(0, 0.01), 11.215 + rng.normal(0, 0.01))
+              for i in range(40)]
+    corridor = [(f"c{i}", 48.0, 11.0 + 0.215 * i / 10) for i in range(1, 10)]
+    rows = [(i, la, lo, "patent", 1.0, "DE") for i, la, lo in town_a + town_b + corridor]
+    base = RankingSettings(patent_eps_km=13, patent_min_weight=5, publication_eps_km=13,
+                           publication_min_weight=5)
+    one = rank_clusters(_records(rows), base)
+    assert len(one.clusters) == 1
+    two = rank_clusters(_records(rows), base.with_(refine_eps_km=3.0, refine_min_weight=10))
+    c = two.clusters
+    assert len(c) == 2 and c["patents"].sum() == one.clusters["patents"].sum() == 109
+    a = two.assignments.set_index("id")["cluster_id"]
+    assert a["a0"] != a["b0"] and a["c1"] == a["a0"] and a["c9"] == a["b0"]
+    assert c.loc[0, "patents"] > 60  # town A and the corridor's near half

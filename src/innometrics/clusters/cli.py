@@ -223,6 +223,10 @@ def rank(
     gazetteer_min_population: Annotated[int, _opt("500, 1000, 5000 or 15000.")] = 15000,
     economy_min_share: Annotated[float, _opt("Activity share to list an economy.")] = 0.0,
     intensity_per: Annotated[float, _opt("Intensity per this many inhabitants.")] = 1e6,
+    refine_eps_km: Annotated[float | None, _opt(
+        "Second pass splitting clusters: radius, km (default: no second pass).")] = None,
+    refine_min_weight: Annotated[float | None, _opt(
+        "Second pass core weight (default: the first pass's).")] = None,
     engine: EngineOpt = Engine.numba,
     scheduler: SchedulerOpt = None,
     tile_km: TileOpt = 500.0,
@@ -236,7 +240,8 @@ def rank(
         publication_eps_km=publication_eps_km, publication_min_weight=publication_min_weight,
         merge_km=merge_km, top_n=top_n, name_places=name_places, name_min_share=name_min_share,
         place_km=place_km, gazetteer_min_population=gazetteer_min_population,
-        economy_min_share=economy_min_share, intensity_per=intensity_per)
+        economy_min_share=economy_min_share, intensity_per=intensity_per,
+        refine_eps_km=refine_eps_km, refine_min_weight=refine_min_weight)
     with _progress() as step:
         rec = _load(records, drop_invalid)
         with _detector(engine, scheduler, tile_km) as detector:

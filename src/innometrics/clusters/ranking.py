@@ -34,8 +34,14 @@ parameters are not public — see ``methodology.md`` §D2):
    Ranked among the top ``top_n`` clusters. GeoNames populations are those of the city
    (often the municipality), not of a metropolitan area.
 
-WIPO's two-step refinement (a stricter second pass that splits over-large clusters) is not
-confirmed and not implemented.
+**Optional second pass** (``refine_eps_km``; off by default). WIPO is believed to refine its
+first-pass clusters with a stricter second pass that splits over-large ones (methodology.md
+§D2: unconfirmed, parameters unknown). Here each per-kind cluster of step 1 is clustered again,
+on its own records, with ``refine_eps_km`` and ``refine_min_weight``. If that finds two or more
+sub-clusters, they replace the cluster and each of its remaining records joins the sub-cluster
+of its nearest sub-clustered location, so a split redistributes a cluster's records and never
+drops any; otherwise the cluster stays whole. The first pass decides who is in a cluster, the
+second how it divides.
 """
 
 from __future__ import annotations
@@ -50,16 +56,17 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from .._params import Interval, Options, check_params
 from ..ranking import rank_min
 from .dbscan import dbscan
 from .gazetteer import GAZETTEER_POPULATIONS, Gazetteer, iso3_of_iso2, load_gazetteer
-from .grid import label_pairs_within
+from .grid import label_pairs_within, to_unit_vectors
 from .records import Records
 
 __all__ = ["RankingSettings", "ClusterRanking", "rank_clusters", "describe_clusters",
-           "merge_overlapping", "CLUSTER_COLUMNS"]
+           "merge_overlapping", "refine_clusters", "CLUSTER_COLUMNS"]
 
 #: Contract columns of ``clusters.csv`` (extra columns follow them).
 CLUSTER_COLUMNS = ["cluster_id", "name", "economies", "patents", "publications",
@@ -78,6 +85,8 @@ _RANKING_CONSTRAINTS = {
     "gazetteer_min_population": [Options(GAZETTEER_POPULATIONS)],
     "economy_min_share": [Interval(Real, 0.0, 1.0, closed="left")],
     "intensity_per": [Interval(Real, 0.0, None, closed="neither")],
+    "refine_eps_km": [Interval(Real, 0.05, 20000.0), None],
+    "refine_min_weight": [Interval(Real, 0.0, None, closed="neither"), None],
 }
 
 
@@ -118,6 +127,11 @@ class RankingSettings:
         An economy is listed when its share of the cluster's activity exceeds this.
     intensity_per : float, default=1e6
         Intensity unit: records per this many inhabitants.
+    refine_eps_km : float or None, default=None
+        Radius of the optional second pass that splits first-pass clusters (module
+        docstring); ``None`` = no second pass. WIPO's rule and value: unknown.
+    refine_min_weight : float or None, default=None
+        Core weight of the second pass; ``None`` = the first pass's minimum weight of the kind.
     """
 
     patent_eps_km: float = 13.0
@@ -132,6 +146,8 @@ class RankingSettings:
     gazetteer_min_population: int = 15000
     economy_min_share: float = 0.0
     intensity_per: float = 1e6
+    refine_eps_km: float | None = None
+    refine_min_weight: float | None = None
 
     def __post_init__(self) -> None:
         check_params("clusters.RankingSettings", asdict(self), _RANKING_CONSTRAINTS)
@@ -358,9 +374,53 @@ def _kind_labels(frame: pd.DataFrame, kind: str, settings: RankingSettings,
     if mask.any():
         eps, minw = settings.eps_of(kind)
         sub = frame[mask]
-        labels[mask] = detector(sub["lat"].to_numpy(float), sub["lon"].to_numpy(float),
-                                sub["weight"].to_numpy(float), eps, minw)
+        lat, lon = sub["lat"].to_numpy(float), sub["lon"].to_numpy(float)
+        w = sub["weight"].to_numpy(float)
+        first = detector(lat, lon, w, eps, minw)
+        if settings.refine_eps_km is not None:
+            first = refine_clusters(lat, lon, w, first, settings.refine_eps_km,
+                                    settings.refine_min_weight or minw)
+        labels[mask] = first
     return labels
+
+
+def refine_clusters(lat: np.ndarray, lon: np.ndarray, weight: np.ndarray, labels: np.ndarray,
+                    eps_km: float, min_weight: float) -> np.ndarray:
+    """Split clusters with a stricter second DBSCAN pass (module docstring).
+
+    Parameters
+    ----------
+    lat, lon, weight : ndarray of shape (n,)
+    labels : ndarray of int64, shape (n,)
+        First-pass clusters ``0..k-1``, ``-1`` = noise (kept as noise).
+    eps_km, min_weight : float
+        Second-pass settings.
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        Clusters after splitting, numbered ``0, 1, ...`` (a whole cluster keeps one label, a
+        split one takes one per part); same noise as ``labels``.
+    """
+    out = np.full(len(labels), -1, dtype=np.int64)
+    next_label = 0
+    members = pd.Series(np.arange(len(labels))).groupby(labels).indices
+    for label in sorted(k for k in members if k >= 0):
+        idx = members[label]
+        parts = dbscan(lat[idx], lon[idx], eps_km=eps_km, min_weight=min_weight,
+                       weight=weight[idx]).labels
+        if parts.max(initial=-1) < 1:
+            out[idx] = next_label
+            next_label += 1
+            continue
+        placed = parts >= 0
+        if not placed.all():
+            xyz = to_unit_vectors(np.radians(lat[idx]), np.radians(lon[idx]))
+            _, nearest = cKDTree(xyz[placed]).query(xyz[~placed], k=1)
+            parts[~placed] = parts[placed][nearest]
+        out[idx] = next_label + parts
+        next_label += int(parts.max()) + 1
+    return out
 
 
 def _locations(frame: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
