@@ -97,3 +97,14 @@ def test_import_missing_column_is_one_line(tmp_path):
                               "--out", str(tmp_path / "r.parquet")])
     assert res.exit_code == 2
     assert "location_id" in res.output and not (tmp_path / "r.parquet").exists()
+
+
+def test_rank_with_world_defaults_on_a_small_file_says_why_nothing_clustered(tmp_path):
+    data = tmp_path / "small.csv"
+    runner.invoke(app, ["synth", "--points", "2000", "--out", str(data)])
+    res = runner.invoke(app, ["rank", str(data), "--out", str(tmp_path / "r")],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "No cluster found" in text and "min weight 2,000.0" in text
+    assert pd.read_csv(tmp_path / "r" / "clusters.csv").empty

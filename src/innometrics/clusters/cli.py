@@ -145,10 +145,18 @@ def import_openalex(
     _save_import(rec, works, out)
 
 
-def _report(result, out: Path, n: int) -> None:
+def _report(result, rec, out: Path, n: int, min_weights: dict[str, float]) -> None:
     if result.synthetic:
         console.print(_SYNTHETIC_NOTE)
     console.print(f"{len(result.clusters)} clusters → {out}")
+    if result.clusters.empty:
+        # the world-scale defaults (2,000) exceed what a small or regional file can reach
+        totals = rec.frame.groupby("kind")["weight"].sum()
+        totals["all records"] = totals.sum()
+        console.print("[yellow]No cluster found.[/] Total weight: " + ", ".join(
+            f"{kind} {totals.get(kind, 0.0):,.1f} (min weight {mw:,.1f})"
+            for kind, mw in min_weights.items())
+            + "; a lower --*min-weight or a larger --*eps-km may find clusters.")
     for row in result.clusters.head(n).itertuples():
         console.print(f"  {row.rank:>4}  {row.name[:40]:<40} {row.economies[:15]:<15} "
                       f"{row.patents:>10.1f} {row.publications:>10.1f}  {row.score:.4f}",
@@ -203,7 +211,7 @@ def detect(
         step("writing")
         with atomic_output_dir(out) as tmp:
             result.write(tmp)
-    _report(result, out, 10)
+    _report(result, rec, out, 10, {kind.value if kind else "all records": min_weight})
 
 
 @app.command()
@@ -249,4 +257,5 @@ def rank(
         step("writing")
         with atomic_output_dir(out) as tmp:
             result.write(tmp)
-    _report(result, out, min(top_n, 10))
+    _report(result, rec, out, min(top_n, 10), {"patent": patent_min_weight,
+                                          "publication": publication_min_weight})

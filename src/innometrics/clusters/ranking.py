@@ -71,6 +71,7 @@ __all__ = ["RankingSettings", "ClusterRanking", "rank_clusters", "describe_clust
 #: Contract columns of ``clusters.csv`` (extra columns follow them).
 CLUSTER_COLUMNS = ["cluster_id", "name", "economies", "patents", "publications",
                    "patent_share", "publication_share", "score", "rank"]
+_DETAIL_COLUMNS = ["economies_iso2", "population", "places", "intensity", "intensity_rank"]
 
 _RANKING_CONSTRAINTS = {
     "patent_eps_km": [Interval(Real, 0.05, 20000.0)],
@@ -237,7 +238,7 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
                        "pub": np.where(is_pat, 0.0, w)[inside],
                        "country": frame["country"].to_numpy(dtype=object)[inside]})
     if df.empty:
-        return pd.DataFrame(columns=CLUSTER_COLUMNS)
+        return pd.DataFrame(columns=CLUSTER_COLUMNS + _DETAIL_COLUMNS)
     locs = df.groupby(["lat", "lon"], sort=False).size().reset_index()[["lat", "lon"]]
     locs["place"] = gaz.largest_within(locs["lat"].to_numpy(), locs["lon"].to_numpy(),
                                        settings.place_km)
@@ -304,7 +305,7 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
     inten = np.where(top, out["intensity"].fillna(-np.inf), np.nan)
     out["intensity_rank"] = pd.array(np.where(top, rank_min(inten[:, None], axis=0)[:, 0],
                                               np.nan)).astype("Int64")
-    return out[CLUSTER_COLUMNS + [c for c in out.columns if c not in CLUSTER_COLUMNS]]
+    return out[CLUSTER_COLUMNS + _DETAIL_COLUMNS]
 
 
 @dataclass(frozen=True)
