@@ -3,17 +3,93 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral, Real
 
 import numpy as np
 
-from .._params import Options, check_params
+from .._params import Interval, Options, check_params
 from ._result import StepResult
 
-__all__ = ["impute", "METHODS"]
+__all__ = ["impute", "em_normal", "METHODS"]
 
 #: Accepted imputation methods.
-METHODS = ("none", "mean", "median", "group_mean", "group_median")
-_CONSTRAINTS = {"method": [Options(METHODS)]}
+METHODS = ("none", "mean", "median", "group_mean", "group_median", "em")
+_CONSTRAINTS = {"method": [Options(METHODS)], "max_iter": [Interval(Integral, 1, None)],
+                "tol": [Interval(Real, 0.0, None, closed="neither")]}
+
+
+def em_normal(x: np.ndarray, *, max_iter: int = 1000,
+              tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Maximum-likelihood mean and covariance of a multivariate normal from data with missing
+    values, by the EM algorithm, and the conditional means of the missing cells.
+
+    E-step, for each row with observed part ``o`` and missing part ``m``::
+
+        x̂_m = μ_m + Σ_mo Σ_oo⁻¹ (x_o − μ_o),      C_m = Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om
+
+    M-step: ``μ = mean(x̂)``, ``Σ = mean(x̂ x̂ᵀ + C) − μ μᵀ`` (``C`` zero outside the missing
+    block). Rows are grouped by missingness pattern; ``Σ_oo⁻¹`` is a pseudo-inverse, so more
+    indicators than units or collinear ones do not stop it. Starts from the available-case
+    means and the covariance of the mean-filled data; stops when no entry of ``μ`` or ``Σ``
+    moves by more than ``tol`` times its scale.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_units, n_indicators)
+    max_iter : int, default=1000
+    tol : float, default=1e-10
+
+    Returns
+    -------
+    filled : ndarray
+        ``x`` with each missing cell replaced by its conditional mean at the final estimates.
+    mean, cov : ndarray
+        The estimates.
+    n_iter : int
+
+    References
+    ----------
+    Dempster, A. P., Laird, N. M. & Rubin, D. B. (1977). Maximum likelihood from incomplete
+    data via the EM algorithm. JRSS B 39(1), 1–38. Little, R. J. A. & Rubin, D. B. (2002).
+    Statistical Analysis with Missing Data, 2nd ed., §11.2. OECD/JRC (2008). Handbook on
+    Constructing Composite Indicators, §1.4 (EM imputation).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n, p = x.shape
+    miss = np.isnan(x)
+    mu = np.nanmean(x, axis=0)
+    filled = np.where(miss, mu, x)
+    sigma = np.cov(filled, rowvar=False, bias=True).reshape(p, p)
+    patterns, pattern_of = np.unique(miss, axis=0, return_inverse=True)
+    rows_of = [np.flatnonzero(pattern_of.ravel() == k) for k in range(len(patterns))]
+    scale = max(float(np.nanmax(np.abs(x))) if np.isfinite(x).any() else 1.0, 1.0)
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (the count is returned)
+        extra = np.zeros((p, p))
+        for pattern, rows in zip(patterns, rows_of, strict=True):
+            m = np.flatnonzero(pattern)
+            if not len(m):
+                continue
+            o = np.flatnonzero(~pattern)
+            coef = sigma[np.ix_(m, o)] @ np.linalg.pinv(sigma[np.ix_(o, o)])
+            filled[np.ix_(rows, m)] = mu[m] + (x[np.ix_(rows, o)] - mu[o]) @ coef.T
+            extra[np.ix_(m, m)] += len(rows) * (sigma[np.ix_(m, m)] - coef @ sigma[np.ix_(o, m)])
+        new_mu = filled.mean(axis=0)
+        centred = filled - new_mu
+        new_sigma = (centred.T @ centred + extra) / n
+        moved = max(float(np.max(np.abs(new_mu - mu), initial=0.0)),
+                    float(np.max(np.abs(new_sigma - sigma), initial=0.0)) / scale)
+        mu, sigma = new_mu, new_sigma
+        if moved <= tol * scale:
+            break
+    # conditional means at the final estimates
+    for pattern, rows in zip(patterns, rows_of, strict=True):
+        m = np.flatnonzero(pattern)
+        if len(m):
+            o = np.flatnonzero(~pattern)
+            coef = sigma[np.ix_(m, o)] @ np.linalg.pinv(sigma[np.ix_(o, o)])
+            filled[np.ix_(rows, m)] = mu[m] + (x[np.ix_(rows, o)] - mu[o]) @ coef.T
+    return filled, mu, sigma, n_iter
 
 
 def _fill(x: np.ndarray, stat) -> np.ndarray:
@@ -28,7 +104,8 @@ def _fill(x: np.ndarray, stat) -> np.ndarray:
 
 
 def impute(x: np.ndarray, *, method: str = "none",
-           groups: Sequence[object] | None = None) -> StepResult:
+           groups: Sequence[object] | None = None, max_iter: int = 1000,
+           tol: float = 1e-10) -> StepResult:
     """Fill missing values of each indicator.
 
     - ``none``: leave them; aggregation then averages over the values present, which is the
@@ -38,6 +115,10 @@ def impute(x: np.ndarray, *, method: str = "none",
     - ``group_mean`` / ``group_median``: the same within the unit's group (COINr
       ``i_mean_grp``, ``i_median_grp``); a value stays missing when its whole group lacks it, or
       when the unit has no group.
+    - ``em``: conditional means under a multivariate normal fitted to all indicators by EM
+      (:func:`em_normal`; the OECD/JRC Handbook's EM imputation, the alternative the JRC's GII
+      audits vary against no imputation). ``max_iter`` and ``tol`` tune it. An indicator with
+      no value at all stays missing.
 
     Parameters
     ----------
@@ -45,6 +126,10 @@ def impute(x: np.ndarray, *, method: str = "none",
     method : str, default "none"
     groups : sequence of length n_units, required for the group methods
         The group label of each unit (None = no group).
+    max_iter : int, default 1000
+        ``em`` only: most EM iterations.
+    tol : float, default 1e-10
+        ``em`` only: convergence tolerance, relative to the data's largest absolute value.
 
     Returns
     -------
@@ -57,11 +142,16 @@ def impute(x: np.ndarray, *, method: str = "none",
     >>> impute(np.array([[1.0], [np.nan], [3.0]]), method="mean").values.ravel()
     array([1., 2., 3.])
     """
-    check_params("impute", {"method": method}, _CONSTRAINTS)
+    check_params("impute", {"method": method, "max_iter": max_iter, "tol": tol}, _CONSTRAINTS)
     x = np.asarray(x, dtype=np.float64)
     stat = np.median if method.endswith("median") else np.mean
     if method == "none":
         out = x.copy()
+    elif method == "em":
+        present = ~np.all(np.isnan(x), axis=0)
+        out = x.copy()
+        if present.any():
+            out[:, present] = em_normal(x[:, present], max_iter=max_iter, tol=tol)[0]
     elif method in ("mean", "median"):
         out = _fill(x, stat)
     else:
