@@ -64,7 +64,8 @@ def em_normal(x: np.ndarray, *, max_iter: int = 1000,
     rows_of = [np.flatnonzero(pattern_of.ravel() == k) for k in range(len(patterns))]
     scale = max(float(np.nanmax(np.abs(x))) if np.isfinite(x).any() else 1.0, 1.0)
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):  # noqa: B007 (the count is returned)
+    while n_iter < max_iter:
+        n_iter += 1
         extra = np.zeros((p, p))
         for pattern, rows in zip(patterns, rows_of, strict=True):
             m = np.flatnonzero(pattern)
