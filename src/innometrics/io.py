@@ -131,6 +131,12 @@ def atomic_output_dir(out: str | os.PathLike) -> Iterator[Path]:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_table_atomic(frame: pd.DataFrame, out: str | os.PathLike) -> Path:
     """Write ``frame`` to ``out`` (Parquet for ``.parquet``/``.pq``, else CSV) through a
     temporary file in the same directory, renamed into place only once complete."""
@@ -143,6 +149,7 @@ def write_table_atomic(frame: pd.DataFrame, out: str | os.PathLike) -> Path:
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_csv(tmp, index=False)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give a normal file's mode
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):

@@ -7,7 +7,7 @@ import pytest
 from sklearn.cluster import DBSCAN
 from sklearn.neighbors import BallTree
 
-from innometrics.clusters.dbscan import SphericalDBSCAN, dbscan, same_clusters
+from innometrics.clusters.dbscan import SphericalDBSCAN, collapse, dbscan, same_clusters
 from innometrics.clusters.grid import EARTH_RADIUS_KM
 from innometrics.clusters.synth import synthesize
 from innometrics.errors import InvalidParameter
@@ -63,6 +63,17 @@ def test_duplicate_coordinates():
     w = rng.choice([1.0, 0.5, 0.25], size=len(lat))
     ours = assert_matches_sklearn(lat, lon, w, 6.0, 8)
     assert ours.n_locations < 0.75 * len(lat)
+
+
+def test_collapse_is_exact_on_neighbouring_floats():
+    # longitudes one ulp apart are distinct locations; -0.0 and 0.0 are one
+    n = 5000
+    lon = (np.float64(100.0).view(np.int64) + np.arange(n)).view(np.float64)
+    rad, w, inverse = collapse(np.full(n, 45.0), lon, np.ones(n))
+    assert len(w) == n and np.array_equal(np.sort(inverse), np.arange(n))
+    rad, w, inverse = collapse(np.array([0.0, -0.0, 0.0]), np.array([-0.0, 0.0, 1.0]),
+                               np.array([1.0, 2.0, 4.0]))
+    assert sorted(w.tolist()) == [3.0, 4.0] and inverse[0] == inverse[1] != inverse[2]
 
 
 @pytest.mark.parametrize("centre", [(10.0, 179.95), (-40.0, -179.97), (89.9, 0.0),

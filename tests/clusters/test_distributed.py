@@ -30,3 +30,10 @@ def test_dask_equals_single_machine(client):
     assert (~single.core & (single.labels >= 0)).sum() > 100
     np.testing.assert_array_equal(dist.labels, single.labels)
     assert dist.n_clusters == single.n_clusters > 10
+
+
+def test_dask_with_nothing_to_cluster(client):
+    none = dbscan_dask([0.0, 10.0], [0.0, 10.0], eps_km=1.0, min_weight=5, client=client)
+    assert none.labels.tolist() == [-1, -1] and none.n_clusters == 0
+    empty = dbscan_dask([], [], eps_km=1.0, min_weight=1, client=client)
+    assert len(empty.labels) == 0 and empty.n_clusters == 0

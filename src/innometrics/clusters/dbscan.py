@@ -274,6 +274,7 @@ def _group_equal(order, h, lat, lon):
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of Fibonacci hashing
+_MIX = np.uint64(0xC2B2AE3D27D4EB4F)  # another odd 64-bit multiplier (xxHash's PRIME64_2)
 
 
 def collapse(lat: np.ndarray, lon: np.ndarray,
@@ -295,7 +296,9 @@ def collapse(lat: np.ndarray, lon: np.ndarray,
     """
     lat = np.ascontiguousarray(lat, dtype=np.float64) + 0.0
     lon = np.ascontiguousarray(lon, dtype=np.float64) + 0.0
-    h = (lat.view(np.uint64) * _GOLDEN) ^ lon.view(np.uint64)
+    # both coordinates' bits are mixed (odd multipliers), so nearby longitudes at one latitude
+    # do not share the high bits that the sort keeps
+    h = (lat.view(np.uint64) * _GOLDEN) ^ (lon.view(np.uint64) * _MIX)
     # keep the hash's high bits so that it packs with the point index into one sortable int64
     spare = max(int(len(h) - 1).bit_length(), 1) + 1
     order, h_sorted = sort_keys((h >> np.uint64(spare)).astype(np.int64), 64 - spare)

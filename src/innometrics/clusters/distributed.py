@@ -134,6 +134,9 @@ def dbscan_dask(lat: np.ndarray, lon: np.ndarray, *, eps_km: float, min_weight: 
 
         client = get_client()
     lat, lon, w = check_points(lat, lon, weight)
+    if not len(lat):
+        return DBSCANResult(labels=np.zeros(0, np.int64), core=np.zeros(0, bool),
+                            n_clusters=0, n_locations=0)
     rad, wsum, inverse = collapse(lat, lon, w)
     xyz = to_unit_vectors(rad[:, 0], rad[:, 1])
     eps_chord = chord_of_km(eps_km)
@@ -172,7 +175,9 @@ def dbscan_dask(lat: np.ndarray, lon: np.ndarray, *, eps_km: float, min_weight: 
     graph = coo_matrix((np.ones(int(same.sum())), (node_arr[:-1][same], node_arr[1:][same])),
                        shape=(n_nodes, n_nodes))
     _, comp = connected_components(graph, directed=False)
-    loc_labels = np.where(home_node >= 0, comp[np.maximum(home_node, 0)], -1)
+    loc_labels = np.full(len(rad), -1, dtype=np.int64)
+    labelled = home_node >= 0  # none when no location is core: comp is then empty
+    loc_labels[labelled] = comp[home_node[labelled]]
     labels, k = renumber(loc_labels[inverse])
     return DBSCANResult(labels=labels, core=core[inverse], n_clusters=k,
                         n_locations=int(rad.shape[0]))

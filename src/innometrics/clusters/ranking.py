@@ -27,10 +27,11 @@ parameters are not public — see ``methodology.md`` §D2):
    (ties share the better rank).
 6. **Intensity.** ``intensity = (patents + publications) / population · intensity_per`` with
    ``population`` the summed GeoNames population of the cluster's *places* (step 3: each
-   location's most populous city within ``place_km``), each place once. A city's districts
-   and suburbs within ``place_km`` of it are absorbed into the city, so they are not added on
-   top of its population (summing every GeoNames entry in the area would count Shanghai's
-   districts besides Shanghai); a place with no activity in the cluster is not counted.
+   location's most populous city within ``place_km``), each place once. A location near a
+   city is matched to the city, not to the districts around it, so a district counts only
+   where some location lies beyond ``place_km`` of every larger city (summing every GeoNames
+   entry in the area would count Shanghai's districts besides Shanghai); a place with no
+   activity in the cluster is not counted.
    Ranked among the top ``top_n`` clusters. GeoNames populations are those of the city
    (often the municipality), not of a metropolitan area.
 
