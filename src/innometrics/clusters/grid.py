@@ -201,15 +201,12 @@ class SphereGrid:
     side : float
         Cell side (chord units).
     eps_chord, eps_rad : float
-    m : int
-        Key base (cells per axis plus margins).
     """
 
     order: np.ndarray
     xyz: np.ndarray
     rad: np.ndarray
     weight: np.ndarray
-    cell_keys: np.ndarray
     cell_start: np.ndarray
     cell_weight: np.ndarray
     nb_ptr: np.ndarray
@@ -218,11 +215,10 @@ class SphereGrid:
     side: float
     eps_chord: float
     eps_rad: float
-    m: int
 
     @property
     def n_cells(self) -> int:
-        return int(self.cell_keys.shape[0])
+        return int(self.cell_weight.shape[0])
 
     def limits(self) -> tuple[float, float, float, float, float]:
         """``(lo, hi, red, near, far)`` for :func:`within` and :func:`box_gap`.
@@ -269,10 +265,9 @@ def build_grid(rad: np.ndarray, weight: np.ndarray, eps_km: float) -> SphereGrid
     nb_ptr, nb_idx = _neighbour_cells(cell_keys, np.int64(m))
     cell_index = np.column_stack([cell_keys // (m * m), (cell_keys // m) % m, cell_keys % m])
     cell_lo = (cell_index - _MARGIN) * side - 1.0
-    return SphereGrid(order=order, xyz=xyz, rad=rad, weight=weight, cell_keys=cell_keys,
-                      cell_start=cell_start, cell_weight=cell_weight, nb_ptr=nb_ptr,
-                      nb_idx=nb_idx, cell_lo=cell_lo, side=side, eps_chord=eps_chord,
-                      eps_rad=eps_rad, m=m)
+    return SphereGrid(order=order, xyz=xyz, rad=rad, weight=weight, cell_start=cell_start,
+                      cell_weight=cell_weight, nb_ptr=nb_ptr, nb_idx=nb_idx, cell_lo=cell_lo,
+                      side=side, eps_chord=eps_chord, eps_rad=eps_rad)
 
 
 @nb.njit(cache=True, inline="always")
