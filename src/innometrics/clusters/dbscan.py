@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .._params import Interval, check_params
-from .grid import SphereGrid, box_gap, build_grid, sort_keys, within
+from .grid import SphereGrid, box_gap, build_grid, chord2, sort_keys, within
 
 __all__ = ["DBSCANResult", "SphericalDBSCAN", "dbscan", "collapse", "core_mask",
            "cluster_cores", "weight_threshold", "same_clusters", "DBSCAN_CONSTRAINTS"]
@@ -205,10 +205,7 @@ def _label_kernel(xyz, rad, core, cell_start, root, nb_ptr, nb_idx, cell_lo, sid
                 for j in range(cell_start[d], cell_start[d + 1]):
                     if not core[j] or not within(xyz, rad, i, j, lim):
                         continue
-                    dx = xyz[i, 0] - xyz[j, 0]
-                    dy = xyz[i, 1] - xyz[j, 1]
-                    dz = xyz[i, 2] - xyz[j, 2]
-                    d2 = dx * dx + dy * dy + dz * dz
+                    d2 = chord2(xyz, i, j)
                     if d2 < best or (d2 == best and (
                             rad[j, 0] < rad[best_j, 0]
                             or (rad[j, 0] == rad[best_j, 0] and rad[j, 1] < rad[best_j, 1]))):

@@ -40,7 +40,7 @@ import numba as nb
 import numpy as np
 
 __all__ = ["EARTH_RADIUS_KM", "SphereGrid", "build_grid", "chord_of_km", "label_pairs_within",
-           "to_unit_vectors", "within", "box_gap", "sort_keys"]
+           "to_unit_vectors", "within", "chord2", "box_gap", "sort_keys"]
 
 #: Mean Earth radius (IUGG), km; the value the scikit-learn haversine examples use.
 EARTH_RADIUS_KM = 6371.0088
@@ -271,13 +271,19 @@ def build_grid(rad: np.ndarray, weight: np.ndarray, eps_km: float) -> SphereGrid
 
 
 @nb.njit(cache=True, inline="always")
-def within(xyz: np.ndarray, rad: np.ndarray, i: int, j: int, lim: tuple) -> bool:
-    """Whether points ``i`` and ``j`` are within eps (chord test, haversine in the band);
-    ``lim`` is :meth:`SphereGrid.limits`."""
+def chord2(xyz: np.ndarray, i: int, j: int) -> float:
+    """Squared chord between unit vectors ``i`` and ``j``."""
     dx = xyz[i, 0] - xyz[j, 0]
     dy = xyz[i, 1] - xyz[j, 1]
     dz = xyz[i, 2] - xyz[j, 2]
-    d2 = dx * dx + dy * dy + dz * dz
+    return dx * dx + dy * dy + dz * dz
+
+
+@nb.njit(cache=True, inline="always")
+def within(xyz: np.ndarray, rad: np.ndarray, i: int, j: int, lim: tuple) -> bool:
+    """Whether points ``i`` and ``j`` are within eps (chord test, haversine in the band);
+    ``lim`` is :meth:`SphereGrid.limits`."""
+    d2 = chord2(xyz, i, j)
     if d2 <= lim[0]:
         return True
     if d2 > lim[1]:
