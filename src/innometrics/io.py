@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,27 +132,20 @@ def atomic_output_dir(out: str | os.PathLike) -> Iterator[Path]:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_table_atomic(frame: pd.DataFrame, out: str | os.PathLike) -> Path:
     """Write ``frame`` to ``out`` (Parquet for ``.parquet``/``.pq``, else CSV) through a
     temporary file in the same directory, renamed into place only once complete."""
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
+    # a fresh name that pandas creates itself, so the file gets the umask's usual mode
+    # (mkstemp would make it 0600)
+    tmp = out.parent / f".{out.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
     try:
         if out.suffix.lower() in (".parquet", ".pq"):
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_csv(tmp, index=False)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give a normal file's mode
         os.replace(tmp, out)
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        tmp.unlink(missing_ok=True)
     return out
