@@ -56,6 +56,10 @@ DropOpt = Annotated[bool, typer.Option(
     "--drop-invalid", help="Exclude bad rows (counted in the report) instead of failing.")]
 
 
+def _on_invalid(drop_invalid: bool) -> str:
+    return "exclude" if drop_invalid else "raise"
+
+
 @contextlib.contextmanager
 def _detector(engine: Engine, scheduler: str | None, tile_km: float) -> Iterator[object]:
     if engine is Engine.numba:
@@ -90,7 +94,7 @@ def _print_counts(rec, source: Path) -> None:
 def _load(records: Path, drop_invalid: bool):
     from .records import read_records
 
-    rec = read_records(records, on_invalid="exclude" if drop_invalid else "raise")
+    rec = read_records(records, on_invalid=_on_invalid(drop_invalid))
     if rec.synthetic:
         console.print(_SYNTHETIC_NOTE)
     _print_counts(rec, records)
@@ -124,7 +128,7 @@ def import_patentsview(
     from .records import read_patentsview
 
     rec = read_patentsview(inventors, locations,
-                           on_invalid="exclude" if drop_invalid else "raise")
+                           on_invalid=_on_invalid(drop_invalid))
     _save_import(rec, inventors, out)
 
 
@@ -141,7 +145,7 @@ def import_openalex(
     institutions."""
     from .records import read_openalex
 
-    rec = read_openalex(works, institutions, on_invalid="exclude" if drop_invalid else "raise")
+    rec = read_openalex(works, institutions, on_invalid=_on_invalid(drop_invalid))
     _save_import(rec, works, out)
 
 
