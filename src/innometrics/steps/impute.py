@@ -18,6 +18,22 @@ _CONSTRAINTS = {"method": [Options(METHODS)], "max_iter": [Interval(Integral, 1,
                 "tol": [Interval(Real, 0.0, None, closed="neither")]}
 
 
+def _conditional_means(filled: np.ndarray, x: np.ndarray, mu: np.ndarray, sigma: np.ndarray,
+                       patterns: np.ndarray, rows_of: list[np.ndarray]) -> np.ndarray:
+    """E-step: write the conditional means of the missing cells into ``filled``; return the
+    summed conditional covariances ``Σ_rows C_m`` (p × p, zero outside missing blocks)."""
+    extra = np.zeros_like(sigma)
+    for pattern, rows in zip(patterns, rows_of, strict=True):
+        m = np.flatnonzero(pattern)
+        if not len(m):
+            continue
+        o = np.flatnonzero(~pattern)
+        coef = sigma[np.ix_(m, o)] @ np.linalg.pinv(sigma[np.ix_(o, o)])
+        filled[np.ix_(rows, m)] = mu[m] + (x[np.ix_(rows, o)] - mu[o]) @ coef.T
+        extra[np.ix_(m, m)] += len(rows) * (sigma[np.ix_(m, m)] - coef @ sigma[np.ix_(o, m)])
+    return extra
+
+
 def em_normal(x: np.ndarray, *, max_iter: int = 1000,
               tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Maximum-likelihood mean and covariance of a multivariate normal from data with missing
@@ -66,15 +82,7 @@ def em_normal(x: np.ndarray, *, max_iter: int = 1000,
     n_iter = 0
     while n_iter < max_iter:
         n_iter += 1
-        extra = np.zeros((p, p))
-        for pattern, rows in zip(patterns, rows_of, strict=True):
-            m = np.flatnonzero(pattern)
-            if not len(m):
-                continue
-            o = np.flatnonzero(~pattern)
-            coef = sigma[np.ix_(m, o)] @ np.linalg.pinv(sigma[np.ix_(o, o)])
-            filled[np.ix_(rows, m)] = mu[m] + (x[np.ix_(rows, o)] - mu[o]) @ coef.T
-            extra[np.ix_(m, m)] += len(rows) * (sigma[np.ix_(m, m)] - coef @ sigma[np.ix_(o, m)])
+        extra = _conditional_means(filled, x, mu, sigma, patterns, rows_of)
         new_mu = filled.mean(axis=0)
         centred = filled - new_mu
         new_sigma = (centred.T @ centred + extra) / n
@@ -83,13 +91,7 @@ def em_normal(x: np.ndarray, *, max_iter: int = 1000,
         mu, sigma = new_mu, new_sigma
         if moved <= tol * scale:
             break
-    # conditional means at the final estimates
-    for pattern, rows in zip(patterns, rows_of, strict=True):
-        m = np.flatnonzero(pattern)
-        if len(m):
-            o = np.flatnonzero(~pattern)
-            coef = sigma[np.ix_(m, o)] @ np.linalg.pinv(sigma[np.ix_(o, o)])
-            filled[np.ix_(rows, m)] = mu[m] + (x[np.ix_(rows, o)] - mu[o]) @ coef.T
+    _conditional_means(filled, x, mu, sigma, patterns, rows_of)  # at the final estimates
     return filled, mu, sigma, n_iter
 
 
