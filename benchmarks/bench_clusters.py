@@ -4,8 +4,8 @@ Data: synthetic points around real cities (innometrics.clusters.synth, unit weig
 eps 8 km, min_samples 25, in two densities:
 
 * ``spread`` — the synth defaults (300 host cities, 6 km spread per million inhabitants);
-* ``dense`` — 10 host cities, same spread: the density at which scikit-learn takes the
-  issue's anchor time (28–33 s for 300,000 points); neighbourhoods hold ~2,000 points, so
+* ``dense`` — 10 host cities, same spread: near the issue's anchor density (scikit-learn took
+  15–26 s here on 300,000 points, the anchor 28–33 s); neighbourhoods hold ~2,000 points, so
   scikit-learn needs ~6 GB here.
 
 The anchors cluster 3-D unit vectors with the chord radius eps_chord = 2 sin(eps_km / (2 R));
