@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/innometrics demo --out out
+	$(BIN)/innometrics demo --out out/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -91,7 +91,7 @@ def test_failure_while_writing_leaves_nothing_half_written(tmp_path, monkeypatch
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(type(result), "manifest", broken)
+    monkeypatch.setattr(type(result), "treatment", broken)
     with pytest.raises(OSError):
         result.write(out)
     assert not out.exists()
@@ -101,10 +101,11 @@ def test_failure_while_writing_leaves_nothing_half_written(tmp_path, monkeypatch
 @pytest.mark.parametrize(("steps", "fragment"), [
     ("steps:\n  - normalize: {}\n", "'normalize' is not a known step"),
     ("steps:\n  - aggregate: {}\n  - normalise: {}\n", "'aggregate' is not the last step"),
-    ("steps:\n  - impute: {method: mode}\n", "'method' of impute must be one of"),
-    ("steps:\n  - normalise: {method: minmax, range: [100, 0]}\n", "'range' of normalise"),
-    ("steps:\n  - treat: {skew: -1}\n", "'skew' of treat"),
-    ("steps:\n  - treat: {winmax: 3}\n", "'winmax' is not a setting of treat"),
+    ("steps:\n  - impute: {method: mode}\n", "'method' of steps[0].impute must be one of"),
+    ("steps:\n  - normalise: {method: minmax, range: [100, 0]}\n",
+     "'range' of steps[0].normalise"),
+    ("steps:\n  - treat: {skew: -1}\n", "'skew' of steps[0].treat"),
+    ("steps:\n  - treat: {winmax: 3}\n", "'winmax' is not a setting of steps[0].treat"),
     ("steps: [\n", "not valid YAML"),
 ])
 def test_bad_recipe_settings(tmp_path, steps, fragment):

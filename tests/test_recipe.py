@@ -63,7 +63,7 @@ def test_screen_drops_units_downstream(tmp_path):
     result = im.load_recipe(write_toy(tmp_path, steps=steps)).run()
     assert list(result.scores.index) == ["AAA", "DDD"]
     assert result.screening().loc["BBB", "coverage"] == 0.75
-    assert result.manifest()["units_screened_out"] == ["BBB", "CCC", "EEE"]
+    assert list(result.screening().query("not kept").index) == ["BBB", "CCC", "EEE"]
 
 
 def test_cli_build_layout(tmp_path):
@@ -79,8 +79,13 @@ def test_cli_build_layout(tmp_path):
     for stage in ("Raw", "Denominated", "Imputed", "Normalised", "Aggregated"):
         assert (out / "data" / f"{stage}.csv").exists()
     manifest = json.loads((out / "manifest.json").read_text())
-    assert {"recipe", "data_fingerprint", "innometrics_version", "created"} <= set(manifest)
-    assert manifest["recipe"]["steps"][1] == {"impute": {"method": "group_mean", "group": "G"}}
+    assert {"schema", "kind", "command", "settings", "inputs", "versions", "created",
+            "duration_s", "files"} <= set(manifest)
+    assert manifest["kind"] == "build"
+    assert manifest["settings"]["steps"][1] == {"impute": {"method": "group_mean", "group": "G"}}
+    assert {i["role"] for i in manifest["inputs"]} == {"recipe", "framework", "data"}
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert manifest["details"]["data_fingerprint"]
 
 
 def test_excel_and_parquet_inputs_give_identical_results(tmp_path):
@@ -93,9 +98,11 @@ def test_excel_and_parquet_inputs_give_identical_results(tmp_path):
     data.to_parquet(tmp_path / "iData.parquet")
     meta.to_parquet(tmp_path / "iMeta.parquet")
     steps = (tmp_path / "recipe.yaml").read_text().split("steps:")[1]
-    for framework, datafile in (("book.xlsx", "book.xlsx"), ("iMeta.parquet", "iData.parquet")):
-        recipe = tmp_path / f"r_{datafile}.yaml"
+    for framework, datafile in (("{path: book.xlsx, sheet: iMeta}",
+                                 "{path: book.xlsx, sheet: iData}"),
+                                ("iMeta.parquet", "iData.parquet")):
+        recipe = tmp_path / "r.yaml"
         recipe.write_text(f"framework: {framework}\ndata: {datafile}\nsteps:{steps}")
         other = im.load_recipe(recipe).run()
         pd.testing.assert_frame_equal(other.scores, csv_result.scores)
-        assert other.manifest()["data_fingerprint"] == csv_result.manifest()["data_fingerprint"]
+        assert other.recipe.data.fingerprint() == csv_result.recipe.data.fingerprint()

@@ -129,11 +129,11 @@ def test_cli_uncertainty_layout_and_overrides(toy, tmp_path):
 
 @pytest.mark.parametrize(("block", "fragment"), [
     ("uncertainty:\n  alternatives:\n    screen: [{min_coverage: 1}]\n",
-     "alternatives for 'screen' are not supported"),
+     "uncertainty.alternatives names 'screen', which cannot have alternatives"),
     ("uncertainty:\n  weights: {noise: 0.25, levels: [3]}\n", "'levels' of uncertainty"),
     ("uncertainty:\n  weights: {noise: 2, levels: [1]}\n", "'noise' of uncertainty"),
     ("uncertainty:\n  runs: 0\n", "'runs' of uncertainty"),
-    ("uncertainty:\n  draws: 5\n", "unknown uncertainty key"),
+    ("uncertainty:\n  draws: 5\n", "'draws' is not a key of uncertainty"),
 ])
 def test_bad_design_is_one_clear_line(tmp_path, block, fragment):
     recipe = write_toy(tmp_path)

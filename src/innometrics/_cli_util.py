@@ -1,11 +1,18 @@
-"""Shared pieces of the command line: consoles and the one-line error handler."""
+"""Shared pieces of the command line: consoles, the one-line error handler, warnings,
+progress bars and number formatting.
+
+The consoles never interpret markup in what they print, so names from the user's data (e.g.
+``Weird [/] name``) are printed as they are; styles are passed as ``style=`` instead.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,35 +21,72 @@ from rich.progress import Progress
 
 from .errors import InputError, InvalidParameter
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(markup=False, highlight=False, emoji=False)
+err_console = Console(stderr=True, markup=False, highlight=False, emoji=False)
+
+#: Exit status of a command refused for its input, settings or output path.
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str) -> None:
+    """Print ``error: message`` on stderr and exit with status 2."""
+    err_console.print("error: ", style="bold red", end="")
+    err_console.print(message, soft_wrap=True)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+                  line: str | None = None) -> None:
+    err_console.print("warning: ", style="yellow", end="")
+    err_console.print(str(message), soft_wrap=True)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn input and parameter errors into one line on stderr and exit status 2."""
+    """Turn input, parameter and memory errors into one line on stderr and exit status 2;
+    show warnings as ``warning: ...`` lines."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = warnings.showwarning
+        warnings.showwarning = _show_warning
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default")
+                warnings.showwarning = _show_warning
+                return command(*args, **kwargs)
         except (InputError, InvalidParameter, ValueError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            sys.exit(2)
+            fail(" ".join(str(exc).split()))
+        except MemoryError:
+            fail("not enough memory for this run; use fewer replications or a smaller input")
+        finally:
+            warnings.showwarning = previous
 
     return wrapper
+
+
+def rank_text(value: float) -> str:
+    """A rank as text: an integer, or an en dash where there is none (NaN)."""
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else f"{int(value)}"
+
+
+def number_text(value: float, digits: int = 2) -> str:
+    """A number with ``digits`` decimals, or an en dash for NaN."""
+    return "–" if value is None or math.isnan(float(value)) else f"{float(value):.{digits}f}"
 
 
 @contextlib.contextmanager
 def progress_bar(label: str, *, after: float = 1.0) -> Iterator[Callable[[int, int], None]]:
     """A progress callback ``(done, total)`` that shows a bar only once work has taken longer
-    than ``after`` seconds (short runs stay quiet)."""
+    than ``after`` seconds (short runs stay quiet), and never with ``--quiet``."""
     start = time.perf_counter()
     bar: Progress | None = None
     task = None
 
     def update(done: int, total: int) -> None:
         nonlocal bar, task
-        if bar is None and time.perf_counter() - start > after and done < total:
+        if (bar is None and not console.quiet and time.perf_counter() - start > after
+                and done < total):
             bar = Progress(console=err_console, transient=True)
             bar.start()
             task = bar.add_task(label, total=total)
@@ -54,3 +98,8 @@ def progress_bar(label: str, *, after: float = 1.0) -> Iterator[Callable[[int, i
     finally:
         if bar is not None:
             bar.stop()
+
+
+def argv() -> list[str]:
+    """The command line as typed (program name shortened to ``innometrics``)."""
+    return ["innometrics", *sys.argv[1:]]

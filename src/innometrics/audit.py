@@ -22,8 +22,9 @@ JRSS-A 176(3), 609-634. doi:10.1111/j.1467-985X.2012.01059.x
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,6 @@ from scipy import stats as _sps
 
 from ._params import Interval, Real, check_params
 from .framework import Framework
-from .io import atomic_output_dir
 from .stats import kurtosis, skewness
 
 __all__ = ["Audit", "audit", "describe", "cronbach_alpha", "pca", "effective_weights",
@@ -371,6 +371,8 @@ class Audit:
     weights: pd.DataFrame
     importance: pd.DataFrame
     flags: pd.DataFrame
+    recipe: Any = None
+    thresholds: dict = field(default_factory=dict)
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """Every table by its file stem (``stats_Raw``, ..., ``correlations``, ``flags``)."""
@@ -380,13 +382,28 @@ class Audit:
                       importance=self.importance, flags=self.flags)
         return frames
 
-    def write(self, out: str | os.PathLike) -> Path:
-        """Write every table as ``<stem>.csv`` into directory ``out``, replacing it only once
-        all files are written."""
-        with atomic_output_dir(out) as tmp:
-            for stem, frame in self.to_frames().items():
-                frame.to_csv(tmp / f"{stem}.csv", index=False)
-        return Path(out)
+    def tables(self) -> dict[str, pd.DataFrame | str]:
+        """Every table as ``<stem>.csv``, with the recipe audited (``recipe.yaml``,
+        ``framework.csv``, ``data.csv``)."""
+        from .result import recipe_files
+
+        out: dict[str, pd.DataFrame | str] = {f"{stem}.csv": frame
+                                              for stem, frame in self.to_frames().items()}
+        if self.recipe is not None:
+            out.update(recipe_files(self.recipe))
+        return out
+
+    def write(self, out: str | os.PathLike, *, force: bool = False,
+              started: float | None = None) -> Path:
+        """Write an ``audit`` run directory (see :mod:`innometrics.runs`)."""
+        from .runs import write_run
+
+        settings = {"audit": dict(self.thresholds),
+                    "recipe": self.recipe.to_dict() if self.recipe is not None else None}
+        inputs = self.recipe.input_files() if self.recipe is not None else {}
+        return write_run(out, kind="audit", tables=self.tables(), settings=settings,
+                         inputs=inputs, force=force, started=started,
+                         details={"flags": len(self.flags)})
 
 
 def _pair(a: np.ndarray, b: np.ndarray) -> tuple[float, float, int]:
@@ -555,4 +572,5 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
     importance = _importance(scores, fw, weights)
     return Audit(stats=stats, correlations=correlations, cronbach=cronbach, pca=pca_table,
                  pca_loadings=loadings, weights=weights, importance=importance,
-                 flags=_flags(stats, correlations, cronbach))
+                 flags=_flags(stats, correlations, cronbach), recipe=result.recipe,
+                 thresholds={"collinear": collinear, "alpha_min": alpha_min, **thresholds})

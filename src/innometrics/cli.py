@@ -1,58 +1,122 @@
-"""The command line: ``innometrics build | demo | ...``.
+"""The command line: ``innometrics build | audit | uncertainty | validate | demo | clusters``.
 
 Every command validates its input first; a bad input prints one line naming the file, row,
-column and fix, and exits with status 2 without touching ``--out``.
+column and fix, and exits with status 2. ``--out`` is checked before any work: a command
+writes only a new directory or an earlier run of its own kind (see :mod:`innometrics.runs`).
 """
 
 from __future__ import annotations
 
+import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ._cli_util import console, friendly_errors, progress_bar
+from ._cli_util import argv, console, friendly_errors, number_text, progress_bar, rank_text
 from .clusters.cli import app as clusters_app
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="innometrics: open, reproducible innovation measurement.")
 app.add_typer(clusters_app, name="clusters",
               help="S&T clusters: synthetic records, weighted DBSCAN on the sphere, ranking.")
 
+RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
+OutDir = Annotated[Path, typer.Option(
+    "--out", help="Output directory: new, or an earlier run of this command (replaced "
+                  "atomically).")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Replace a non-empty directory that is not a run of this command "
+                    "(never ., an ancestor, your home, / or a file).")]
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        console.print(f"innometrics {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and "
+                                                                "warnings.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """innometrics: open, reproducible innovation measurement."""
+    console.quiet = quiet
+
 
 @app.command()
 @friendly_errors
-def build(
-    recipe: Annotated[Path, typer.Argument(help="Recipe file (YAML).")],
-    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced atomically).")],
-) -> None:
-    """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json."""
+def build(recipe: RecipeArg, out: OutDir, force: Force = False) -> None:
+    """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json.
+
+    Example: innometrics build recipe.yaml --out results
+    """
+    from .recipe import load_recipe
+    from .runs import check_out_dir
+
+    started = time.perf_counter()
+    loaded = load_recipe(recipe)
+    check_out_dir(out, kind="build", inputs=loaded.input_files().values(), force=force)
+    result = loaded.run()
+    target = result.write(out, force=force, started=started)
+    console.print(f"built {result.index_code} for {len(result.scores)} units → {target}")
+    for code, row in result.top(5).iterrows():
+        console.print(f"  {rank_text(row['rank']):>3}  {code:<6} {row['uName']:<30} "
+                      f"{number_text(row['score'])}")
+
+
+@app.command()
+@friendly_errors
+def validate(recipe: RecipeArg) -> None:
+    """Check a recipe and print the plan without building: steps with every default,
+    directions, denominators, what will be imputed or screened, warnings.
+
+    Example: innometrics validate recipe.yaml
+    """
+    from .plan import describe_plan
     from .recipe import load_recipe
 
-    result = load_recipe(recipe).run()
-    result.write(out)
-    top = result.top(5)
-    console.print(f"built {result.index_code} for {len(result.scores)} units → {out}")
-    for code, row in top.iterrows():
-        console.print(f"  {int(row['rank']):>3}  {code:<6} {row['uName']:<30} {row['score']:.2f}")
+    loaded = load_recipe(recipe)
+    for line in describe_plan(loaded):
+        console.print(line)
 
 
 @app.command()
 @friendly_errors
 def audit(
-    recipe: Annotated[Path, typer.Argument(help="Recipe file (YAML).")],
-    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced atomically).")],
-    collinear: Annotated[float, typer.Option(help="Flag pairs correlated above this.")] = 0.9,
+    recipe: RecipeArg,
+    out: OutDir,
+    collinear: Annotated[float, typer.Option(min=0.0, max=1.0,
+                                             help="Flag pairs correlated above this.")] = 0.9,
+    force: Force = False,
 ) -> None:
     """Statistical audit: statistics per stage, correlations, Cronbach's alpha, PCA,
-    effective weights and correlation-ratio importance."""
+    effective weights and correlation-ratio importance.
+
+    Example: innometrics audit recipe.yaml --out audit
+    """
     from .audit import audit as run_audit
     from .recipe import load_recipe
+    from .runs import check_out_dir
 
-    report = run_audit(load_recipe(recipe).run(), collinear=collinear)
-    report.write(out)
+    started = time.perf_counter()
+    loaded = load_recipe(recipe)
+    check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
+    report = run_audit(loaded.run(), collinear=collinear)
+    target = report.write(out, force=force, started=started)
     flagged = report.flags
-    console.print(f"audit written to {out}: {len(flagged)} flags")
+    console.print(f"audit written to {target}: {len(flagged)} flags")
     for name, table in (("collinear", flagged[flagged["Flag"] == "collinear"]),
                         ("low alpha", report.cronbach[report.cronbach["Flag"] == "LOW"])):
         if len(table):
@@ -64,43 +128,57 @@ def audit(
 def uncertainty(
     recipe: Annotated[Path, typer.Argument(help="Recipe file (YAML) with an uncertainty "
                                                 "section.")],
-    out: Annotated[Path, typer.Option("--out", help="Output directory (replaced atomically).")],
-    runs: Annotated[int | None, typer.Option(help="Replications (overrides the recipe).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (overrides the recipe).")] = None,
+    out: OutDir,
+    runs: Annotated[int | None, typer.Option(min=1, help="Replications (overrides the "
+                                                         "recipe).")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (overrides the "
+                                                         "recipe).")] = None,
     sensitivity: Annotated[bool, typer.Option(
         "--sensitivity", help="Also compute Sobol indices (runs = base sample N).")] = False,
-    engine: Annotated[str, typer.Option(help="local or dask.")] = "local",
+    engine: Annotated[Engine, typer.Option(help="local or dask.")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address; default: a LocalCluster on this machine.")] = None,
+    force: Force = False,
 ) -> None:
     """Monte Carlo rank intervals (rank_intervals.csv, design.csv) and, with --sensitivity,
-    Sobol indices (sensitivity.csv)."""
+    Sobol indices (sensitivity.csv).
+
+    Example: innometrics uncertainty recipe.yaml --out mc --runs 1000 --seed 1
+    """
     import contextlib
 
     from .recipe import load_recipe
+    from .runs import check_out_dir
     from .uncertainty import UncertaintyDesign, run_sensitivity, run_uncertainty
 
+    started = time.perf_counter()
     loaded = load_recipe(recipe)
     design = UncertaintyDesign.from_recipe(loaded, runs=runs, seed=seed)
+    check_out_dir(out, kind="uncertainty", inputs=loaded.input_files().values(), force=force)
     with contextlib.ExitStack() as stack:
         client = None
-        if engine == "dask":
+        if engine is Engine.dask:
             from dask.distributed import Client, LocalCluster
 
             cluster = None if scheduler else stack.enter_context(
                 LocalCluster(n_workers=2, threads_per_worker=1, processes=True))
             client = stack.enter_context(Client(scheduler or cluster))
         with progress_bar("replications") as progress:
-            result = run_uncertainty(loaded, design, engine=engine, client=client,
+            result = run_uncertainty(loaded, design, engine=engine.value, client=client,
                                      progress=progress)
-            sa = (run_sensitivity(loaded, design, engine=engine, client=client,
+            sa = (run_sensitivity(loaded, design, engine=engine.value, client=client,
                                   progress=progress) if sensitivity else None)
-    result.write(out, sensitivity=sa)
+    target = result.write(out, sensitivity=sa, force=force, started=started,
+                          engine=engine.value)
     table = result.rank_intervals()
-    console.print(f"{design.runs} replications ({', '.join(design.factors)}) → {out}")
+    console.print(f"{design.runs} replications ({', '.join(design.factors) or 'nothing'} "
+                  f"uncertain) → {target}")
+    for note in result.notes():
+        console.print(f"  note: {note}")
     for _, row in table.head(10).iterrows():
-        console.print(f"  {int(row['nominal']):>3}  {row['uCode']:<6} median {row['median']:>5.1f}"
-                      f"  90% interval [{row['q05']:.0f}, {row['q95']:.0f}]")
+        console.print(f"  {rank_text(row['nominal']):>3}  {row['uCode']:<6} median "
+                      f"{number_text(row['median'], 1):>5}  90% interval "
+                      f"[{number_text(row['q05'], 0)}, {number_text(row['q95'], 0)}]")
     if sa is not None:
         for _, row in sa.table.iterrows():
             console.print(f"  {row['input']:<10} S1 {row['S1']:.3f}  ST {row['ST']:.3f}")
@@ -109,13 +187,22 @@ def uncertainty(
 @app.command()
 @friendly_errors
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", help="Output directory (a demo run).")]
+    = Path("out/demo"),
+    force: Force = False,
 ) -> None:
-    """Rebuild GII 2021 and 2022 from WIPO's published pillar scores (bundled data)."""
+    """Rebuild GII 2021 and 2022 from WIPO's published pillar scores (bundled data) and rank
+    S&T clusters in synthetic records.
+
+    Example: innometrics demo --out out/demo
+    """
     from .demo import run_demo
 
-    run_demo(out, console)
+    run_demo(out, console, force=force)
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    app()
+    from .runs import command_line
+
+    with command_line(argv()):
+        app()

@@ -1,27 +1,30 @@
 """Unit data: a units × indicators table with group and denominator columns.
 
 COINr's ``iData`` layout is read as it is: ``uCode`` (unique unit code), optional ``uName``,
-group columns, denominator columns and one column per indicator, named as in the framework.
-A ``Time`` column is accepted and ignored (one edition per table).
+group columns, denominator columns, other columns and one column per indicator, named as in
+the framework. ``uCode``, ``uName`` and ``Time`` match whatever their case; a ``Time`` column
+must hold one edition (a table is one edition). Any column the framework does not declare is an
+error that suggests the closest name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ._params import did_you_mean
+from .errors import DataWarning, InputError
 from .framework import Framework
-from .io import table_from, text_column, to_float
+from .io import TableSpec, match_columns, table_from, text_column, to_float
 
 __all__ = ["Dataset", "load_data"]
 
-_IGNORED = {"uName", "Time"}
+_UNIT_COLUMNS = ("uCode", "uName", "Time")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class Dataset:
         Indicator codes, the columns of ``values``.
     source : str
         Where the data came from (used in messages).
+    others : DataFrame
+        Other columns the framework declares (Type Other), as text, indexed by unit code.
+    time : str or None
+        The edition (the ``Time`` column's one value), if given.
     """
 
     units: tuple[str, ...]
@@ -53,12 +60,19 @@ class Dataset:
     denominators: pd.DataFrame
     indicators: tuple[str, ...]
     source: str = "data"
+    others: pd.DataFrame = field(default_factory=pd.DataFrame)
+    time: str | None = None
 
     def to_frame(self) -> pd.DataFrame:
-        """The raw indicator values with ``uCode`` as first column."""
-        frame = pd.DataFrame(self.values, columns=list(self.indicators))
-        frame.insert(0, "uCode", list(self.units))
-        return frame
+        """The data as a COINr-style ``iData`` table (read back by :func:`load_data` to the
+        same dataset): ``uCode, uName``, ``Time``, groups, denominators, others, indicators."""
+        index = pd.Index(self.units, name="uCode")
+        parts = [pd.DataFrame({"uName": list(self.names)}, index=index)]
+        if self.time is not None:
+            parts.append(pd.DataFrame({"Time": self.time}, index=index))
+        parts += [self.groups, self.denominators, self.others,
+                  pd.DataFrame(self.values, index=index, columns=list(self.indicators))]
+        return pd.concat([p.set_axis(index) for p in parts], axis=1).reset_index()
 
     def fingerprint(self) -> str:
         """SHA-256 of the content (codes, names, groups, denominators, values)."""
@@ -70,27 +84,27 @@ class Dataset:
         return h.hexdigest()
 
 
-def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framework, *,
-              source: str | None = None) -> Dataset:
+def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
+              framework: Framework, *, source: str | None = None) -> Dataset:
     """Read and validate unit data against ``framework``.
 
     Raises
     ------
     InputError
         For a missing ``uCode`` column, empty or duplicate unit codes, a column the framework
-        does not declare, a missing indicator column, a non-numeric cell, an indicator with no
-        data, or a denominator that is missing or zero where its indicator has a value.
-    """
-    table, src = table_from(path_or_frame, sheet="iData", default_source="data",
-                            source=source)
-    if "uCode" not in table.columns:
-        raise InputError(src, "column 'uCode' is missing",
-                         "add a column uCode with a unique code per unit (e.g. ISO3)")
-    duplicated = [c for c, n in Counter(table.columns).items() if n > 1]
-    if duplicated:
-        raise InputError(src, f"column '{duplicated[0]}' appears twice", "keep one of them",
-                         column=duplicated[0])
+        does not declare, a missing indicator column, a non-numeric or infinite cell, an
+        indicator with no data, several editions in ``Time``, or a denominator that is zero
+        where its indicator has a value.
 
+    Warns
+    -----
+    DataWarning
+        Naming the units with no indicator data, the indicators with a single value, and the
+        values that a missing denominator will blank.
+    """
+    table, src = table_from(path_or_frame, default_source="data", source=source)
+    table = match_columns(table, _UNIT_COLUMNS)
+    _check_columns(table, framework, src)
     units = text_column(table["uCode"])
     seen: dict[str, int] = {}
     for i, unit in enumerate(units):
@@ -103,39 +117,94 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framew
         seen[unit] = i + 2
     names = text_column(table["uName"]) if "uName" in table else units
     names = [n if n is not None else u for n, u in zip(names, units, strict=True)]
+    time = _edition(table, src)
 
-    declared = set(framework.indicators) | set(framework.groups) | set(framework.denominators)
-    declared |= set(framework.others) | _IGNORED | {"uCode"}
-    aggregates = set(framework.codes) - set(framework.indicators)
-    for col in table.columns:
-        if col in aggregates:
-            raise InputError(src, f"'{col}' is an aggregate of the framework, not an indicator",
-                             "remove the column: aggregates are computed", column=col)
-        if col not in declared:
-            raise InputError(src, f"column '{col}' is not in the framework",
-                             "add it to the framework (Type Indicator, Group, Denominator or "
-                             "Other) or remove the column", column=col)
-
-    missing = [code for code in framework.indicators if code not in table.columns]
-    if missing:
-        raise InputError(src, f"indicator column '{missing[0]}' is missing",
-                         f"add a column '{missing[0]}' or remove it from the framework",
-                         column=missing[0])
     values = to_float(table[framework.indicators], source=src, column=framework.indicators,
                       fix="write a number, or leave the cell empty if missing")
-    for j, code in enumerate(framework.indicators):
-        if np.isnan(values[:, j]).all():
-            raise InputError(src, f"indicator '{code}' has no data", "add values for it or "
-                             "remove it from the framework", column=code)
-        if np.isinf(values[:, j]).any():
-            i = int(np.flatnonzero(np.isinf(values[:, j]))[0])
-            raise InputError(src, "infinite value", "write a finite number", row=i + 2,
-                             column=code)
-
+    _check_values(values, framework, units, src)
     index = pd.Index(units, name="uCode")
     given = [name for name in framework.denominators if name in table.columns]
     denominators = pd.DataFrame(to_float(table[given], source=src, column=given,
                                          fix="write a number"), index=index, columns=given)
+    _check_denominators(values, denominators, framework, units, src)
+    groups = pd.DataFrame({name: text_column(table[name]) for name in framework.groups
+                           if name in table.columns}, index=index)
+    others = pd.DataFrame({name: text_column(table[name]) for name in framework.others
+                           if name in table.columns}, index=index)
+    return Dataset(units=tuple(units), names=tuple(names), values=values, groups=groups,
+                   denominators=denominators, indicators=tuple(framework.indicators), source=src,
+                   others=others, time=time)
+
+
+def _check_columns(table: pd.DataFrame, framework: Framework, src: str) -> None:
+    if "uCode" not in table.columns:
+        raise InputError(src, "column 'uCode' is missing",
+                         "add a column uCode with a unique code per unit (e.g. ISO3)", row=1)
+    declared = (set(framework.indicators) | set(framework.groups) | set(framework.denominators)
+                | set(framework.others) | set(_UNIT_COLUMNS))
+    aggregates = set(framework.codes) - set(framework.indicators)
+    seen: dict[str, int] = {}
+    for i, col in enumerate(table.columns):
+        if col in seen:
+            raise InputError(src, f"columns {seen[col] + 1} and {i + 1} are both '{col}' "
+                             "(uCode, uName and Time match whatever their case)",
+                             "keep one of them", row=1, column=col)
+        seen[col] = i
+        if col in aggregates:
+            raise InputError(src, f"'{col}' is an aggregate of the framework, not an indicator",
+                             "remove the column: aggregates are computed", row=1, column=col)
+        if col not in declared:
+            raise InputError(src, f"column '{col}' is not in the framework."
+                             f"{did_you_mean(col, declared)}",
+                             "correct its name, declare it in the framework (Type Indicator, "
+                             "Group, Denominator or Other) or remove it", row=1, column=col)
+    missing = [code for code in framework.indicators if code not in table.columns]
+    if missing:
+        raise InputError(src, f"indicator column '{missing[0]}' is missing"
+                         + (f" ({len(missing)} indicators in all)" if len(missing) > 1 else ""),
+                         f"add a column '{missing[0]}' or remove it from the framework",
+                         row=1, column=missing[0])
+
+
+def _edition(table: pd.DataFrame, src: str) -> str | None:
+    if "Time" not in table.columns:
+        return None
+    editions = sorted({t for t in text_column(table["Time"]) if t is not None})
+    if len(editions) > 1:
+        raise InputError(src, f"column 'Time' holds several editions ({', '.join(editions[:4])})",
+                         "keep the rows of one edition: a data table is one edition",
+                         column="Time")
+    return editions[0] if editions else None
+
+
+def _check_values(values: np.ndarray, framework: Framework, units: list[str], src: str) -> None:
+    present = ~np.isnan(values)
+    for j in np.flatnonzero(~present.any(axis=0)):
+        code = framework.indicators[j]
+        raise InputError(src, f"indicator '{code}' has no data", "add values for it or "
+                         "remove it from the framework", column=code)
+    infinite = np.isinf(values)
+    if infinite.any():
+        i, j = (int(k[0]) for k in np.nonzero(infinite))
+        raise InputError(src, "infinite value", "write a finite number", row=i + 2,
+                         column=framework.indicators[j])
+    empty = [units[i] for i in np.flatnonzero(~present.any(axis=1))]
+    if empty:
+        warnings.warn(f"{src}: {len(empty)} unit(s) have no indicator data at all: "
+                      f"{', '.join(empty[:10])}{', ...' if len(empty) > 10 else ''}; they get "
+                      "no score unless imputed (screen them out with 'screen: {min_coverage: "
+                      "...}')", DataWarning, stacklevel=3)
+    with np.errstate(invalid="ignore"):
+        constant = (np.nanmax(values, axis=0) == np.nanmin(values, axis=0))
+    flat = [framework.indicators[j] for j in np.flatnonzero(constant)]
+    if flat:
+        warnings.warn(f"{src}: {len(flat)} indicator(s) have a single value for every unit "
+                      f"with data: {', '.join(flat[:10])}; min-max and z-scores of them are "
+                      "undefined", DataWarning, stacklevel=3)
+
+
+def _check_denominators(values: np.ndarray, denominators: pd.DataFrame, framework: Framework,
+                        units: list[str], src: str) -> None:
     for j, code in enumerate(framework.indicators):
         denom = framework[code].denominator
         if denom is None:
@@ -143,18 +212,13 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame, framework: Framew
         if denom not in denominators:
             raise InputError(src, f"denominator column '{denom}' (for '{code}') is missing",
                              f"add a column '{denom}' with the denominator of every unit",
-                             column=denom)
+                             row=1, column=denom)
         d = denominators[denom].to_numpy()
-        # a missing denominator makes the denominated value missing (recorded by denominate);
-        # a zero one would make it infinite
-        zero = ~np.isnan(values[:, j]) & (d == 0)
+        has_value = ~np.isnan(values[:, j])
+        # a zero denominator would make the denominated value infinite
+        zero = has_value & (d == 0)
         if zero.any():
             i = int(np.flatnonzero(zero)[0])
             raise InputError(src, f"denominator '{denom}' of unit '{units[i]}' is zero "
                              f"but '{code}' has a value", "give a non-zero denominator or "
                              f"leave '{code}' empty for that unit", row=i + 2, column=denom)
-
-    groups = pd.DataFrame({name: text_column(table[name]) for name in framework.groups
-                           if name in table.columns}, index=index)
-    return Dataset(units=tuple(units), names=tuple(names), values=values, groups=groups,
-                   denominators=denominators, indicators=tuple(framework.indicators), source=src)

@@ -6,7 +6,7 @@ that names the place (file, row, column, or parameter and owner) and the fix.
 
 from __future__ import annotations
 
-__all__ = ["InputError", "InvalidParameter"]
+__all__ = ["InputError", "InvalidParameter", "DataWarning"]
 
 
 class InputError(ValueError):
@@ -53,3 +53,8 @@ class InvalidParameter(ValueError):
 
     The message follows one template: ``'name' of owner must be ...; got value.``
     """
+
+
+class DataWarning(UserWarning):
+    """Data that can be used but deserve a look: units with no data, indicators without
+    variance, values blanked by a missing denominator. The message names them."""

@@ -6,8 +6,10 @@ up, a weight relative to its siblings and, for indicators, a direction (+1: more
 denominator columns that unit data may carry.
 
 COINr's ``iMeta`` table is read as it is: columns ``iCode, iName, Level, Parent, Direction,
-Weight, Type, Denominator`` (``Type`` one of Indicator, Aggregate, Group, Denominator, Other;
-extra columns such as ``Unit`` and ``Target`` are kept).
+Weight, Type, Denominator, Target`` (``Type`` one of Indicator, Aggregate, Group, Denominator,
+Other), plus the descriptive columns ``Unit, Source, Description``, which are carried along.
+Column names match whatever their case (``direction`` is ``Direction``); any other column is
+an error, so that a misspelt ``Directon`` cannot silently leave every direction at +1.
 """
 
 from __future__ import annotations
@@ -20,14 +22,19 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ._params import did_you_mean
 from .errors import InputError
-from .io import table_from, text_column, to_float
+from .io import TableSpec, match_columns, table_from, text_column, to_float
 
 __all__ = ["Node", "Framework", "load_framework"]
 
 _NODE_TYPES = {"Indicator", "Aggregate"}
 _ALL_TYPES = _NODE_TYPES | {"Group", "Denominator", "Other"}
 _REQUIRED = ("iCode", "Level", "Parent", "Weight", "Type")
+#: Columns read for their meaning; the descriptive ones are carried into outputs as text.
+COLUMNS = ("iCode", "iName", "Level", "Parent", "Direction", "Weight", "Type", "Denominator",
+           "Target")
+DESCRIPTIVE = ("Unit", "Source", "Description")
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,9 @@ class Node:
     direction: int = 1
     denominator: str | None = None
     target: float | None = None
+    unit: str | None = None
+    source: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,23 +143,23 @@ class Framework:
         return framework
 
     def to_frame(self) -> pd.DataFrame:
-        """The tree as a COINr-style ``iMeta`` table (nodes only)."""
-        return pd.DataFrame(
-            {
-                "iCode": [n.code for n in self.nodes],
-                "iName": [n.name for n in self.nodes],
-                "Level": [n.level for n in self.nodes],
-                "Parent": [n.parent for n in self.nodes],
-                "Direction": [n.direction for n in self.nodes],
-                "Weight": [n.weight for n in self.nodes],
-                "Type": ["Indicator" if n.level == 1 else "Aggregate" for n in self.nodes],
-                "Denominator": [n.denominator for n in self.nodes],
-            }
-        )
+        """The framework as a COINr-style ``iMeta`` table: every node, then the group,
+        denominator and other columns it declares (read back by :func:`load_framework` to
+        the same framework)."""
+        rows = [{"iCode": n.code, "iName": n.name, "Level": n.level, "Parent": n.parent,
+                 "Direction": n.direction if n.level == 1 else None, "Weight": n.weight,
+                 "Type": "Indicator" if n.level == 1 else "Aggregate",
+                 "Denominator": n.denominator, "Target": n.target, "Unit": n.unit,
+                 "Source": n.source, "Description": n.description} for n in self.nodes]
+        for kind, codes in (("Group", self.groups), ("Denominator", self.denominators),
+                            ("Other", self.others)):
+            rows += [{"iCode": code, "iName": code, "Type": kind} for code in codes]
+        frame = pd.DataFrame(rows, columns=list(COLUMNS + DESCRIPTIVE))
+        return frame.dropna(axis=1, how="all")
 
     def fingerprint(self) -> str:
         """SHA-256 of the tree's content (not of the file it came from)."""
-        text = self.to_frame().to_csv(index=False) + repr((self.groups, self.denominators))
+        text = self.to_frame().to_csv(index=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -168,14 +178,15 @@ def _check_weights(framework: Framework, source: str) -> None:
                     column="Weight")
 
 
-def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame, *,
+def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
                    source: str | None = None) -> Framework:
     """Read and validate a framework table (COINr ``iMeta`` layout; CSV, Excel or Parquet).
 
     Parameters
     ----------
-    path_or_frame : path or DataFrame
-        The table. An Excel workbook is read from its sheet ``iMeta`` if present.
+    path_or_frame : path, TableSpec or DataFrame
+        The table (a :class:`~innometrics.io.TableSpec` names an Excel sheet or a CSV
+        delimiter).
     source : str, optional
         Name used in error messages (defaults to the file name).
 
@@ -186,21 +197,36 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame, *,
     Raises
     ------
     InputError
-        For a missing column, duplicate code, unknown parent, parent not one level up, cycle,
-        bad direction, negative weight, or all-zero weights among siblings.
+        For a missing or unknown column, duplicate code, unknown parent, parent not one level
+        up, cycle, bad direction, negative weight, or all-zero weights among siblings.
     """
-    table, src = table_from(path_or_frame, sheet="iMeta", default_source="framework",
-                            source=source)
+    table, src = table_from(path_or_frame, default_source="framework", source=source)
+    table = match_columns(table, COLUMNS + DESCRIPTIVE)
+    for col in table.columns:
+        if col not in COLUMNS + DESCRIPTIVE:
+            raise InputError(src, f"column '{col}' is not a framework column."
+                             f"{did_you_mean(col, COLUMNS + DESCRIPTIVE)}",
+                             f"rename or remove it (columns: {', '.join(COLUMNS + DESCRIPTIVE)})",
+                             row=1, column=col)
+    seen_columns: dict[str, int] = {}
+    for i, col in enumerate(table.columns):
+        if col in seen_columns:
+            raise InputError(src, f"columns {seen_columns[col] + 1} and {i + 1} are both "
+                             f"'{col}' (names match whatever their case)", "keep one of them",
+                             row=1, column=col)
+        seen_columns[col] = i
     for col in _REQUIRED:
         if col not in table.columns:
             raise InputError(src, f"column '{col}' is missing",
                              f"add it (COINr iMeta columns: {', '.join(_REQUIRED)}, iName, "
-                             "Direction, Denominator)")
+                             "Direction, Denominator)", row=1)
     codes = text_column(table["iCode"])
     types = text_column(table["Type"])
     parents = text_column(table["Parent"])
     names = text_column(table["iName"]) if "iName" in table else codes
     denoms = text_column(table["Denominator"]) if "Denominator" in table else [None] * len(table)
+    described = {col: (text_column(table[col]) if col in table else [None] * len(table))
+                 for col in DESCRIPTIVE}
 
     seen: dict[str, int] = {}
     for i, (code, typ) in enumerate(zip(codes, types, strict=True)):
@@ -268,7 +294,9 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame, *,
                           weight=float(weights[k]),
                           direction=int(direction) if typ == "Indicator" else 1,
                           denominator=denominator,
-                          target=None if np.isnan(targets[k]) else float(targets[k])))
+                          target=None if np.isnan(targets[k]) else float(targets[k]),
+                          unit=described["Unit"][i], source=described["Source"][i],
+                          description=described["Description"][i]))
 
     by_code = {n.code: n for n in nodes}
     row_of = {codes[i]: i + 2 for i in node_rows}

@@ -1,71 +1,278 @@
-"""Reading tables (CSV, Excel, Parquet) and writing outputs without half-written files."""
+"""Reading tables (CSV, Excel, Parquet) strictly: every row checked, sheets and delimiters
+chosen or detected, headers unique. (Outputs are written by :mod:`innometrics.runs`.)"""
 
 from __future__ import annotations
 
-import contextlib
+import csv
+import io as io_module
 import os
-import shutil
-import tempfile
-import uuid
-from collections.abc import Iterator
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ._params import did_you_mean
 from .errors import InputError
 
-__all__ = ["read_table", "table_from", "to_float", "text_column", "atomic_output_dir",
-           "write_table_atomic",
-           "MISSING_MARKERS"]
+__all__ = ["TableSpec", "read_table", "table_from", "to_float", "text_column",
+           "match_columns", "MISSING_MARKERS",
+           "DELIMITERS"]
 
 #: Cell texts read as a missing value (besides empty cells).
 MISSING_MARKERS = frozenset({"", "NA", "N/A", "n/a", "NaN", "nan", "..", "#N/A", "null", "NULL"})
+#: Delimiters recognised in CSV files when none is set.
+DELIMITERS = (",", ";", "\t")
 
 _EXCEL = {".xlsx", ".xlsm", ".xls"}
 _PARQUET = {".parquet", ".pq"}
 
 
-def read_table(path: str | os.PathLike, *, sheet: str | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class TableSpec:
+    """Where a table is and how to read it: a recipe's ``framework:`` or ``data:`` entry.
+
+    A plain path, or ``{path: book.xlsx, sheet: Data}`` / ``{path: data.csv, delimiter: ";",
+    decimal: ","}``.
+    """
+
+    path: Path
+    sheet: str | None = None
+    delimiter: str | None = None
+    decimal: str = "."
+
+    _KEYS = ("path", "sheet", "delimiter", "decimal")
+
+    @classmethod
+    def parse(cls, value: object, *, key: str, source: str, base: Path) -> TableSpec:
+        """Read a recipe entry; relative paths are relative to ``base``."""
+        if isinstance(value, str | os.PathLike):
+            value = {"path": value}
+        if not isinstance(value, Mapping):
+            raise InputError(source, f"'{key}' is neither a path nor {{path: ..., sheet: ...}}",
+                             f"write '{key}: file.csv' or '{key}: {{path: book.xlsx, sheet: "
+                             "Sheet1}'", column=key)
+        unknown = [k for k in value if k not in cls._KEYS]
+        if unknown:
+            raise InputError(source, f"'{key}.{unknown[0]}' is not a table setting."
+                             f"{did_you_mean(unknown[0], cls._KEYS)}",
+                             f"use {', '.join(cls._KEYS)}", column=key)
+        if not isinstance(value.get("path"), str) or not value["path"].strip():
+            raise InputError(source, f"'{key}.path' is missing", f"give the file of the {key}",
+                             column=key)
+        for name in ("sheet", "delimiter", "decimal"):
+            if name in value and not isinstance(value[name], str):
+                raise InputError(source, f"'{key}.{name}' must be a text; got {value[name]!r}",
+                                 f"quote it, e.g. {name}: \"{value[name]}\"", column=key)
+        delimiter = value.get("delimiter")
+        if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
+            raise InputError(source, f"'{key}.delimiter' must be one character; got "
+                             f"{delimiter!r}", 'write e.g. delimiter: ";" or "\\t"', column=key)
+        decimal = value.get("decimal", ".")
+        if decimal not in (".", ","):
+            raise InputError(source, f"'{key}.decimal' must be '.' or ','; got {decimal!r}",
+                             'write decimal: "," for decimal commas', column=key)
+        path = Path(os.path.expanduser(value["path"]))
+        return cls(path=(base / path).resolve() if not path.is_absolute() else path,
+                   sheet=value.get("sheet"),
+                   delimiter=None if delimiter is None else delimiter.replace("\\t", "\t"),
+                   decimal=decimal)
+
+    def to_dict(self, relative_to: Path | None = None) -> dict | str:
+        """The entry as a recipe writes it (a plain path when nothing else is set)."""
+        path = str(self.path if relative_to is None else os.path.relpath(self.path, relative_to))
+        extra = {k: v for k, v in (("sheet", self.sheet), ("delimiter", self.delimiter))
+                 if v is not None}
+        if self.decimal != ".":
+            extra["decimal"] = self.decimal
+        return {"path": path, **extra} if extra else path
+
+    def read(self) -> pd.DataFrame:
+        return read_table(self.path, sheet=self.sheet, delimiter=self.delimiter,
+                          decimal=self.decimal)
+
+
+def _not_a_table(path: Path, problem: str, fix: str = "save it as UTF-8 CSV, .xlsx or .parquet",
+                 **where) -> InputError:
+    return InputError(str(path), problem, fix, **where)
+
+
+def read_table(path: str | os.PathLike, *, sheet: str | None = None,
+               delimiter: str | None = None, decimal: str = ".") -> pd.DataFrame:
     """Read a CSV, Excel or Parquet table with every cell kept as found.
 
-    CSV cells are read as text so that validation can name a bad cell exactly; Excel and Parquet
-    cells keep their types. For Excel, ``sheet`` is used when the workbook has a sheet of that
-    name, otherwise the first sheet.
+    CSV cells are read as text so that validation can name a bad cell exactly; the delimiter
+    (``,``, ``;`` or tab) is detected from the header unless given, and every row must have as
+    many fields as the header (a row with more or fewer, e.g. a truncated last line, is an
+    error naming the row). Excel and Parquet cells keep their types. An Excel workbook with
+    several sheets needs ``sheet``. Duplicate or empty headers are errors under their own
+    names. With ``decimal=","``, decimal commas in numbers are read as points.
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(str(path), "file not found", "check the path (paths in a recipe are "
-                         "relative to the recipe file)")
+        raise _not_a_table(path, "file not found", "check the path (paths in a recipe are "
+                           "relative to the recipe file)")
+    if path.is_dir():
+        raise _not_a_table(path, "is a directory, not a table", "give the path of a file")
     suffix = path.suffix.lower()
     try:
         if suffix in _EXCEL:
-            with pd.ExcelFile(path) as book:
-                name = sheet if sheet in book.sheet_names else book.sheet_names[0]
-            return pd.read_excel(path, sheet_name=name, dtype=object)
-        if suffix in _PARQUET:
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
+            table = _read_excel(path, sheet)
+        elif suffix in _PARQUET:
+            table = pd.read_parquet(path)
+            _check_header([str(c) for c in table.columns], path)
+        else:
+            if sheet is not None:
+                raise _not_a_table(path, f"a sheet ('{sheet}') is named but the file is not "
+                                   "an Excel workbook", "remove 'sheet' or give the .xlsx file")
+            table = _read_csv(path, delimiter)
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError,
+            zipfile.BadZipFile) as exc:
+        if isinstance(exc, InputError):
+            raise
+        if isinstance(exc, UnicodeDecodeError):
+            raise _not_a_table(path, f"is not UTF-8 text (byte {exc.start})",
+                               "save it as UTF-8 CSV") from None
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(str(path), f"cannot be read as a table ({first_line})",
-                         "save it as UTF-8 CSV, .xlsx or .parquet") from exc
+        raise _not_a_table(path, f"cannot be read as a table ({first_line})") from None
+    if decimal == ",":
+        table = _decimal_commas(table)
+    return table
+
+
+def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
+    with pd.ExcelFile(path) as book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet is None:
+            if len(names) > 1:
+                raise _not_a_table(path, f"has {len(names)} sheets ({', '.join(names)})",
+                                   "name one in the recipe: {path: ..., sheet: NAME}")
+            name = names[0]
+        elif sheet in names:
+            name = sheet
+        else:
+            raise _not_a_table(path, f"has no sheet '{sheet}' (sheets: {', '.join(names)})",
+                               f"use one of the sheet names{did_you_mean(sheet, names)}")
+        raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+    if raw.empty:
+        raise _not_a_table(path, f"sheet '{name}' is empty", "put the table in that sheet")
+    header = [("" if pd.isna(c) else str(c).strip()) for c in raw.iloc[0]]
+    body = raw.iloc[1:].reset_index(drop=True)
+    return _drop_empty_trailing(body, header, path)
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in seen:
+            raise _not_a_table(path, f"column '{name}' appears twice (columns {seen[name] + 1} "
+                               f"and {i + 1})", "rename or remove one of them", row=1,
+                               column=name)
+        seen[name] = i
+
+
+def _drop_empty_trailing(table: pd.DataFrame, header: list[str], path: Path) -> pd.DataFrame:
+    """Columns without a header are dropped when they hold nothing (a trailing delimiter);
+    with content they are an error."""
+    keep = []
+    for i, name in enumerate(header):
+        if name == "":
+            column = table.iloc[:, i]
+            if column.map(lambda v: not (pd.isna(v) or str(v).strip() == "")).any():
+                raise _not_a_table(path, f"column {i + 1} has values but no header",
+                                   "give the column a name in the first row", row=1)
+            continue
+        keep.append(i)
+    names = [header[i] for i in keep]
+    _check_header(names, path)
+    return table.iloc[:, keep].set_axis(names, axis=1)
+
+
+def _sniff_delimiter(line: str) -> str:
+    """The candidate delimiter most frequent outside quotes in ``line`` (``,`` if none)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, delimiter: str | None) -> pd.DataFrame:
+    text = path.read_bytes().decode("utf-8-sig")
+    if not text.strip():
+        raise _not_a_table(path, "is empty", "write a header row and one row per record")
+    first = next(line for line in text.splitlines() if line.strip())
+    sep = delimiter or _sniff_delimiter(first)
+    try:
+        rows = [r for r in csv.reader(io_module.StringIO(text, newline=""), delimiter=sep,
+                                      strict=True) if r and any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise _not_a_table(path, f"is not valid CSV ({exc})",
+                           "check the quotes in the file") from None
+    header = [c.strip() for c in rows[0]]
+    width = len(header)
+    for i, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            last = " (the last row: the file may be truncated)" if i == len(rows) else ""
+            hint = (f"; the file looks delimited by {_sniff_delimiter(first)!r}"
+                    if delimiter and _sniff_delimiter(first) != delimiter else "")
+            raise _not_a_table(path, f"row has {len(row)} fields but the header has {width}"
+                               f"{last}{hint}", "give every row one value per column (empty "
+                               "for missing)", row=i)
+    table = pd.DataFrame(rows[1:], columns=range(width), dtype=object)
+    return _drop_empty_trailing(table, header, path)
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$")
+
+
+def _decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
+    def convert(cell: object) -> object:
+        if isinstance(cell, str) and _DECIMAL_COMMA.match(cell):
+            return cell.replace(",", ".")
+        return cell
+
+    return table.map(convert)
+
+
+def match_columns(table: pd.DataFrame, canonical: Sequence[str]) -> pd.DataFrame:
+    """Rename columns that equal one of ``canonical`` but for case (``direction`` →
+    ``Direction``); two columns that fold to one name are an error left to the caller's
+    duplicate check."""
+    folded = {name.casefold(): name for name in canonical}
+    renamed = [folded.get(str(c).casefold(), c) for c in table.columns]
+    if renamed != list(table.columns):
+        table = table.copy()
+        table.columns = renamed
+    return table
 
 
 _MISSING_TEXT = frozenset(MISSING_MARKERS | {"None", "<NA>"})
 _is_missing_text = np.frompyfunc(_MISSING_TEXT.__contains__, 1, 1)
 
 
-def table_from(path_or_frame: str | os.PathLike | pd.DataFrame, *, sheet: str,
+def table_from(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
                default_source: str, source: str | None = None) -> tuple[pd.DataFrame, str]:
-    """A table from a file (see :func:`read_table`) or a DataFrame given in memory, with
-    stripped column names, and the name to use for it in messages."""
+    """A table from a file (see :func:`read_table`), a :class:`TableSpec` or a DataFrame given
+    in memory, with stripped column names, and the name to use for it in messages."""
     if isinstance(path_or_frame, pd.DataFrame):
-        table, src = path_or_frame.copy(), source or default_source
-    else:
-        table, src = read_table(path_or_frame, sheet=sheet), source or Path(path_or_frame).name
-    table.columns = [str(c).strip() for c in table.columns]
-    return table, src
+        table, src = path_or_frame, source or default_source
+        names = [str(c).strip() for c in table.columns]
+        _check_header(names, Path(src))
+        if names != list(table.columns):
+            table = table.set_axis(names, axis=1)
+        return table, src
+    spec = (path_or_frame if isinstance(path_or_frame, TableSpec)
+            else TableSpec(path=Path(path_or_frame)))
+    src = source or spec.path.name + (f", sheet '{spec.sheet}'" if spec.sheet else "")
+    return spec.read(), src
 
 
 def _as_text(cells: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
@@ -106,46 +313,3 @@ def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
 def text_column(cells: pd.Series | np.ndarray) -> list[str | None]:
     """Cells as stripped strings, ``None`` where missing."""
     return [t or None for t in _as_text(cells).tolist()]
-
-
-@contextlib.contextmanager
-def atomic_output_dir(out: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary directory that replaces ``out`` only if the block succeeds.
-
-    Files are written next to ``out`` (same file system, so the final rename is atomic); on any
-    error the temporary directory is removed and an existing ``out`` is left untouched.
-    """
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    backup = None
-    if out.exists():
-        backup = out.parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(backup)
-    tmp.rename(out)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
-
-
-def write_table_atomic(frame: pd.DataFrame, out: str | os.PathLike) -> Path:
-    """Write ``frame`` to ``out`` (Parquet for ``.parquet``/``.pq``, else CSV) through a
-    temporary file in the same directory, renamed into place only once complete."""
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # a fresh name that pandas creates itself, so the file gets the umask's usual mode
-    # (mkstemp would make it 0600)
-    tmp = out.parent / f".{out.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
-    try:
-        if out.suffix.lower() in (".parquet", ".pq"):
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out

@@ -2,23 +2,25 @@
 
 A recipe file is YAML; paths are relative to the file::
 
-    framework: iMeta.csv
-    data: iData.csv
+    framework: iMeta.csv                        # or {path: book.xlsx, sheet: Meta}
+    data: {path: iData.csv, delimiter: ";"}     # or a plain path
     steps:
       - denominate: {}
+      - screen: {min_coverage: 0.5}
       - impute: {method: mean}
       - treat: {skew: 2.0, kurtosis: 3.5, max_winsorised: 5, fallback: log_ct}
       - normalise: {method: minmax, range: [0, 100]}
       - aggregate: {method: arithmetic}
 
-Running it (:func:`build` or :meth:`Recipe.run`) gives an :class:`~innometrics.result.IndexResult`.
+:func:`load_recipe` validates everything (see :mod:`innometrics.schema`) before reading any
+data. Running it (:func:`build` or :meth:`Recipe.run`) gives an
+:class:`~innometrics.result.IndexResult`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,40 +31,46 @@ import pandas as pd
 import yaml
 
 from . import steps as _steps
+from ._params import did_you_mean
 from .data import Dataset, load_data
-from .errors import InputError, InvalidParameter
+from .errors import DataWarning, InputError, InvalidParameter
 from .framework import Framework, load_framework
+from .io import TableSpec
+from .schema import (
+    STAGE_NAMES,
+    STEP_NAMES,
+    check_against_framework,
+    check_steps,
+    check_uncertainty,
+    check_uncertainty_against_framework,
+    parse_steps,
+)
 
-__all__ = ["Recipe", "load_recipe", "build", "STEP_NAMES", "STAGE_NAMES"]
+__all__ = ["Recipe", "load_recipe", "build", "STEP_NAMES", "STAGE_NAMES", "RECIPE_KEYS"]
 
-#: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
-STAGE_NAMES = {
-    "denominate": "Denominated",
-    "screen": "Screened",
-    "impute": "Imputed",
-    "treat": "Treated",
-    "normalise": "Normalised",
-    "aggregate": "Aggregated",
-}
-STEP_NAMES = tuple(STAGE_NAMES)
+#: Keys a recipe file may hold.
+RECIPE_KEYS = ("framework", "data", "steps", "uncertainty", "name", "description")
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """A framework, its unit data and the ordered steps.
+    """A framework, its unit data and the ordered steps, validated on creation.
 
     Attributes
     ----------
     framework : Framework
     data : Dataset
     steps : tuple of (str, dict)
-        Step names (see ``STEP_NAMES``) with their settings, in order.
+        Step names (see ``STEP_NAMES``) with their settings, in order; after creation every
+        default is resolved.
     uncertainty : dict
-        The Monte Carlo design, if the recipe has one (see :mod:`innometrics.uncertainty`).
+        The Monte Carlo design, if the recipe has one (see :mod:`innometrics.uncertainty`),
+        defaults resolved.
     source : str or None
         The recipe file, if read from one.
-    files : dict
-        Paths of the framework and data files, as resolved.
+    tables : dict of str → TableSpec
+        Where the framework and data were read from (``framework``, ``data``).
+    name, description : str or None
     """
 
     framework: Framework
@@ -70,10 +78,22 @@ class Recipe:
     steps: tuple[tuple[str, dict], ...]
     uncertainty: dict = field(default_factory=dict)
     source: str | None = None
-    files: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)
+    name: str | None = None
+    description: str | None = None
 
     def __post_init__(self) -> None:
-        _check_steps(self.steps, self.source or "recipe")
+        src = self.source or "recipe"
+        steps = check_steps(tuple((n, s) for n, s in self.steps), src)
+        for i, (name, settings) in enumerate(steps):
+            check_against_framework(name, settings, f"steps[{i}].{name}", self.framework)
+        uncertainty = check_uncertainty(self.uncertainty, src)
+        check_uncertainty_against_framework(uncertainty, self.framework)
+        if tuple(self.data.indicators) != tuple(self.framework.indicators):
+            raise InvalidParameter("the data's indicators are not the framework's; load the data "
+                                   "with load_data(..., framework).")
+        object.__setattr__(self, "steps", steps)
+        object.__setattr__(self, "uncertainty", uncertainty)
 
     def settings(self, step: str) -> dict | None:
         """The settings of ``step``, or None if the recipe does not use it."""
@@ -102,106 +122,101 @@ class Recipe:
         """A copy with some node weights replaced."""
         return replace(self, framework=self.framework.with_weights(weights))
 
-    def to_dict(self) -> dict:
-        """The recipe as plain data (as it would be written in YAML)."""
-        out: dict[str, Any] = {
-            "framework": self.files.get("framework", self.framework.source),
-            "data": self.files.get("data", self.data.source),
-            "steps": [{name: dict(settings)} for name, settings in self.steps],
-        }
+    def to_dict(self, relative_to: Path | None = None) -> dict:
+        """The recipe as plain data (as it would be written in YAML), defaults resolved."""
+        def table(key: str, fallback: str) -> Any:
+            spec = self.tables.get(key)
+            return spec.to_dict(relative_to) if spec is not None else fallback
+
+        out: dict[str, Any] = {}
+        if self.name:
+            out["name"] = self.name
+        if self.description:
+            out["description"] = self.description
+        out.update({"framework": table("framework", self.framework.source),
+                    "data": table("data", self.data.source),
+                    "steps": [{name: dict(settings)} for name, settings in self.steps]})
         if self.uncertainty:
             out["uncertainty"] = self.uncertainty
         return out
+
+    def input_files(self) -> dict[str, Path]:
+        """The files the recipe was read from, by role (recipe, framework, data)."""
+        files = {"recipe": Path(self.source)} if self.source else {}
+        files.update({key: spec.path for key, spec in self.tables.items()})
+        return files
 
     def run(self):
         """Run the steps; see :func:`build`."""
         return build(self)
 
 
-def _check_steps(steps, source: str) -> None:
-    seen: set[str] = set()
-    for i, (name, settings) in enumerate(steps, start=1):
-        if name not in STAGE_NAMES:
-            raise InputError(source, f"step {i} '{name}' is not a known step",
-                             f"use one of {', '.join(STEP_NAMES)}", column="steps")
-        if name in seen:
-            raise InputError(source, f"step '{name}' appears twice",
-                             "keep one entry per step", column="steps")
-        if not isinstance(settings, Mapping):
-            raise InputError(source, f"settings of step '{name}' are not a mapping",
-                             f"write e.g. '- {name}: {{}}'", column="steps")
-        seen.add(name)
-    names = [n for n, _ in steps]
-    if "aggregate" in names and names[-1] != "aggregate":
-        raise InputError(source, "'aggregate' is not the last step",
-                         "move aggregate to the end of the steps", column="steps")
-
-
-def _parse_steps(raw: Any, source: str) -> tuple[tuple[str, dict], ...]:
-    if not isinstance(raw, list):
-        raise InputError(source, "'steps' is not a list", "write steps as a YAML list, "
-                         "e.g. '- normalise: {method: minmax}'", column="steps")
-    parsed = []
-    for i, entry in enumerate(raw, start=1):
-        if isinstance(entry, str):
-            entry = {entry: {}}
-        if not isinstance(entry, Mapping) or len(entry) != 1:
-            raise InputError(source, f"step {i} is not a single 'name: settings' entry",
-                             "write each step as '- name: {settings}'", column="steps")
-        (name, settings), = entry.items()
-        parsed.append((str(name), {} if settings is None else settings))
-    return tuple(parsed)
-
-
-def load_recipe(path: str | os.PathLike) -> Recipe:
-    """Read a recipe file (YAML), load and validate its framework and data.
-
-    Raises
-    ------
-    InputError
-        For a missing file, bad YAML, missing keys, unknown steps, or any error in the
-        framework or data (see :func:`load_framework`, :func:`load_data`).
-    """
-    path = Path(path)
+def _read_yaml(path: Path) -> Any:
     src = str(path)
     if not path.exists():
         raise InputError(src, "file not found", "check the path of the recipe")
+    if path.is_dir():
+        raise InputError(src, "is a directory, not a recipe file",
+                         "give the recipe's YAML file (e.g. recipe.yaml)")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(src, "is not UTF-8 text", "save the recipe as UTF-8 YAML") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise InputError(src, f"not valid YAML ({problem})", "fix the YAML syntax",
                          row=row) from None
+
+
+def load_recipe(path: str | os.PathLike) -> Recipe:
+    """Read a recipe file (YAML), validate every setting, then load its framework and data.
+
+    Validation runs in this order, and stops at the first problem with one line naming the
+    file and the recipe key: the keys of the recipe; each table entry; every step's settings
+    and the step order; the uncertainty section, every alternative through the same checks as
+    the steps; then, once the framework is read and before the data are, the settings that
+    name levels, indicators or group columns.
+
+    Raises
+    ------
+    InputError, InvalidParameter
+        For a missing file, bad YAML, missing or unknown keys, an unknown or misplaced step,
+        a bad setting, or any error in the framework or data (see :func:`load_framework`,
+        :func:`load_data`).
+    """
+    path = Path(path)
+    src = str(path)
+    raw = _read_yaml(path)
     if not isinstance(raw, Mapping):
         raise InputError(src, "is not a mapping", "write 'framework:', 'data:' and 'steps:'")
+    for key in raw:
+        if key not in RECIPE_KEYS:
+            raise InputError(src, f"'{key}' is not a recipe key.{did_you_mean(key, RECIPE_KEYS)}",
+                             f"use {', '.join(RECIPE_KEYS)}", column=str(key))
     for key in ("framework", "data", "steps"):
         if key not in raw:
             raise InputError(src, f"key '{key}' is missing", f"add '{key}:' to the recipe")
-    unknown = sorted(set(raw) - {"framework", "data", "steps", "uncertainty", "name",
-                                 "description"})
-    if unknown:
-        raise InputError(src, f"unknown key(s) {unknown}", "remove them or check the spelling "
-                         "(framework, data, steps, uncertainty, name, description)")
-    base = path.parent
-    framework_path = (base / str(raw["framework"])).resolve()
-    data_path = (base / str(raw["data"])).resolve()
-    framework = load_framework(framework_path)
-    data = load_data(data_path, framework)
-    uncertainty = raw.get("uncertainty") or {}
-    if not isinstance(uncertainty, Mapping):
-        raise InputError(src, "'uncertainty' is not a mapping",
-                         "write 'uncertainty:' with runs, seed, weights, alternatives")
-    return Recipe(framework=framework, data=data, steps=_parse_steps(raw["steps"], src),
-                  uncertainty=dict(uncertainty), source=src,
-                  files={"framework": str(framework_path), "data": str(data_path),
-                         "framework_sha256": _sha256(framework_path),
-                         "data_sha256": _sha256(data_path), "recipe_sha256": _sha256(path)})
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    for key in ("name", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            raise InputError(src, f"'{key}' is not a text", f"write '{key}: \"...\"'",
+                             column=key)
+    try:
+        tables = {key: TableSpec.parse(raw[key], key=key, source=src, base=path.parent)
+                  for key in ("framework", "data")}
+        steps = check_steps(parse_steps(raw["steps"], src), src)
+        uncertainty = check_uncertainty(raw.get("uncertainty"), src)
+        framework = load_framework(tables["framework"])
+        for i, (name, settings) in enumerate(steps):
+            check_against_framework(name, settings, f"steps[{i}].{name}", framework)
+        check_uncertainty_against_framework(uncertainty, framework)
+    except InvalidParameter as exc:
+        raise InvalidParameter(f"{src}: {exc}") from None
+    data = load_data(tables["data"], framework)
+    return Recipe(framework=framework, data=data, steps=steps, uncertainty=uncertainty,
+                  source=src, tables=tables, name=raw.get("name"),
+                  description=raw.get("description"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +239,15 @@ def _run_denominate(recipe: Recipe, state: _State, settings: dict):
         name = fw[code].denominator
         if name is not None:
             denominators[:, j] = table[name].to_numpy(dtype=np.float64)
-    return _steps.denominate(state.values, denominators)
+    out = _steps.denominate(state.values, denominators)
+    blanked = np.isnan(out.values) & ~np.isnan(state.values)
+    if blanked.any():
+        cells = [f"{state.units[i]}/{fw.indicators[j]}" for i, j in zip(*np.nonzero(blanked),
+                                                                          strict=True)]
+        warnings.warn(f"{recipe.data.source}: {len(cells)} value(s) have no denominator and "
+                      f"became missing: {', '.join(cells[:10])}"
+                      f"{', ...' if len(cells) > 10 else ''}", DataWarning, stacklevel=4)
+    return out
 
 
 def _run_screen(recipe: Recipe, state: _State, settings: dict):
@@ -238,24 +261,22 @@ def _run_impute(recipe: Recipe, state: _State, settings: dict):
     if group is not None:
         if group not in recipe.data.groups:
             raise InputError(recipe.data.source, f"group column '{group}' is not in the data",
-                             f"use one of {list(recipe.data.groups.columns)}", column=group)
+                             f"add it or use one of {list(recipe.data.groups.columns)}",
+                             column=group)
         labels = recipe.data.groups.loc[state.units, group].tolist()
-    elif str(settings.get("method", "")).startswith("group_"):
-        raise InvalidParameter(f"impute method '{settings['method']}' needs 'group: COLUMN'; "
-                               f"columns: {list(recipe.data.groups.columns)}.")
     return _steps.impute(state.values, groups=labels, **settings)
 
 
 def _run_treat(recipe: Recipe, state: _State, settings: dict):
-    return _steps.treat(state.values, **settings)
+    return _steps.treat(state.values, codes=recipe.framework.indicators, **settings)
 
 
 def _run_normalise(recipe: Recipe, state: _State, settings: dict):
     settings = dict(settings)
     fw = recipe.framework
-    if settings.get("method") == "dist2target" and "targets" not in settings:
-        settings["targets"] = {c: fw[c].target for c in fw.indicators
-                               if fw[c].target is not None}
+    if "targets" not in settings:
+        settings["targets"] = ({c: fw[c].target for c in fw.indicators if fw[c].target is not None}
+                               or None)
     return _steps.normalise(state.values, directions=fw.directions, codes=fw.indicators,
                             **settings)
 
@@ -266,18 +287,6 @@ def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
     return _steps.aggregate(state.values, matrices, **settings)
 
 
-def _accepted_settings(step: str) -> set[str]:
-    """Settings a recipe may give a step: its keyword parameters, less what the runner
-    supplies from the framework and data, plus the runner's own (e.g. impute's ``group``)."""
-    func = getattr(_steps, step)
-    params = inspect.signature(func).parameters.values()
-    keywords = {p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    return (keywords - _SUPPLIED.get(step, set())) | _EXTRA.get(step, set())
-
-
-_SUPPLIED = {"normalise": {"directions", "codes"}, "impute": {"groups"}}
-_EXTRA = {"impute": {"group"}}
-
 _ADAPTERS = {
     "denominate": _run_denominate,
     "screen": _run_screen,
@@ -286,6 +295,30 @@ _ADAPTERS = {
     "normalise": _run_normalise,
     "aggregate": _run_aggregate,
 }
+
+
+def _check_finite(recipe: Recipe, where: str, before: np.ndarray, after: np.ndarray,
+                  columns: list[str], units: list[str]) -> None:
+    """A step must not turn a finite value into ±inf or NaN (overflow, a log of a
+    non-positive number): that is an error naming the cell, never a silent gap. NaN from a
+    zero-range indicator (which warns) or from a missing denominator is allowed."""
+    bad = np.isinf(after)
+    if after.shape == before.shape:
+        with warnings.catch_warnings():  # an all-missing column has no range: NaN is right
+            warnings.simplefilter("ignore", RuntimeWarning)
+            constant = np.nanmax(before, axis=0) == np.nanmin(before, axis=0)
+        lost = np.isfinite(before) & np.isnan(after) & ~constant
+        if where.endswith("denominate"):
+            lost[:] = False
+        bad |= lost
+    if bad.any():
+        i, j = (int(k[0]) for k in np.nonzero(bad))
+        value = before[i, j] if after.shape == before.shape else None
+        was = f" (input {value!r})" if value is not None else ""
+        raise InputError(recipe.data.source, f"{where} gives a non-finite result for "
+                         f"'{columns[j]}' of unit '{units[i]}'{was}",
+                         "values this large or this small overflow: rescale the indicator "
+                         "(e.g. to thousands) or choose another method", column=columns[j])
 
 
 def _frame(values: np.ndarray, units: pd.Index, columns: pd.Index) -> pd.DataFrame:
@@ -300,6 +333,11 @@ def build(recipe: Recipe):
     IndexResult
         Scores and ranks at every level, the data after each step, what each step did, and
         the recipe, from which a changed setting regenerates the result.
+
+    Raises
+    ------
+    InputError
+        If a step turns a finite value into a non-finite one (see :func:`_check_finite`).
     """
     from .result import IndexResult  # result imports recipe for with_step
 
@@ -309,20 +347,20 @@ def build(recipe: Recipe):
     indicators, codes = pd.Index(fw.indicators), pd.Index(fw.codes)
     stages = {"Raw": _frame(state.values, index, indicators)}
     records: dict[str, dict] = {}
-    for name, settings in recipe.steps:
-        accepted = _accepted_settings(name)
-        for key in settings:
-            if key not in accepted:
-                raise InvalidParameter(f"'{key}' is not a setting of {name}; accepted "
-                                       f"settings: {', '.join(sorted(accepted)) or 'none'}.")
-        out = _ADAPTERS[name](recipe, state, settings)
+    for i, (name, settings) in enumerate(recipe.steps):
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = _ADAPTERS[name](recipe, state, settings)
         units_in = list(state.units)
+        before = state.values
         if name == "screen":
             state.units = [u for u, keep in zip(units_in, out.info["kept"], strict=True)
                            if keep]
             index = pd.Index(state.units, name="uCode")
-        state.values = out.values
+            before = before[out.info["kept"]]
         columns = codes if name == "aggregate" else indicators
+        _check_finite(recipe, f"steps[{i}].{name}", before, out.values, list(columns),
+                      state.units)
+        state.values = out.values
         stages[STAGE_NAMES[name]] = _frame(out.values, index, columns)
         records[name] = {"settings": dict(settings), "units": units_in, **out.info}
     return IndexResult(recipe=recipe, stages=stages, records=records)

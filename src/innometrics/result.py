@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from . import __version__
-from .io import atomic_output_dir
 from .ranking import rank_min
 from .recipe import Recipe, build
 
-__all__ = ["IndexResult"]
+__all__ = ["IndexResult", "recipe_files"]
 
 
 @dataclass(frozen=True)
@@ -120,54 +115,58 @@ class IndexResult:
                             index=pd.Index(rec["units"], name="uCode"))
 
     # --- provenance and export -------------------------------------------------------------
-    def manifest(self) -> dict:
-        """Recipe, fingerprints, versions and time: what is needed to trace every number."""
-        import numpy
-        import pandas
-
-        return {
-            "innometrics_version": __version__,
-            "created": self.created,
-            "recipe_file": self.recipe.source,
-            "recipe": self.recipe.to_dict(),
-            "framework_fingerprint": self.recipe.framework.fingerprint(),
-            "data_fingerprint": self.recipe.data.fingerprint(),
-            "file_sha256": {k.removesuffix("_sha256"): v for k, v in self.recipe.files.items()
-                            if k.endswith("_sha256")},
-            "units": len(self.scores),
-            "units_screened_out": [u for u in self.recipe.data.units
-                                   if u not in self.scores.index],
-            "versions": {"python": platform.python_version(), "numpy": numpy.__version__,
-                         "pandas": pandas.__version__},
+    def tables(self) -> dict[str, pd.DataFrame | str]:
+        """Every file of a build run by name: ``scores.csv``, ``ranks.csv`` (``uCode`` then one
+        column per node), ``data/<Stage>.csv`` for every stage, ``treatment.csv``,
+        ``treated_points.csv``, ``imputed_points.csv``, ``screening.csv`` where those steps
+        ran, and the inputs as the engine read them: ``recipe.yaml`` (every default resolved)
+        with ``framework.csv`` and ``data.csv``, from which the run rebuilds exactly."""
+        out: dict[str, pd.DataFrame | str] = {
+            "scores.csv": self.scores.reset_index(),
+            "ranks.csv": self.ranks.astype("Int64").reset_index(),
         }
+        for name, frame in self.stages.items():
+            out[f"data/{name}.csv"] = frame.reset_index()
+        for name, table in (("treatment", self.treatment()),
+                            ("treated_points", self.treated_points()),
+                            ("imputed_points", self.imputed_points()),
+                            ("screening", self.screening())):
+            if table is not None:
+                out[f"{name}.csv"] = table.reset_index()
+        out.update(recipe_files(self.recipe))
+        return out
 
-    def write(self, out: str | os.PathLike) -> Path:
-        """Write the result to directory ``out``, replacing it only once all files are written.
+    def settings(self) -> dict:
+        """The recipe as run, every default resolved (a manifest's ``settings``)."""
+        return self.recipe.to_dict()
 
-        Layout: ``scores.csv``, ``ranks.csv`` (``uCode`` then one column per node),
-        ``data/<Stage>.csv`` for every stage, ``treatment.csv``, ``treated_points.csv``,
-        ``imputed_points.csv``, ``screening.csv`` where those steps ran, ``manifest.json``.
-        """
-        with atomic_output_dir(out) as tmp:
-            self.scores.to_csv(tmp / "scores.csv")
-            self.ranks.astype("Int64").to_csv(tmp / "ranks.csv")
-            (tmp / "data").mkdir()
-            for name, frame in self.stages.items():
-                frame.to_csv(tmp / "data" / f"{name}.csv")
-            for name, table in (("treatment", self.treatment()),
-                                ("treated_points", self.treated_points()),
-                                ("imputed_points", self.imputed_points()),
-                                ("screening", self.screening())):
-                if table is not None:
-                    table.to_csv(tmp / f"{name}.csv")
-            (tmp / "manifest.json").write_text(
-                json.dumps(self.manifest(), indent=2, default=_json_default) + "\n")
-        return Path(out)
+    def write(self, out: str | os.PathLike, *, force: bool = False,
+              started: float | None = None) -> Path:
+        """Write the result as a ``build`` run directory (see :mod:`innometrics.runs`):
+        :meth:`tables` plus ``manifest.json``; ``out`` is replaced only once every file is
+        written, and only if it is new or an earlier build run."""
+        from .runs import write_run
+
+        return write_run(out, kind="build", tables=self.tables(), settings=self.settings(),
+                         inputs=self.recipe.input_files(), force=force, started=started,
+                         details={"units": len(self.scores), "index": self.index_code,
+                                  "units_screened_out": [u for u in self.recipe.data.units
+                                                         if u not in self.scores.index],
+                                  "framework_fingerprint": self.recipe.framework.fingerprint(),
+                                  "data_fingerprint": self.recipe.data.fingerprint()})
+
+    def _repr_html_(self) -> str:
+        """The top 20 of the index as an HTML table (for Jupyter)."""
+        return self.top(20).to_html(float_format=lambda v: f"{v:.2f}")
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
+def recipe_files(recipe: Recipe) -> dict[str, pd.DataFrame | str]:
+    """``recipe.yaml``, ``framework.csv`` and ``data.csv``: the recipe with every default
+    resolved, pointing at the framework and data as the engine read them."""
+    import yaml
+
+    spec = recipe.to_dict()
+    spec["framework"], spec["data"] = "framework.csv", "data.csv"
+    return {"recipe.yaml": yaml.safe_dump(spec, sort_keys=False, allow_unicode=True),
+            "framework.csv": recipe.framework.to_frame(),
+            "data.csv": recipe.data.to_frame()}

@@ -44,18 +44,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._params import Integral, Interval, Options, Real, check_params
-from .errors import InputError, InvalidParameter
-from .io import atomic_output_dir
+from ._params import Integral, Interval, Real, check_params
+from .errors import InvalidParameter
 from .ranking import rank_min
 from .recipe import Recipe, build
+from .schema import ALTERNATIVE_STEPS, check_step, check_uncertainty_against_framework
 from .steps.aggregate import aggregate
 
 __all__ = ["UncertaintyDesign", "UncertaintyResult", "SensitivityResult", "run_uncertainty",
            "run_sensitivity", "sample_design", "evaluate_design", "rank_statistics"]
 
-#: Steps that may have alternatives (screening would change the set of units ranked).
-ALTERNATIVE_STEPS = ("impute", "treat", "normalise", "aggregate")
 _PRE_AGGREGATE = ALTERNATIVE_STEPS[:-1]
 _CHUNK = 256
 
@@ -85,53 +83,53 @@ class UncertaintyDesign:
 
     @classmethod
     def from_recipe(cls, recipe: Recipe, **overrides: Any) -> UncertaintyDesign:
-        """Read the recipe's ``uncertainty`` section; keyword arguments (e.g. ``runs``,
-        ``seed`` from the command line) override it."""
-        spec = dict(recipe.uncertainty)
-        src = recipe.source or "recipe"
-        unknown = sorted(set(spec) - {"runs", "seed", "weights", "alternatives"})
-        if unknown:
-            raise InputError(src, f"unknown uncertainty key(s) {unknown}",
-                             "use runs, seed, weights, alternatives", column="uncertainty")
-        weights = spec.get("weights") or {}
-        if not isinstance(weights, Mapping) or set(weights) - {"noise", "levels"}:
-            raise InputError(src, "uncertainty 'weights' must be {noise: f, levels: [...]}",
-                             "write e.g. 'weights: {noise: 0.25, levels: [2, 3]}'",
-                             column="uncertainty")
-        alternatives = spec.get("alternatives") or {}
-        if not isinstance(alternatives, Mapping):
-            raise InputError(src, "uncertainty 'alternatives' is not a mapping",
-                             "write 'alternatives: {step: [settings, ...]}'",
-                             column="uncertainty")
-        for step, options in alternatives.items():
-            if step not in ALTERNATIVE_STEPS:
-                raise InputError(src, f"alternatives for '{step}' are not supported",
-                                 f"give alternatives for {', '.join(ALTERNATIVE_STEPS)}",
-                                 column="uncertainty")
-            if (not isinstance(options, list) or not options
-                    or not all(isinstance(o, Mapping) for o in options)):
-                raise InputError(src, f"alternatives for '{step}' are not a list of settings",
-                                 f"write '{step}: [{{...}}, {{...}}]'", column="uncertainty")
+        """The recipe's ``uncertainty`` section (validated when the recipe was loaded);
+        keyword arguments (``runs``, ``seed`` from the command line) override it."""
+        spec = recipe.uncertainty or {}
+        weights = spec.get("weights", {})
         values = {"runs": spec.get("runs", cls.runs), "seed": spec.get("seed", cls.seed),
-                  "noise": weights.get("noise", 0.0),
-                  "levels": tuple(weights.get("levels", ()))}
-        values.update({k: v for k, v in overrides.items() if v is not None})
+                  "noise": weights.get("noise", 0.0), "levels": tuple(weights.get("levels", ()))}
+        given = {k: v for k, v in overrides.items() if v is not None}
+        check_params("the command line", {f"--{k}": v for k, v in given.items()},
+                     {f"--{k}": v for k, v in _CONSTRAINTS.items()})
+        values.update(given)
         design = cls(runs=values["runs"], seed=values["seed"], noise=values["noise"],
                      levels=tuple(values["levels"]),
-                     alternatives={k: [dict(o) for o in v] for k, v in alternatives.items()})
+                     alternatives={k: [dict(o) for o in v]
+                                   for k, v in spec.get("alternatives", {}).items()})
         design.validate(recipe)
         return design
 
     def validate(self, recipe: Recipe) -> None:
-        check_params("uncertainty", {"runs": self.runs, "seed": self.seed,
-                                     "noise": self.noise}, _CONSTRAINTS)
-        top = recipe.framework.n_levels
-        bad = [lv for lv in self.levels if lv not in range(1, top)]
-        if bad:
-            raise InvalidParameter(f"'levels' of uncertainty weights must be levels 1-{top - 1} "
-                                   f"(the top node has no siblings); got {list(self.levels)}.")
+        """Check the design against the recipe (in-memory designs are checked here)."""
+        check_params("UncertaintyDesign", {"runs": self.runs, "seed": self.seed,
+                                           "noise": self.noise}, _CONSTRAINTS)
+        check_uncertainty_against_framework(
+            {"weights": {"levels": list(self.levels)},
+             "alternatives": {step: [check_step(step, option,
+                                                f"uncertainty.alternatives.{step}[{k}]")
+                                     for k, option in enumerate(options)]
+                              for step, options in self.alternatives.items()}},
+            recipe.framework)
         if "aggregate" not in [n for n, _ in recipe.steps]:
             raise InvalidParameter("uncertainty needs a recipe with an aggregate step.")
+
+    def to_dict(self) -> dict:
+        """The design as a recipe's ``uncertainty:`` section would write it."""
+        return {"runs": self.runs, "seed": self.seed,
+                "weights": {"noise": self.noise, "levels": list(self.levels)},
+                "alternatives": {k: [dict(o) for o in v] for k, v in self.alternatives.items()}}
+
+    def shared_scale(self) -> str | None:
+        """None when every normalisation alternative puts scores on one scale; otherwise why
+        not (score intervals would then mix scales)."""
+        options = self.alternatives.get("normalise", [])
+        scales = {json.dumps({k: v for k, v in o.items() if k in _SCALE_KEYS}, sort_keys=True)
+                  for o in options}
+        if len(scales) <= 1:
+            return None
+        return "normalisation alternatives put scores on different scales (" + " vs ".join(
+            sorted(scales)) + ")"
 
     @property
     def factors(self) -> list[str]:
@@ -144,8 +142,12 @@ _CONSTRAINTS = {
     "runs": [Interval(Integral, 1, None)],
     "seed": [Interval(Integral, 0, None)],
     "noise": [Interval(Real, 0, 1, closed="left")],
-    "engine": [Options({"local", "dask"})],
 }
+_ENGINES = ("local", "dask")
+#: Normalisation settings that decide the scale of the scores.
+_SCALE_KEYS = ("method", "range", "mean", "sd", "scale")
+#: Bytes per replication and unit held at once: scores, ranks, the argsort and quantile copies.
+_BYTES_PER_CELL = 8 * 8
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,8 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
     the chunks to a Dask cluster (``client`` or the default one); the chunks and their order
     are the same as locally, so results are identical.
     """
-    check_params("evaluate_design", {"engine": engine}, _CONSTRAINTS)
+    if engine not in _ENGINES:
+        raise InvalidParameter(f"'engine' must be one of {_ENGINES}; got {engine!r}.")
     fw = recipe.framework
     codes = fw.codes
     position = {c: i for i, c in enumerate(codes)}
@@ -301,46 +304,82 @@ class UncertaintyResult:
 
     def rank_intervals(self) -> pd.DataFrame:
         """Per unit: uCode, nominal, mean, median, q05, q95 ranks, then the score interval
-        (score_nominal, score_q05, score_median, score_q95) and uName."""
+        (score_nominal, score_q05, score_median, score_q95) where every alternative shares
+        one scale (:meth:`UncertaintyDesign.shared_scale`), and uName."""
         table = rank_statistics(self.ranks, self.nominal_ranks)
         table.insert(0, "uCode", list(self.units))
-        table["score_nominal"] = self.nominal_scores
-        table["score_q05"] = np.quantile(self.scores, 0.05, axis=0)
-        table["score_median"] = np.median(self.scores, axis=0)
-        table["score_q95"] = np.quantile(self.scores, 0.95, axis=0)
+        if self.design.shared_scale() is None:
+            table["score_nominal"] = self.nominal_scores
+            table["score_q05"] = np.quantile(self.scores, 0.05, axis=0)
+            table["score_median"] = np.median(self.scores, axis=0)
+            table["score_q95"] = np.quantile(self.scores, 0.95, axis=0)
         names = dict(zip(self.recipe.data.units, self.recipe.data.names, strict=True))
         table["uName"] = [names[u] for u in self.units]
         return table.sort_values(["nominal", "uCode"]).reset_index(drop=True)
 
-    def write(self, out: str | os.PathLike,
-              sensitivity: SensitivityResult | None = None) -> Path:
-        """``rank_intervals.csv``, ``design.csv`` (the sampled replications),
-        ``manifest.json`` and, if given, ``sensitivity.csv``; ``out`` is replaced only once all
-        are written."""
-        with atomic_output_dir(out) as tmp:
-            self.rank_intervals().to_csv(tmp / "rank_intervals.csv", index=False)
-            self.sampled.to_frame(self.recipe, self.design).to_csv(tmp / "design.csv",
-                                                                   index=False)
-            if sensitivity is not None:
-                sensitivity.table.to_csv(tmp / "sensitivity.csv", index=False)
-            (tmp / "manifest.json").write_text(json.dumps(_manifest(self.recipe, self.design),
-                                                          indent=2) + "\n")
-        return Path(out)
+    def notes(self) -> list[str]:
+        """What the tables leave out, and why."""
+        why = self.design.shared_scale()
+        return [f"score intervals left out: {why}; rank intervals are comparable"] if why else []
 
+    def tables(self, sensitivity: SensitivityResult | None = None) -> dict:
+        """``rank_intervals.csv``, ``design.csv`` (the sampled replications), the recipe
+        (``recipe.yaml``, ``framework.csv``, ``data.csv``) and, if given,
+        ``sensitivity.csv``."""
+        from .result import recipe_files
 
-def _manifest(recipe: Recipe, design: UncertaintyDesign) -> dict:
-    from . import __version__
+        out = {"rank_intervals.csv": self.rank_intervals(),
+               "design.csv": self.sampled.to_frame(self.recipe, self.design),
+               **recipe_files(self.recipe)}
+        if sensitivity is not None:
+            out["sensitivity.csv"] = sensitivity.table
+        return out
 
-    return {"innometrics_version": __version__, "recipe_file": recipe.source,
-            "recipe": recipe.to_dict(), "data_fingerprint": recipe.data.fingerprint(),
-            "design": {"runs": design.runs, "seed": design.seed, "noise": design.noise,
-                       "levels": list(design.levels), "alternatives": design.alternatives}}
+    def settings(self) -> dict:
+        """The recipe and the design actually run."""
+        return {"recipe": self.recipe.to_dict(), "design": self.design.to_dict()}
+
+    def write(self, out: str | os.PathLike, sensitivity: SensitivityResult | None = None, *,
+              force: bool = False, started: float | None = None,
+              engine: str = "local") -> Path:
+        """Write an ``uncertainty`` run directory (see :mod:`innometrics.runs`)."""
+        from .runs import write_run
+
+        settings = {**self.settings(), "engine": engine,
+                    "sensitivity": None if sensitivity is None else
+                    {"runs": sensitivity.runs, "resamples": sensitivity.resamples}}
+        return write_run(out, kind="uncertainty", tables=self.tables(sensitivity),
+                         settings=settings, inputs=self.recipe.input_files(), force=force,
+                         started=started, details={"notes": self.notes()})
 
 
 def _nominal(recipe: Recipe) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     result = build(recipe)
     scores = result.scores.iloc[:, -1].to_numpy()
     return scores, rank_min(scores[:, None])[:, 0], tuple(result.scores.index)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux ``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def check_memory(runs: int, units: int, what: str = "--runs") -> None:
+    """Refuse up front a Monte Carlo whose arrays would not fit in the memory available."""
+    need = runs * units * _BYTES_PER_CELL
+    have = available_memory()
+    if have is not None and need > 0.8 * have:
+        fits = max(int(0.8 * have // (units * _BYTES_PER_CELL)), 1)
+        raise InvalidParameter(f"{what} {runs:,} needs about {need / 2**30:.1f} GiB for "
+                               f"{units} units, but {have / 2**30:.1f} GiB are available; use "
+                               f"at most about {fits:,} replications.")
 
 
 def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
@@ -352,6 +391,7 @@ def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
     """
     design = design or UncertaintyDesign.from_recipe(recipe)
     design.validate(recipe)
+    check_memory(design.runs, len(recipe.data.units))
     sampled = sample_design(recipe, design)
     scores = evaluate_design(recipe, design, sampled, engine=engine, client=client,
                              progress=progress)
@@ -369,6 +409,7 @@ class SensitivityResult:
     table: pd.DataFrame
     design: UncertaintyDesign
     runs: int
+    resamples: int = 100
 
 
 def mean_rank_shift(ranks: np.ndarray, nominal: np.ndarray) -> np.ndarray:
@@ -397,6 +438,7 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
         raise InvalidParameter("sensitivity analysis needs at least two uncertain inputs "
                                f"(weights noise and/or step alternatives); got {factors}.")
     n_noisy = int(_noisy_nodes(recipe, design).sum())
+    check_memory(design.runs * (len(factors) + 2), len(recipe.data.units), "--runs N·(d+2) =")
     names = [f"w{i}" for i in range(n_noisy if "weights" in factors else 0)]
     groups = ["weights"] * len(names) + list(design.alternatives)
     names += list(design.alternatives)
@@ -423,5 +465,5 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
         "ST": indices["ST"], "ST_q05": np.quantile(indices["ST_conf_all"], 0.05, axis=0),
         "ST_q95": np.quantile(indices["ST_conf_all"], 0.95, axis=0),
     })
-    return SensitivityResult(table=table, design=design, runs=len(sample))
+    return SensitivityResult(table=table, design=design, runs=len(sample), resamples=resamples)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pandas as pd
@@ -34,8 +36,12 @@ def test_synth_rank_detect(tmp_path):
     assert list(assign.columns[:3]) == ["id", "kind", "cluster_id"]
     assert len(assign) == 8000 and (assign["cluster_id"] >= -1).all()
     assert set(assign["cluster_id"]) - {-1} == set(clusters["cluster_id"])
-    for extra in ("economies.csv", "intensity.csv", "excluded.csv", "settings.json"):
+    for extra in ("economies.csv", "intensity.csv", "excluded.csv", "manifest.json"):
         assert (out / extra).exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "clusters-rank"
+    assert manifest["settings"]["patent_min_weight"] == 8
+    assert manifest["inputs"][0]["sha256"]
 
     det = tmp_path / "detected"
     res = runner.invoke(app, ["detect", str(data), "--eps-km", "8", "--min-weight", "8",

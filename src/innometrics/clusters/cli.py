@@ -7,8 +7,10 @@ records file (fractional counts); ``synth`` writes synthetic records.
 Outputs of ``detect`` and ``rank`` (contract): ``DIR/clusters.csv`` with ``cluster_id, name,
 economies, patents, publications, patent_share, publication_share, score, rank`` (then extra
 columns) and ``DIR/assignments.parquet`` with ``id, kind, cluster_id`` (−1 = noise); also
-``economies.csv``, ``intensity.csv``, ``excluded.csv`` and ``settings.json``. ``DIR`` is
-replaced atomically.
+``economies.csv``, ``intensity.csv``, ``excluded.csv`` and ``manifest.json`` (the settings
+used, the input's SHA-256, versions). ``DIR`` is a run directory (:mod:`innometrics.runs`):
+new, or an earlier run of the same command, replaced atomically. Files written by ``synth``
+and the importers get a sidecar ``<file>.manifest.json``.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from .._cli_util import console, friendly_errors
-from ..io import atomic_output_dir, write_table_atomic
+from .._cli_util import console, friendly_errors, rank_text
+from .._params import Interval, Real, check_params
+from ..runs import RunWriter, check_out_file, write_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="S&T clusters: WIPO-style density clustering of patents and articles.")
 
-_SYNTHETIC_NOTE = ("[bold yellow]SYNTHETIC DATA[/]: points drawn around real cities by "
+_SYNTHETIC_NOTE = ("SYNTHETIC DATA: points drawn around real cities by "
                    "innometrics clusters synth; not real patents or publications.")
 
 
@@ -42,12 +45,20 @@ class Engine(StrEnum):
     dask = "dask"
 
 
+_TILE = [Interval(Real, 1.0, 20000.0)]
+
+
 def _opt(help_text: str) -> typer.models.OptionInfo:
     return typer.Option(help=help_text)
 
 
 RecordsArg = Annotated[Path, typer.Argument(help="Records file (CSV or Parquet).")]
-OutDir = Annotated[Path, typer.Option("--out", help="Output directory (replaced atomically).")]
+OutDir = Annotated[Path, typer.Option(
+    "--out", help="Output directory: new, or an earlier run of this command (replaced "
+                  "atomically).")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Replace a non-empty directory that is not a run of this command "
+                    "(never ., an ancestor, your home, / or a file).")]
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="numba (one machine) or dask.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address (default: an in-process local cluster).")]
@@ -58,6 +69,13 @@ DropOpt = Annotated[bool, typer.Option(
 
 def _on_invalid(drop_invalid: bool) -> str:
     return "exclude" if drop_invalid else "raise"
+
+
+def _check_flags(values: dict, constraints: dict) -> None:
+    """Check settings under the names of their flags (``--patent-eps-km``)."""
+    flag = {name: "--" + name.replace("_", "-") for name in values}
+    check_params("the command line", {flag[k]: v for k, v in values.items()},
+                 {flag[k]: constraints[k] for k in values if k in constraints})
 
 
 @contextlib.contextmanager
@@ -89,6 +107,8 @@ def _print_counts(rec, source: Path) -> None:
     counts = rec.exclusion_counts()
     console.print(f"{len(rec.frame)} records read from {source}; {int(counts.sum())} excluded"
                   + "".join(f"\n  {n} × {reason}" for reason, n in counts.items()))
+    if len(rec.frame) == 0:
+        console.print("warning: no usable record; check the input format", style="yellow")
 
 
 def _load(records: Path, drop_invalid: bool):
@@ -96,17 +116,30 @@ def _load(records: Path, drop_invalid: bool):
 
     rec = read_records(records, on_invalid=_on_invalid(drop_invalid))
     if rec.synthetic:
-        console.print(_SYNTHETIC_NOTE)
+        console.print(_SYNTHETIC_NOTE, style="bold yellow")
     _print_counts(rec, records)
     return rec
 
 
-def _save_import(rec, source: Path, out: Path) -> None:
+def _excluded_path(out: Path) -> Path:
+    return out.with_name(out.stem + ".excluded.csv")
+
+
+def _check_import_out(out: Path, inputs: list[Path]) -> None:
+    check_out_file(out, inputs=inputs)
+    check_out_file(_excluded_path(out), inputs=inputs)
+
+
+def _save_import(rec, kind: str, inputs: dict[str, Path], out: Path) -> None:
     """Write imported records to ``out`` and the excluded rows next to it."""
-    out = write_table_atomic(rec.frame, out)
-    excluded = out.with_name(out.stem + ".excluded.csv")
-    write_table_atomic(rec.excluded, excluded)
-    _print_counts(rec, source)
+    details = {"records": len(rec.frame), "excluded": int(len(rec.excluded))}
+    out = write_file(out, rec.frame, kind=kind, inputs=inputs, details=details)
+    excluded = write_file(_excluded_path(out), rec.excluded, kind=kind, inputs=inputs,
+                          details=details)
+    _print_counts(rec, next(iter(inputs.values())))
+    if len(rec.frame) == 0 and len(rec.excluded) == 0:
+        raise ValueError(f"{next(iter(inputs.values()))}: no record found. Fix: check that the "
+                         "file is the right table (and not empty)")
     console.print(f"records → {out}\nexcluded rows and reasons → {excluded}")
 
 
@@ -124,47 +157,61 @@ def import_patentsview(
     out: ImportOut,
     drop_invalid: DropOpt = False,
 ) -> None:
-    """Patent records from PatentsView: one per inventor, 1/n of the patent each."""
+    """Patent records from PatentsView: one per inventor, 1/n of the patent each.
+
+    Example: innometrics clusters import-patentsview g_inventor_disambiguated.tsv.zip
+    g_location_disambiguated.tsv.zip --out patents.parquet
+    """
     from .records import read_patentsview
 
+    _check_import_out(out, [inventors, locations])
     rec = read_patentsview(inventors, locations,
                            on_invalid=_on_invalid(drop_invalid))
-    _save_import(rec, inventors, out)
+    _save_import(rec, "clusters-import-patentsview",
+                 {"inventors": inventors, "locations": locations}, out)
 
 
 @app.command("import-openalex")
 @friendly_errors
 def import_openalex(
-    works: Annotated[Path, typer.Argument(help="OpenAlex works, one JSON object per line.")],
+    works: Annotated[Path, typer.Argument(
+        help="OpenAlex works: JSON lines (.jsonl, .gz), a JSON array or API pages "
+             "({\"results\": [...]}).")],
     institutions: Annotated[Path, typer.Argument(
         help="Institutions table with id, latitude, longitude, country_code.")],
     out: ImportOut,
     drop_invalid: DropOpt = False,
 ) -> None:
     """Publication records from OpenAlex: 1/n of a work per author, split over the author's
-    institutions."""
+    institutions.
+
+    Example: innometrics clusters import-openalex works.jsonl.gz institutions.csv
+    --out articles.parquet
+    """
     from .records import read_openalex
 
+    _check_import_out(out, [works, institutions])
     rec = read_openalex(works, institutions, on_invalid=_on_invalid(drop_invalid))
-    _save_import(rec, works, out)
+    _save_import(rec, "clusters-import-openalex", {"works": works, "institutions": institutions},
+                 out)
 
 
 def _report(result, rec, out: Path, n: int, min_weights: dict[str, float]) -> None:
     if result.synthetic:
-        console.print(_SYNTHETIC_NOTE)
+        console.print(_SYNTHETIC_NOTE, style="bold yellow")
     console.print(f"{len(result.clusters)} clusters → {out}")
     if result.clusters.empty:
         # the world-scale defaults (2,000) exceed what a small or regional file can reach
         totals = rec.frame.groupby("kind")["weight"].sum()
         totals["all records"] = totals.sum()
-        console.print("[yellow]No cluster found.[/] Total weight: " + ", ".join(
+        console.print("No cluster found. Total weight: " + ", ".join(
             f"{kind} {totals.get(kind, 0.0):,.1f} (min weight {mw:,.1f})"
             for kind, mw in min_weights.items())
             + "; a lower --*min-weight or a larger --*eps-km may find clusters.")
     for row in result.clusters.head(n).itertuples():
-        console.print(f"  {row.rank:>4}  {row.name[:40]:<40} {row.economies[:15]:<15} "
-                      f"{row.patents:>10.1f} {row.publications:>10.1f}  {row.score:.4f}",
-                      highlight=False)
+        console.print(f"  {rank_text(row.rank):>4}  {str(row.name)[:40]:<40} "
+                      f"{str(row.economies)[:15]:<15} {row.patents:>10.1f} "
+                      f"{row.publications:>10.1f}  {row.score:.4f}")
 
 
 @app.command()
@@ -179,14 +226,19 @@ def synth(
     duplicate_share: Annotated[float, _opt("Share of points at the exact city centroid.")] = 0.0,
     unit_weights: Annotated[bool, _opt("Weight 1 per record.")] = False,
 ) -> None:
-    """Write synthetic records (with true_cluster and synthetic=True) around real cities."""
+    """Write synthetic records (with true_cluster and synthetic=True) around real cities.
+
+    Example: innometrics clusters synth --points 100000 --seed 0 --out synthetic.parquet
+    """
     from .synth import synthesize
 
-    df = synthesize(points, seed=seed, n_cities=cities, spread_km=spread_km,
-                    background=background, duplicate_share=duplicate_share,
-                    unit_weights=unit_weights)
-    out = write_table_atomic(df, out)
-    console.print(_SYNTHETIC_NOTE)
+    check_out_file(out)
+    settings = {"points": points, "seed": seed, "n_cities": cities, "spread_km": spread_km,
+                "background": background, "duplicate_share": duplicate_share,
+                "unit_weights": unit_weights}
+    df = synthesize(points, **{k: v for k, v in settings.items() if k != "points"})
+    out = write_file(out, df, kind="clusters-synth", settings=settings)
+    console.print(_SYNTHETIC_NOTE, style="bold yellow")
     console.print(f"{points} synthetic points (seed {seed}, {cities} cities) → {out}")
 
 
@@ -202,10 +254,24 @@ def detect(
     scheduler: SchedulerOpt = None,
     tile_km: TileOpt = 500.0,
     drop_invalid: DropOpt = False,
+    force: Force = False,
 ) -> None:
-    """Plain weighted DBSCAN on the sphere."""
+    """Plain weighted DBSCAN on the sphere.
+
+    Example: innometrics clusters detect records.parquet --eps-km 10 --min-weight 50
+    --out detected
+    """
+    from .dbscan import DBSCAN_CONSTRAINTS
     from .ranking import detect_clusters
 
+    _check_flags({"eps_km": eps_km, "min_weight": min_weight, "tile_km": tile_km},
+                 {**DBSCAN_CONSTRAINTS, "tile_km": _TILE})
+    settings = {"eps_km": eps_km, "min_weight": min_weight,
+                "kind": kind.value if kind else None, "engine": engine.value,
+                "tile_km": tile_km if engine is Engine.dask else None,
+                "drop_invalid": drop_invalid}
+    writer = RunWriter(kind="clusters-detect", settings=settings, inputs={"records": records})
+    writer.check(out, force=force)
     with _progress() as step:
         rec = _load(records, drop_invalid)
         step("clustering")
@@ -213,9 +279,10 @@ def detect(
             result = detect_clusters(rec, eps_km=eps_km, min_weight=min_weight,
                                      kind=kind.value if kind else None, detector=detector)
         step("writing")
-        with atomic_output_dir(out) as tmp:
-            result.write(tmp)
-    _report(result, rec, out, 10, {kind.value if kind else "all records": min_weight})
+        target = writer.write(out, result.tables(), force=force,
+                              details={"synthetic": result.synthetic,
+                                       "clusters": len(result.clusters)})
+    _report(result, rec, target, 10, {kind.value if kind else "all records": min_weight})
 
 
 @app.command()
@@ -243,23 +310,37 @@ def rank(
     scheduler: SchedulerOpt = None,
     tile_km: TileOpt = 500.0,
     drop_invalid: DropOpt = False,
+    force: Force = False,
 ) -> None:
-    """The full procedure: cluster each kind, merge, name, assign economies, rank."""
-    from .ranking import RankingSettings, rank_clusters
+    """The full procedure: cluster each kind, merge, name, assign economies, rank.
 
-    settings = RankingSettings(
+    Example: innometrics clusters rank records.parquet --patent-min-weight 40
+    --publication-min-weight 40 --out ranking
+    """
+    from dataclasses import asdict
+
+    from .ranking import RANKING_CONSTRAINTS, RankingSettings, rank_clusters
+
+    values = dict(
         patent_eps_km=patent_eps_km, patent_min_weight=patent_min_weight,
         publication_eps_km=publication_eps_km, publication_min_weight=publication_min_weight,
         merge_km=merge_km, top_n=top_n, name_places=name_places, name_min_share=name_min_share,
         place_km=place_km, gazetteer_min_population=gazetteer_min_population,
         economy_min_share=economy_min_share, intensity_per=intensity_per,
         refine_eps_km=refine_eps_km, refine_min_weight=refine_min_weight)
+    _check_flags({**values, "tile_km": tile_km}, {**RANKING_CONSTRAINTS, "tile_km": _TILE})
+    settings = RankingSettings(**values)
+    used = {**asdict(settings), "merge_km_used": settings.overlap_km, "engine": engine.value,
+            "tile_km": tile_km if engine is Engine.dask else None, "drop_invalid": drop_invalid}
+    writer = RunWriter(kind="clusters-rank", settings=used, inputs={"records": records})
+    writer.check(out, force=force)
     with _progress() as step:
         rec = _load(records, drop_invalid)
         with _detector(engine, scheduler, tile_km) as detector:
             result = rank_clusters(rec, settings, detector=detector, on_step=step)
         step("writing")
-        with atomic_output_dir(out) as tmp:
-            result.write(tmp)
-    _report(result, rec, out, min(top_n, 10), {"patent": patent_min_weight,
-                                          "publication": publication_min_weight})
+        target = writer.write(out, result.tables(), force=force,
+                              details={"synthetic": result.synthetic,
+                                       "clusters": len(result.clusters)})
+    _report(result, rec, target, min(top_n, 10), {"patent": patent_min_weight,
+                                             "publication": publication_min_weight})

@@ -47,7 +47,6 @@ second how it divides.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from numbers import Integral, Real
@@ -66,15 +65,15 @@ from .gazetteer import GAZETTEER_POPULATIONS, Gazetteer, iso3_of_iso2, load_gaze
 from .grid import label_pairs_within, to_unit_vectors
 from .records import Records
 
-__all__ = ["RankingSettings", "ClusterRanking", "rank_clusters", "describe_clusters",
-           "merge_overlapping", "refine_clusters", "CLUSTER_COLUMNS"]
+__all__ = ["RANKING_CONSTRAINTS", "RankingSettings", "ClusterRanking", "rank_clusters",
+           "describe_clusters", "merge_overlapping", "refine_clusters", "CLUSTER_COLUMNS"]
 
 #: Contract columns of ``clusters.csv`` (extra columns follow them).
 CLUSTER_COLUMNS = ["cluster_id", "name", "economies", "patents", "publications",
                    "patent_share", "publication_share", "score", "rank"]
 _DETAIL_COLUMNS = ["economies_iso2", "population", "places", "intensity", "intensity_rank"]
 
-_RANKING_CONSTRAINTS = {
+RANKING_CONSTRAINTS = {
     "patent_eps_km": [Interval(Real, 0.05, 20000.0)],
     "patent_min_weight": [Interval(Real, 0.0, None, closed="neither")],
     "publication_eps_km": [Interval(Real, 0.05, 20000.0)],
@@ -152,7 +151,7 @@ class RankingSettings:
     refine_min_weight: float | None = None
 
     def __post_init__(self) -> None:
-        check_params("clusters.RankingSettings", asdict(self), _RANKING_CONSTRAINTS)
+        check_params("clusters.RankingSettings", asdict(self), RANKING_CONSTRAINTS)
 
     @property
     def overlap_km(self) -> float:
@@ -353,20 +352,29 @@ class ClusterRanking:
         return self.top()[cols].sort_values(["intensity_rank", "cluster_id"],
                                             ignore_index=True)
 
-    def write(self, directory: str | Path) -> None:
-        """Write clusters.csv, assignments.parquet, economies.csv, intensity.csv,
-        excluded.csv and settings.json into an existing directory."""
-        d = Path(directory)
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """clusters.csv, assignments.parquet, economies.csv, intensity.csv (each with the
+        ``synthetic`` flag) and excluded.csv."""
         flag = {"synthetic": self.synthetic}
-        self.clusters.assign(**flag).to_csv(d / "clusters.csv", index=False)
-        self.assignments.assign(**flag).to_parquet(d / "assignments.parquet", index=False)
-        self.economies().assign(**flag).to_csv(d / "economies.csv", index=False)
-        self.intensity().assign(**flag).to_csv(d / "intensity.csv", index=False)
-        self.excluded.to_csv(d / "excluded.csv", index=False)
-        meta = {"settings": asdict(self.settings), "synthetic": self.synthetic,
-                "excluded": {str(k): int(v) for k, v in
-                             self.excluded["reason"].value_counts().items()}}
-        (d / "settings.json").write_text(json.dumps(meta, indent=2))
+        return {"clusters.csv": self.clusters.assign(**flag),
+                "assignments.parquet": self.assignments.assign(**flag),
+                "economies.csv": self.economies().assign(**flag),
+                "intensity.csv": self.intensity().assign(**flag),
+                "excluded.csv": self.excluded}
+
+    def write(self, out: str | Path, *, kind: str = "clusters-rank", settings: dict | None = None,
+              inputs: dict | None = None, force: bool = False,
+              started: float | None = None) -> Path:
+        """Write a clusters run directory (see :mod:`innometrics.runs`): :meth:`tables` and a
+        manifest whose settings are ``settings`` (default: the ranking settings)."""
+        from ..runs import write_run
+
+        used = asdict(self.settings) if settings is None else settings
+        details = {"synthetic": self.synthetic, "clusters": len(self.clusters),
+                   "excluded": {str(k): int(v) for k, v in
+                                self.excluded["reason"].value_counts().items()}}
+        return write_run(out, kind=kind, tables=self.tables(), settings=used,
+                         inputs=inputs or {}, force=force, started=started, details=details)
 
 
 def _kind_labels(frame: pd.DataFrame, kind: str, settings: RankingSettings,

@@ -18,10 +18,16 @@ spreadsheet shows them (header = row 1).
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io as io_module
 import json
 import os
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -30,7 +36,7 @@ from ..errors import InputError, InvalidParameter
 from ..io import MISSING_MARKERS, read_table
 
 __all__ = ["Records", "KINDS", "read_records", "validate_records", "read_patentsview",
-           "read_openalex"]
+           "read_openalex", "read_institutions", "iter_json_objects", "open_text"]
 
 KINDS = ("patent", "publication")
 _REQUIRED = ("id", "lat", "lon", "kind")
@@ -140,6 +146,12 @@ def validate_records(frame: pd.DataFrame, *, source: str = "records",
         flag(np.isinf(weight), "infinite weight", "weight")
     else:
         weight = np.ones(n)
+    with np.errstate(over="ignore"):
+        total = float(np.sum(np.where(reason == "", weight, 0.0)))
+    if not np.isfinite(total):
+        raise InputError(source, "the weights sum to infinity (values near 1e308 overflow)",
+                         "use fractional counts (e.g. 1/n per inventor), not huge numbers",
+                         column="weight")
     dup = ids.duplicated(keep="first").to_numpy() & (reason == "")
     flag(dup, "duplicate id", "id")
 
@@ -179,12 +191,62 @@ def read_records(path: str | os.PathLike, *, on_invalid: str = "raise") -> Recor
     return validate_records(read_table(path), source=str(path), on_invalid=on_invalid)
 
 
-def _read_delimited(path: str | os.PathLike) -> pd.DataFrame:
+@contextlib.contextmanager
+def open_text(path: str | os.PathLike) -> Iterator[IO[str]]:
+    """Open a text file as distributed: plain, gzip (``.gz``, OpenAlex's snapshot) or a zip
+    archive holding one file (``.zip``, PatentsView's bulk downloads)."""
     path = Path(path)
-    if path.suffix.lower() in (".tsv", ".txt"):
-        if not path.exists():
-            raise InputError(str(path), "file not found", "check the path")
-        return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    if not path.exists():
+        raise InputError(str(path), "file not found", "check the path")
+    if path.is_dir():
+        raise InputError(str(path), "is a directory", "give the path of a file")
+    try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8-sig") as fh:
+                yield fh
+        elif path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.namelist() if not m.endswith("/")]
+                if len(members) != 1:
+                    raise InputError(str(path), f"the archive holds {len(members)} files "
+                                     f"({', '.join(members[:4])})", "give an archive with one "
+                                     "table, or unzip it and give the file")
+                with archive.open(members[0]) as raw:
+                    yield io_module.TextIOWrapper(raw, encoding="utf-8-sig")
+        else:
+            with path.open(encoding="utf-8-sig") as fh:
+                yield fh
+    except (OSError, zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(str(path), f"cannot be read ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else ''})",
+                         "check that the file is complete (a download may be cut short)"
+                         ) from None
+
+
+def _inner_suffix(path: Path) -> str:
+    """``.tsv`` for ``x.tsv.zip`` / ``x.tsv.gz``, else the suffix itself."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in (".zip", ".gz") and len(suffixes) > 1:
+        return suffixes[-2]
+    return suffixes[-1] if suffixes else ""
+
+
+def _read_delimited(path: str | os.PathLike) -> pd.DataFrame:
+    """A PatentsView or institutions table: TSV (``.tsv``, ``.txt``, also zipped or gzipped),
+    CSV or Parquet."""
+    path = Path(path)
+    inner = _inner_suffix(path)
+    if path.suffix.lower() in (".zip", ".gz") or inner in (".tsv", ".txt"):
+        sep = "\t" if inner in (".tsv", ".txt") else ","
+        with open_text(path) as fh:
+            try:
+                return pd.read_csv(fh, sep=sep, dtype=str, keep_default_na=False)
+            except (pd.errors.ParserError, ValueError) as exc:
+                raise InputError(str(path), f"cannot be read as a table "
+                                 f"({str(exc).splitlines()[0]})",
+                                 "check that the file is complete") from None
     return read_table(path)
 
 
@@ -207,7 +269,7 @@ def _finish(rows: pd.DataFrame, excluded: list[tuple[int, str, str]], source: st
 def read_patentsview(inventors: str | os.PathLike, locations: str | os.PathLike, *,
                      on_invalid: str = "raise") -> Records:
     """Patent records from PatentsView's ``g_inventor_disambiguated`` and
-    ``g_location_disambiguated`` tables (TSV as distributed, or CSV/Parquet).
+    ``g_location_disambiguated`` tables (TSV as distributed, zipped or not, or CSV/Parquet).
 
     Each inventor of a patent counts ``1/n`` (``n`` inventors on the patent, located or not);
     ``id`` is ``"<patent_id>-<inventor_sequence>"``; ``country`` is ``disambig_country``.
@@ -237,54 +299,126 @@ def _short_openalex_id(value: object) -> str:
     return str(value).rstrip("/").rsplit("/", 1)[-1]
 
 
+def iter_json_objects(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
+    """The JSON objects of an OpenAlex file, with the line (or array position) of each: JSON
+    lines, a JSON array, an API page ``{"results": [...]}`` (also one page per line), plain
+    or gzipped. Anything else is an :class:`InputError` naming the line."""
+    source = str(path)
+    with open_text(path) as fh:
+        first = ""
+        for first in iter(lambda: fh.read(1), ""):
+            if not first.isspace():
+                break
+        rest = fh.read()
+    text = first + rest
+    if not text.strip():
+        return
+    if first == "[" or first == "{" and _is_one_document(text):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(source, f"is not valid JSON ({exc.msg})", "check that the file "
+                             "is complete", row=exc.lineno) from None
+        yield from _objects_of(value, 1, source)
+        return
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(source, f"line is not JSON ({exc.msg})",
+                             "give one OpenAlex object per line, a JSON array or an API page",
+                             row=line_no) from None
+        yield from _objects_of(value, line_no, source)
+
+
+def _is_one_document(text: str) -> bool:
+    """Whether ``text`` is one (possibly pretty-printed) JSON value rather than JSON lines."""
+    first_line = text.split("\n", 1)[0]
+    try:
+        json.loads(first_line)
+    except json.JSONDecodeError:
+        return True
+    return "\n" not in text.strip()
+
+
+def _objects_of(value: object, line_no: int, source: str) -> Iterator[tuple[int, dict]]:
+    if isinstance(value, dict) and isinstance(value.get("results"), list):
+        value = value["results"]  # an API page
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("results"), list):
+            yield from _objects_of(item, line_no, source)
+        elif isinstance(item, dict):
+            yield line_no, item
+        else:
+            raise InputError(source, f"holds a {type(item).__name__} where an object was "
+                             "expected", "give OpenAlex objects", row=line_no)
+
+
+_GEO = ("latitude", "longitude", "country_code")
+
+
+def read_institutions(path: str | os.PathLike) -> pd.DataFrame:
+    """OpenAlex institutions as ``key, latitude, longitude, country_code``: a table with those
+    columns (or ``geo.latitude`` ... as flattened exports name them), or institution objects
+    (JSON lines, array or API pages) with OpenAlex's nested ``geo``."""
+    path = Path(path)
+    if _inner_suffix(path) in (".json", ".jsonl", ".ndjson"):
+        rows = []
+        for _, obj in iter_json_objects(path):
+            geo = obj.get("geo") if isinstance(obj.get("geo"), dict) else {}
+            rows.append({"id": obj.get("id"),
+                         **{k: geo.get(k, obj.get(k)) for k in _GEO}})
+        table = pd.DataFrame(rows, columns=["id", *_GEO])
+    else:
+        table = _read_delimited(path)
+        table = table.rename(columns={f"geo.{k}": k for k in _GEO if k not in table.columns})
+    _need_columns(table, ("id", *_GEO), str(path))
+    table = table.assign(key=table["id"].map(_short_openalex_id)).drop_duplicates("key")
+    return table.set_index("key")[list(_GEO)]
+
+
 def read_openalex(works: str | os.PathLike, institutions: str | os.PathLike, *,
                   on_invalid: str = "raise") -> Records:
-    """Publication records from OpenAlex works (JSON lines) and an institutions table.
+    """Publication records from OpenAlex works and institutions.
 
-    ``works``: one work per line with ``id``, ``publication_year`` and
-    ``authorships[].institutions[].id``. ``institutions``: a table with ``id, latitude,
-    longitude, country_code`` (OpenAlex keeps coordinates in the institutions entity,
-    ``geo.latitude``/``geo.longitude``). Each of ``n`` authors counts ``1/n`` of the work, split
-    equally over that author's ``m`` institutions (``1/(n·m)`` each); ``id`` is
-    ``"<work>-<author position>-<institution position>"``. Authors without an institution, and
-    institutions missing from the table or without coordinates, are excluded with a reason.
+    ``works``: OpenAlex work objects with ``id``, ``publication_year`` and
+    ``authorships[].institutions[].id``, as JSON lines, a JSON array or API pages
+    (``{"results": [...]}``), plain or gzipped (the snapshot's ``.gz`` parts).
+    ``institutions``: see :func:`read_institutions` (OpenAlex keeps coordinates in the
+    institutions entity, ``geo.latitude``/``geo.longitude``). Each of ``n`` authors counts
+    ``1/n`` of the work, split equally over that author's ``m`` institutions (``1/(n·m)``
+    each); ``id`` is ``"<work>-<author position>-<institution position>"``. Authors without
+    an institution, and institutions missing from the table or without coordinates, are
+    excluded with a reason.
     """
-    inst = read_table(institutions)
-    _need_columns(inst, ("id", "latitude", "longitude", "country_code"), str(institutions))
-    inst = inst.assign(key=inst["id"].map(_short_openalex_id)).drop_duplicates("key")
-    geo = inst.set_index("key")[["latitude", "longitude", "country_code"]]
-    path = Path(works)
-    if not path.exists():
-        raise InputError(str(path), "file not found", "check the path")
+    geo = read_institutions(institutions)
+    source = str(works)
     rows: list[dict] = []
     excluded: list[tuple[int, str, str]] = []
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
+    for line_no, work in iter_json_objects(works):
+        wid = _short_openalex_id(work.get("id", f"line{line_no}"))
+        authors = work.get("authorships") or []
+        if not isinstance(authors, list):
+            raise InputError(source, f"work {wid}: 'authorships' is not a list",
+                             "give OpenAlex work objects", row=line_no)
+        for a_pos, author in enumerate(authors, start=1):
+            insts = author.get("institutions") or [] if isinstance(author, dict) else []
+            if not insts:
+                excluded.append((line_no, f"{wid}-{a_pos}", "author without institution"))
                 continue
-            try:
-                work = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(str(path), f"line is not JSON ({exc.msg})",
-                                 "give one OpenAlex work object per line",
-                                 row=line_no) from None
-            wid = _short_openalex_id(work.get("id", f"line{line_no}"))
-            authors = work.get("authorships") or []
-            for a_pos, author in enumerate(authors, start=1):
-                insts = author.get("institutions") or []
-                if not insts:
-                    excluded.append((line_no, f"{wid}-{a_pos}", "author without institution"))
+            for i_pos, institution in enumerate(insts, start=1):
+                rid = f"{wid}-{a_pos}-{i_pos}"
+                key = _short_openalex_id((institution or {}).get("id", ""))
+                if key not in geo.index or _missing(geo.loc[[key], "latitude"])[0]:
+                    excluded.append((line_no, rid, "institution without coordinates"))
                     continue
-                for i_pos, institution in enumerate(insts, start=1):
-                    rid = f"{wid}-{a_pos}-{i_pos}"
-                    key = _short_openalex_id(institution.get("id", ""))
-                    if key not in geo.index or _missing(geo.loc[[key], "latitude"])[0]:
-                        excluded.append((line_no, rid, "institution without coordinates"))
-                        continue
-                    lat, lon, cc = geo.loc[key]
-                    rows.append({"id": rid, "lat": lat, "lon": lon, "kind": "publication",
-                                 "weight": 1.0 / (len(authors) * len(insts)),
-                                 "year": work.get("publication_year"), "country": cc})
+                lat, lon, cc = geo.loc[key]
+                rows.append({"id": rid, "lat": lat, "lon": lon, "kind": "publication",
+                             "weight": 1.0 / (len(authors) * len(insts)),
+                             "year": work.get("publication_year"), "country": cc})
     frame = pd.DataFrame(rows, columns=["id", "lat", "lon", "kind", "weight", "year",
                                         "country"])
-    return _finish(frame, excluded, str(path), on_invalid)
+    return _finish(frame, excluded, source, on_invalid)

@@ -11,10 +11,19 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .._params import Interval, Options, Real, check_params
+from .._params import (
+    Interval,
+    LevelMap,
+    Options,
+    Real,
+    Setting,
+    check_params,
+    constraints_of,
+    level_key,
+)
 from ._result import StepResult
 
-__all__ = ["aggregate", "weighted_mean", "METHODS"]
+__all__ = ["aggregate", "weighted_mean", "METHODS", "SETTINGS", "at_level"]
 
 #: Accepted aggregation methods.
 METHODS = ("arithmetic", "geometric", "harmonic")
@@ -76,24 +85,36 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
     return np.where(weight_present > 0, out, np.nan)
 
 
-_CONSTRAINTS = {
-    "method": [Options(METHODS), Mapping],
-    "min_coverage": [Interval(Real, 0, 1)],
+_COVERAGE = Interval(Real, 0, 1)
+#: Settings of the step (a recipe's ``aggregate:``); both may be given per level.
+SETTINGS = {
+    "method": Setting([Options(METHODS), LevelMap((Options(METHODS),))]),
+    "min_coverage": Setting([_COVERAGE, LevelMap((_COVERAGE,))]),
 }
+_CONSTRAINTS = constraints_of(SETTINGS)
+_DEFAULTS = {"method": "arithmetic", "min_coverage": 0.0}
 
 
-def _method_at(method: str | Mapping, level: int) -> str:
-    if isinstance(method, str):
-        return method
-    chosen = method.get(level, method.get(str(level), method.get("default", "arithmetic")))
-    if chosen not in METHODS:
-        raise ValueError(f"aggregate: method for level {level} must be one of {METHODS}; "
-                         f"got {chosen!r}.")
-    return chosen
+def at_level(value: object, level: int, setting: str) -> object:
+    """A setting's value at ``level``: the value itself, or from a per-level mapping
+    ``{level: value, "default": value}`` (the step's default where neither names it).
+
+    Examples
+    --------
+    >>> at_level({2: "geometric", "default": "arithmetic"}, 3, "method")
+    'arithmetic'
+    """
+    if not isinstance(value, Mapping):
+        return value
+    for key, item in value.items():
+        if level_key(key) == level:
+            return item
+    return value.get("default", _DEFAULTS[setting])
 
 
 def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
-              method: str | Mapping = "arithmetic", min_coverage: float = 0.0) -> StepResult:
+              method: str | Mapping = "arithmetic",
+              min_coverage: float | Mapping = 0.0) -> StepResult:
     """Aggregate indicator scores up every level of the tree.
 
     Parameters
@@ -105,8 +126,8 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         below to that level (see :meth:`Framework.weight_matrix`).
     method : str or mapping, default "arithmetic"
         One method for every level, or ``{level: method, "default": method}``.
-    min_coverage : float, default 0
-        See :func:`weighted_mean`.
+    min_coverage : float or mapping, default 0
+        See :func:`weighted_mean`; one value, or ``{level: share, "default": share}``.
 
     Returns
     -------
@@ -118,8 +139,9 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
     x = np.asarray(x, dtype=np.float64)
     blocks, current, methods = [x], x, {}
     for level, w in enumerate(weight_matrices, start=2):
-        methods[level] = _method_at(method, level)
-        current = weighted_mean(current, w, method=methods[level], min_coverage=min_coverage)
+        methods[level] = at_level(method, level, "method")
+        current = weighted_mean(current, w, method=methods[level],
+                                min_coverage=at_level(min_coverage, level, "min_coverage"))
         blocks.append(current)
     lead = np.broadcast_shapes(*(b.shape[:-1] for b in blocks))  # weights may add batch axes
     blocks = [np.broadcast_to(b, lead + b.shape[-1:]) for b in blocks]

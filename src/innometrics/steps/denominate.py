@@ -6,7 +6,11 @@ import numpy as np
 
 from ._result import StepResult
 
-__all__ = ["denominate"]
+__all__ = ["denominate", "SETTINGS"]
+
+#: A recipe's ``denominate:`` takes no settings: each indicator's denominator is named in the
+#: framework.
+SETTINGS: dict = {}
 
 
 def denominate(x: np.ndarray, denominators: np.ndarray) -> StepResult:

@@ -7,15 +7,22 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._params import Interval, Options, check_params
+from .._params import Interval, Options, Setting, check_params, constraints_of
 from ._result import StepResult
 
-__all__ = ["impute", "em_normal", "METHODS"]
+__all__ = ["impute", "em_normal", "METHODS", "SETTINGS"]
 
 #: Accepted imputation methods.
 METHODS = ("none", "mean", "median", "group_mean", "group_median", "em")
-_CONSTRAINTS = {"method": [Options(METHODS)], "max_iter": [Interval(Integral, 1, None)],
-                "tol": [Interval(Real, 0.0, None, closed="neither")]}
+#: Settings of the step (a recipe's ``impute:``); ``group`` names the data's group column
+#: that the recipe runner turns into ``groups``.
+SETTINGS = {
+    "method": Setting([Options(METHODS)]),
+    "group": Setting([str], ("group_mean", "group_median")),
+    "max_iter": Setting([Interval(Integral, 1, None)], ("em",)),
+    "tol": Setting([Interval(Real, 0.0, None, closed="neither")], ("em",)),
+}
+_CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k != "group"})
 
 
 def _conditional_means(filled: np.ndarray, x: np.ndarray, mu: np.ndarray, sigma: np.ndarray,

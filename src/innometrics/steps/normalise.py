@@ -12,12 +12,21 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .._params import Interval, Options, Real, RealPair, check_params
+from .._params import (
+    CodeMap,
+    Interval,
+    Options,
+    Real,
+    RealPair,
+    Setting,
+    check_params,
+    constraints_of,
+)
 from ..ranking import rank_min
 from ._result import StepResult
 
 __all__ = ["normalise", "minmax", "zscore", "rank", "percentile_rank", "goalpost_scores",
-           "dist2max", "dist2target", "fracmax", "METHODS"]
+           "dist2max", "dist2target", "fracmax", "METHODS", "SETTINGS", "INDICATOR_SETTINGS"]
 
 _UNITS = -2
 
@@ -121,17 +130,23 @@ def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
 METHODS = ("minmax", "zscore", "rank", "prank", "goalposts", "dist2max", "dist2target",
            "fracmax", "none")
 
-_CONSTRAINTS = {
-    "method": [Options(METHODS)],
-    "range": [RealPair],
-    "mean": [Real],
-    "sd": [Interval(Real, 0, None, closed="neither")],
-    "scale": [Interval(Real, 0, None, closed="neither")],
-    "goalposts": [RealPair, Mapping],
-    "truncate": [bool],
-    "targets": [Mapping, None],
-    "cap": [bool],
+_SCALED = ("prank", "goalposts", "dist2max", "dist2target", "fracmax")
+#: Settings of one indicator's normalisation (``indicators: {code: {...}}``).
+INDICATOR_SETTINGS = {
+    "method": Setting([Options(METHODS)]),
+    "range": Setting([RealPair], ("minmax",)),
+    "mean": Setting([Real], ("zscore",)),
+    "sd": Setting([Interval(Real, 0, None, closed="neither")], ("zscore",)),
+    "scale": Setting([Interval(Real, 0, None, closed="neither")], _SCALED),
+    "goalposts": Setting([RealPair, CodeMap((RealPair,), "[low, high]")], ("goalposts",)),
+    "truncate": Setting([bool], ("goalposts",)),
+    "targets": Setting([CodeMap((Real,), "target")], ("dist2target",)),
+    "cap": Setting([bool], ("dist2target",)),
 }
+#: Settings of the step (a recipe's ``normalise:``).
+SETTINGS = {**INDICATOR_SETTINGS,
+            "indicators": Setting([CodeMap((Mapping,), "{method: ..., ...}")])}
+_CONSTRAINTS = constraints_of(SETTINGS)
 
 
 def _per_indicator(value, codes: Sequence[str] | None, n: int, what: str) -> np.ndarray:
@@ -151,7 +166,8 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
               range: Sequence[float] = (0.0, 100.0), mean: float = 0.0, sd: float = 1.0,
               scale: float | None = None, goalposts: Sequence[float] | Mapping | None = None,
               truncate: bool = True, targets: Mapping | np.ndarray | None = None,
-              cap: bool = False, codes: Sequence[str] | None = None) -> StepResult:
+              cap: bool = False, codes: Sequence[str] | None = None,
+              indicators: Mapping[str, Mapping] | None = None) -> StepResult:
     """Normalise every indicator with one method.
 
     Parameters
@@ -168,7 +184,10 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         ``cap``; × ``scale``, default 1), ``fracmax`` (× ``scale``, default 1), ``none``.
         Goalposts and targets are given in the indicator's own units and direction.
     codes : sequence of str, optional
-        Indicator codes, needed when goalposts or targets are given by code.
+        Indicator codes, needed when goalposts, targets or ``indicators`` are given by code.
+    indicators : mapping of code → settings, optional
+        Per-indicator methods and settings overriding the step's (like COINr's
+        ``indiv_specs``), e.g. ``{"IN.1.3.1": {"method": "goalposts", "goalposts": [1, 7]}}``.
 
     Returns
     -------
@@ -184,11 +203,32 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
     d = np.ones(n) if directions is None else np.asarray(directions, dtype=np.float64)
     if d.shape != (n,) or not np.isin(d, (-1.0, 1.0)).all():
         raise ValueError(f"directions must be {n} values of +1 or -1.")
+    base = {"method": method, "range": range, "mean": mean, "sd": sd, "scale": scale,
+            "goalposts": goalposts, "truncate": truncate, "targets": targets, "cap": cap}
+    out = _normalise_all(x, d, codes, base)
+    if indicators:
+        if codes is None:
+            raise ValueError("normalise: per-indicator settings need the indicator codes.")
+        position = {code: j for j, code in enumerate(codes)}
+        for code, own in indicators.items():
+            check_params(f"normalise.indicators.{code}", own, constraints_of(INDICATOR_SETTINGS))
+            j = position[code]
+            settings = {**base, "scale": None, **own}
+            out[..., j:j + 1] = _normalise_all(x[..., j:j + 1], d[j:j + 1], [code], settings)
+    return StepResult(out, {"method": method})
+
+
+def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
+                   settings: Mapping) -> np.ndarray:
+    """Every column of ``x`` with one method (directions ``d`` applied first)."""
+    method, range, scale = settings["method"], settings["range"], settings["scale"]
+    goalposts, targets = settings["goalposts"], settings["targets"]
+    n = x.shape[-1]
     y = x * d
     if method == "minmax":
         out = minmax(y, lower=range[0], upper=range[1])
     elif method == "zscore":
-        out = zscore(y, mean=mean, sd=sd)
+        out = zscore(y, mean=settings["mean"], sd=settings["sd"])
     elif method == "rank":
         out = rank(y)
     elif method == "prank":
@@ -202,7 +242,8 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         # in flipped units the posts swap: [-high, -low]
         lower, upper = np.where(d > 0, low, -high), np.where(d > 0, high, -low)
         out = goalpost_scores(y, lower=lower, upper=upper,
-                              scale=100.0 if scale is None else scale, truncate=truncate)
+                              scale=100.0 if scale is None else scale,
+                              truncate=settings["truncate"])
     elif method == "dist2max":
         out = dist2max(y, scale=1.0 if scale is None else scale)
     elif method == "dist2target":
@@ -210,9 +251,10 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
             raise ValueError("normalise: method 'dist2target' needs targets (a 'Target' column "
                              "in the framework or 'targets: {code: value}').")
         t = _per_indicator(targets, codes, n, "target") * d
-        out = dist2target(y, targets=t, cap=cap, scale=1.0 if scale is None else scale)
+        out = dist2target(y, targets=t, cap=settings["cap"],
+                          scale=1.0 if scale is None else scale)
     elif method == "fracmax":
         out = fracmax(y, scale=1.0 if scale is None else scale)
     else:
         out = y.copy()
-    return StepResult(out, {"method": method})
+    return out

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._params import Interval, Real, check_params
+from .._params import Interval, Real, Setting, check_params, constraints_of
 from ._result import StepResult
 
-__all__ = ["screen"]
+__all__ = ["screen", "SETTINGS"]
 
-_CONSTRAINTS = {
-    "min_coverage": [Interval(Real, 0, 1)],
-    "max_zero_share": [Interval(Real, 0, 1), None],
+#: Settings of the step (a recipe's ``screen:``).
+SETTINGS = {
+    "min_coverage": Setting([Interval(Real, 0, 1)]),
+    "max_zero_share": Setting([Interval(Real, 0, 1), None]),
 }
+_CONSTRAINTS = constraints_of(SETTINGS)
 
 
 def screen(x: np.ndarray, *, min_coverage: float = 0.0,

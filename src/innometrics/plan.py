@@ -1,0 +1,63 @@
+"""The plan of a recipe, as ``innometrics validate`` prints it: what will run, on what, with
+which settings, before anything is built."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .recipe import Recipe
+from .steps import screen as screen_step
+
+__all__ = ["describe_plan"]
+
+
+def _short(values: list[str], n: int = 8) -> str:
+    return ", ".join(values[:n]) + (f", ... ({len(values)} in all)" if len(values) > n else "")
+
+
+def describe_plan(recipe: Recipe) -> list[str]:
+    """Lines describing the recipe: inputs, steps with every default resolved, directions,
+    denominators, missing data and what happens to it, screening, the uncertainty design."""
+    fw, data = recipe.framework, recipe.data
+    lines = [f"recipe {recipe.source or '(in memory)'}" + (f": {recipe.name}" if recipe.name
+                                                          else ""),
+             f"framework {fw.source}: {len(fw.indicators)} indicators, {fw.n_levels} levels "
+             f"({', '.join(str(len(fw.codes_at(lv))) for lv in range(1, fw.n_levels + 1))} "
+             f"nodes), index '{fw.codes_at(fw.n_levels)[0]}'",
+             f"data {data.source}: {len(data.units)} units"
+             + (f", edition {data.time}" if data.time else "")]
+    lines.append("steps (in order, every setting resolved):")
+    for i, (name, settings) in enumerate(recipe.steps):
+        lines.append(f"  steps[{i}].{name}: {json.dumps(settings, default=str)}")
+    bad = [c for c in fw.indicators if fw[c].direction < 0]
+    lines.append(f"direction -1 (less is better): {_short(bad) if bad else 'none'}")
+    denominated = [f"{c}/{fw[c].denominator}" for c in fw.indicators if fw[c].denominator]
+    names = [n for n, _ in recipe.steps]
+    if denominated:
+        used = "divided" if "denominate" in names else "NOT divided (no denominate step)"
+        lines.append(f"denominators ({used}): {_short(denominated)}")
+    missing = np.isnan(data.values)
+    lines.append(f"missing values: {int(missing.sum())} of {missing.size} "
+                 f"({missing.mean():.1%})")
+    impute = recipe.settings("impute")
+    if missing.any():
+        if impute is None or impute.get("method") == "none":
+            lines.append("  left missing: aggregation averages over the values present")
+        else:
+            lines.append(f"  imputed with method '{impute['method']}'")
+    screen = recipe.settings("screen")
+    if screen is not None:
+        kept = screen_step(data.values, **screen).info["kept"]
+        dropped = [u for u, k in zip(data.units, kept, strict=True) if not k]
+        lines.append(f"screening drops {len(dropped)} unit(s)"
+                     + (f": {_short(dropped)}" if dropped else ""))
+    if recipe.uncertainty:
+        u = recipe.uncertainty
+        alternatives = ", ".join(f"{k} ({len(v)} options)" for k, v in u["alternatives"].items())
+        lines.append(f"uncertainty: {u['runs']} runs, seed {u['seed']}, weights noise "
+                     f"{u['weights']['noise']} at levels {u['weights']['levels']}"
+                     + (f", alternatives: {alternatives}" if alternatives else ""))
+    lines.append("valid: nothing was built or written")
+    return lines

@@ -1,0 +1,608 @@
+"""Run directories: one manifest schema, safe atomic writing, one reader.
+
+Every command that computes something writes a *run directory*: its tables plus a
+``manifest.json`` of one schema for every kind of run::
+
+    {
+      "schema": "innometrics.run/1",
+      "kind": "build",                       # build, audit, uncertainty, clusters-rank, ...
+      "command": ["innometrics", "build", "recipe.yaml", "--out", "results"],   # or null
+      "settings": {...},                     # the settings actually used, defaults resolved
+      "inputs": [{"role": "recipe", "path": "/abs/recipe.yaml", "sha256": "..."}, ...],
+      "versions": {"innometrics": "...", "python": "...", "numpy": "...", ...},
+      "created": "2026-11-30T09:00:00+00:00",   # UTC, when the run started
+      "duration_s": 0.42,
+      "files": ["manifest.json", "ranks.csv", "scores.csv", ...],
+      "details": {...}                       # what else the kind records (optional)
+    }
+
+**Output safety.** A command writes only into a directory it creates, or into one that holds
+an earlier innometrics run of the same kind (recognised by its manifest, holding nothing but
+the files that manifest lists), which it replaces atomically: the new run is written to a
+temporary sibling directory and renamed into place only once complete. Anything else at
+``--out`` is refused before any work is done, with one line and nothing touched: an existing
+file, device or link, the working directory or an ancestor of it or of an input, the home
+directory, ``/``, a non-empty directory that is not an innometrics run, or a run of another
+kind. ``force=True`` (``--force``) lets a command replace a non-empty foreign directory or a
+run of another kind, never the working directory, an ancestor, the home directory, ``/`` or a
+non-directory.
+
+Single output files (records, reports, tables) follow the same rule: they are written through
+a temporary file and replaced only when the file at that path is one innometrics wrote, as
+its sidecar ``<file>.manifest.json`` proves (the SHA-256 of the file must match).
+
+:func:`open_run` reads any run directory back as a :class:`Run`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import json
+import os
+import platform
+import shutil
+import stat
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = ["SCHEMA", "MANIFEST", "Run", "RunWriter", "open_run", "write_run", "write_file",
+           "check_out_dir", "check_out_file", "sha256_file", "versions", "command_line",
+           "TableValue"]
+
+SCHEMA = "innometrics.run/1"
+MANIFEST = "manifest.json"
+#: Libraries whose versions every manifest records (when installed).
+_LIBRARIES = ("numpy", "pandas", "scipy", "pyarrow", "openpyxl", "pyyaml", "SALib", "numba",
+              "dask", "duckdb", "plotly")
+
+#: The command line of the current CLI invocation (set by the CLI; None for library calls).
+_COMMAND: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar(
+    "innometrics_command", default=None)
+
+#: What a run may hold: a table, text, bytes, or a function that writes the file itself.
+TableValue = pd.DataFrame | str | bytes | Mapping | Callable[[Path], None]
+
+
+@contextlib.contextmanager
+def command_line(argv: Sequence[str]) -> Iterator[None]:
+    """Record ``argv`` as the command line of runs written inside the block (used by the CLI)."""
+    token = _COMMAND.set(tuple(argv))
+    try:
+        yield
+    finally:
+        _COMMAND.reset(token)
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    """Versions of innometrics, Python and the libraries a result depends on."""
+    from . import __version__
+
+    out = {"innometrics": __version__, "python": platform.python_version()}
+    for name in _LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[name] = metadata.version(name)
+    return out
+
+
+# --- output safety ------------------------------------------------------------------------------
+def _refuse(out: str | os.PathLike, problem: str, fix: str) -> InputError:
+    return InputError(f"--out {out}", problem, fix)
+
+
+def _is_relative_to(path: Path, other: Path) -> bool:
+    return path == other or other in path.parents
+
+
+def _never_replaced(out: str | os.PathLike, real: Path, inputs: Iterable[Path]) -> None:
+    """Refuse the places no option may replace: /, home, the working directory, its
+    ancestors and the ancestors of an input."""
+    cwd = Path.cwd().resolve()
+    fix = "give the name of a new directory, e.g. --out results"
+    if real == Path(real.anchor):
+        raise _refuse(out, "is the root of the file system", fix)
+    with contextlib.suppress(RuntimeError, KeyError):
+        if real == Path.home().resolve():
+            raise _refuse(out, "is your home directory", fix)
+    if real == cwd:
+        raise _refuse(out, "is the working directory", fix)
+    if _is_relative_to(cwd, real):
+        raise _refuse(out, "contains the working directory", fix)
+    for item in inputs:
+        source = Path(item).resolve()
+        if _is_relative_to(source, real):
+            what = "is" if source == real else "contains"
+            raise _refuse(out, f"{what} the input {item}", fix)
+
+
+def _read_manifest(directory: Path) -> dict | None:
+    """The manifest of an innometrics run in ``directory``, or None."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA:
+        return None
+    return manifest
+
+
+def _top_level(files: Iterable[str]) -> set[str]:
+    return {Path(name).parts[0] for name in files if name}
+
+
+def _check_writable_parent(out: str | os.PathLike, path: Path) -> None:
+    """The nearest existing ancestor of ``path`` must be a directory we may write in."""
+    parent = path.parent
+    while not parent.exists():
+        if parent == parent.parent:
+            break
+        parent = parent.parent
+    if not parent.is_dir():
+        raise _refuse(out, f"cannot be created: {parent} is not a directory",
+                      "choose a path inside an existing directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise _refuse(out, f"cannot be created: no permission to write in {parent}",
+                      "choose a directory you can write to")
+
+
+def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | os.PathLike] = (),
+                  force: bool = False) -> Path:
+    """Check that a run of ``kind`` may be written at ``out`` (module docstring); return the
+    absolute path to write.
+
+    Raises
+    ------
+    InputError
+        With one line naming ``--out`` and why it is refused; nothing has been touched.
+    """
+    if str(out).strip() == "":
+        raise _refuse(out, "is empty", "give a directory name, e.g. --out results")
+    path = Path(os.path.abspath(os.path.expanduser(out)))
+    if path.is_symlink():
+        raise _refuse(out, "is a symbolic link", "give the path of a real directory")
+    real = path.resolve()
+    inputs = [Path(p) for p in inputs]
+    _never_replaced(out, real, inputs)
+    if not real.exists():
+        _check_writable_parent(out, real)
+        return real
+    mode = real.stat().st_mode
+    if not stat.S_ISDIR(mode):
+        what = "a file" if stat.S_ISREG(mode) else "a device or special file"
+        raise _refuse(out, f"is {what}, not a directory",
+                      "give the name of a new directory; innometrics never replaces a file "
+                      "with a run")
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        raise _refuse(out, f"cannot be replaced: no permission to write in {real.parent}",
+                      "choose a directory you can write to")
+    entries = {e.name for e in os.scandir(real)}
+    if not entries:
+        return real
+    manifest = _read_manifest(real)
+    if manifest is None:
+        if force:
+            return real
+        raise _refuse(out, "is a non-empty directory that is not an innometrics run",
+                      "give a new directory name, or --force to replace it and everything in it")
+    foreign = sorted(entries - _top_level(manifest.get("files", [])))
+    if foreign and not force:
+        raise _refuse(out, f"holds files the earlier run did not write ({', '.join(foreign[:3])}"
+                      f"{', ...' if len(foreign) > 3 else ''})",
+                      "move them out, give a new directory name, or --force to replace all")
+    if manifest.get("kind") != kind and not force:
+        raise _refuse(out, f"holds a '{manifest.get('kind')}' run, which a '{kind}' run would "
+                      "replace", "give another directory, or --force to replace that run")
+    return real
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".manifest.json")
+
+
+def check_out_file(out: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = ()) -> Path:
+    """Check that an output file may be written at ``out``: a new path, or a file innometrics
+    wrote (its sidecar manifest records its SHA-256). Returns the absolute path."""
+    if str(out).strip() == "":
+        raise _refuse(out, "is empty", "give a file name, e.g. --out records.parquet")
+    path = Path(os.path.abspath(os.path.expanduser(out)))
+    if path.is_symlink():
+        raise _refuse(out, "is a symbolic link", "give the path of a new file")
+    real = path.resolve()
+    for item in inputs:
+        if Path(item).resolve() == real:
+            raise _refuse(out, f"is the input {item}", "give the name of a new file")
+    if not real.exists():
+        _check_writable_parent(out, real)
+        return real
+    if not real.is_file():
+        raise _refuse(out, "exists and is not a regular file", "give the name of a new file")
+    sidecar = _read_json(_sidecar(real))
+    if (sidecar is None or sidecar.get("schema") != SCHEMA
+            or sidecar.get("sha256") != sha256_file(real)):
+        raise _refuse(out, "is an existing file that innometrics did not write",
+                      "give the name of a new file, or move the existing one away")
+    return real
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# --- writing -------------------------------------------------------------------------------------
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def to_json(value: Any) -> str:
+    """JSON text as every innometrics file writes it (indented, numpy-aware, no NaN)."""
+    return json.dumps(_clean(value), indent=2, default=_json_default, allow_nan=False) + "\n"
+
+
+def _clean(value: Any) -> Any:
+    """NaN and inf become null so that the JSON is standard."""
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _write_value(path: Path, value: TableValue) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(value, pd.DataFrame):
+        suffix = path.suffix.lower()
+        if suffix in (".parquet", ".pq"):
+            value.to_parquet(path, index=False)
+        elif suffix == ".xlsx":
+            value.to_excel(path, index=False)
+        else:
+            value.to_csv(path, index=False)
+    elif isinstance(value, str):
+        path.write_text(value, encoding="utf-8")
+    elif isinstance(value, bytes):
+        path.write_bytes(value)
+    elif isinstance(value, Mapping):
+        path.write_text(to_json(value), encoding="utf-8")
+    else:
+        value(path)
+
+
+def _inputs(inputs: Mapping[str, str | os.PathLike | Sequence]) -> list[dict]:
+    rows = []
+    for role, paths in inputs.items():
+        items = paths if isinstance(paths, list | tuple) else [paths]
+        for item in items:
+            p = Path(item)
+            rows.append({"role": role, "path": str(p.resolve()),
+                         "sha256": sha256_file(p) if p.is_file() else None})
+    return rows
+
+
+def _files_of(directory: Path) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
+
+
+def _manifest(kind: str, settings: Mapping, inputs: list[dict], started: float,
+              created: str, details: Mapping | None) -> dict:
+    command = _COMMAND.get()
+    return {"schema": SCHEMA, "kind": kind, "command": list(command) if command else None,
+            "settings": dict(settings), "inputs": inputs, "versions": versions(),
+            "created": created, "duration_s": round(time.perf_counter() - started, 6),
+            "files": [], "details": dict(details or {})}
+
+
+@dataclass
+class RunWriter:
+    """Collects what a run writes; :func:`write_run` is the usual way to use it.
+
+    Parameters
+    ----------
+    kind : str
+        The kind of run (``build``, ``audit``, ``uncertainty``, ``clusters-rank`` ...).
+    settings : mapping
+        The settings actually used, every default resolved.
+    inputs : mapping of role → path or list of paths
+        Input files; each is recorded with its SHA-256.
+    """
+
+    kind: str
+    settings: Mapping = field(default_factory=dict)
+    inputs: Mapping = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+    created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(
+        timespec="seconds"))
+
+    def input_paths(self) -> list[Path]:
+        out = []
+        for paths in self.inputs.values():
+            out.extend(Path(p) for p in (paths if isinstance(paths, list | tuple) else [paths]))
+        return out
+
+    def check(self, out: str | os.PathLike, *, force: bool = False) -> Path:
+        """:func:`check_out_dir` for this run (call it before doing the work)."""
+        return check_out_dir(out, kind=self.kind, inputs=self.input_paths(), force=force)
+
+    def write(self, out: str | os.PathLike, tables: Mapping[str, TableValue], *,
+              details: Mapping | None = None, force: bool = False) -> Path:
+        """Write ``tables`` (file name relative to the run → value) and the manifest into
+        ``out``, atomically; see :func:`write_run`."""
+        target = self.check(out, force=force)
+        with _staging_dir(out, target) as tmp:
+            for name, value in tables.items():
+                if Path(name).is_absolute() or ".." in Path(name).parts or name == MANIFEST:
+                    raise ValueError(f"table name {name!r} must be a relative path inside the "
+                                     "run and not the manifest")
+                _write_value(tmp / name, value)
+            manifest = _manifest(self.kind, self.settings, _inputs(self.inputs), self.started,
+                                 self.created, details)
+            manifest["files"] = sorted([*_files_of(tmp), MANIFEST])
+            (tmp / MANIFEST).write_text(to_json(manifest), encoding="utf-8")
+        return target
+
+
+def write_run(out: str | os.PathLike, *, kind: str, tables: Mapping[str, TableValue],
+              settings: Mapping | None = None, inputs: Mapping | None = None,
+              details: Mapping | None = None, force: bool = False,
+              started: float | None = None) -> Path:
+    """Write a run directory: ``tables`` plus ``manifest.json``, replacing ``out`` only once all
+    is written and only where :func:`check_out_dir` allows.
+
+    Parameters
+    ----------
+    out : path
+    kind : str
+    tables : mapping of str → DataFrame, str, bytes, mapping or callable
+        File name inside the run (``"scores.csv"``, ``"data/Raw.csv"``) → what to write:
+        a DataFrame (CSV, Parquet or Excel by suffix, no index), text, bytes, a mapping
+        (JSON) or a function that writes the file at the path it is given.
+    settings, inputs, details : mapping, optional
+        See the module docstring.
+    force : bool, default=False
+        Replace a non-empty foreign directory or a run of another kind.
+    started : float, optional
+        ``time.perf_counter()`` when the work began (for ``duration_s``).
+
+    Returns
+    -------
+    Path
+        The absolute path of the run.
+    """
+    writer = RunWriter(kind=kind, settings=settings or {}, inputs=inputs or {})
+    if started is not None:
+        writer.started = started
+    return writer.write(out, tables, details=details, force=force)
+
+
+@contextlib.contextmanager
+def _staging_dir(out: str | os.PathLike, target: Path) -> Iterator[Path]:
+    """A fresh sibling directory of ``target`` that replaces it once the block succeeds."""
+    created = _make_parents(target.parent, out)
+    tmp = target.parent / f".{target.name}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
+    try:
+        os.mkdir(tmp)  # os.mkdir honours the umask (mkdtemp would give 0700)
+        yield tmp
+        _swap_into_place(tmp, target, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for directory in reversed(created):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
+def _make_parents(parent: Path, out: str | os.PathLike) -> list[Path]:
+    missing = []
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    created = []
+    try:
+        for directory in reversed(missing):
+            directory.mkdir()
+            created.append(directory)
+    except OSError as exc:
+        for directory in reversed(created):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise _refuse(out, f"cannot be created ({exc.strerror})",
+                      "choose a directory you can write to") from None
+    return created
+
+
+def _swap_into_place(tmp: Path, target: Path, out: str | os.PathLike) -> None:
+    backup = None
+    try:
+        if target.exists():
+            backup = target.parent / f".{target.name}.innometrics-old-{uuid.uuid4().hex[:12]}"
+            target.rename(backup)
+        tmp.rename(target)
+    except OSError as exc:
+        if backup is not None and not target.exists():
+            backup.rename(target)
+        raise _refuse(out, f"could not be written ({exc.strerror})",
+                      "check the permissions of the directory") from None
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def write_file(out: str | os.PathLike, value: TableValue, *, kind: str,
+               settings: Mapping | None = None, inputs: Mapping | None = None,
+               details: Mapping | None = None, started: float | None = None) -> Path:
+    """Write one output file through a temporary sibling, with a sidecar manifest
+    ``<file>.manifest.json`` (same schema as a run's, plus the file's ``sha256``); replace an
+    existing file only if innometrics wrote it (:func:`check_out_file`)."""
+    started = time.perf_counter() if started is None else started
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    inputs = inputs or {}
+    writer = RunWriter(kind=kind, settings=settings or {}, inputs=inputs)
+    target = check_out_file(out, inputs=writer.input_paths())
+    made = _make_parents(target.parent, out)
+    tmp = target.parent / f".{target.name}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
+    # keep the real suffix last so that writers choosing a format by suffix still work
+    tmp = tmp.with_name(tmp.name + target.suffix)
+    try:
+        _write_value(tmp, value)
+        manifest = _manifest(kind, settings or {}, _inputs(inputs), started, created, details)
+        manifest["files"] = [target.name]
+        manifest["sha256"] = sha256_file(tmp)
+        side_tmp = _sidecar(tmp)
+        side_tmp.write_text(to_json(manifest), encoding="utf-8")
+        os.replace(tmp, target)
+        os.replace(side_tmp, _sidecar(target))
+    except OSError as exc:
+        raise _refuse(out, f"could not be written ({exc.strerror})",
+                      "check the permissions of the directory") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+        _sidecar(tmp).unlink(missing_ok=True)
+        if not target.exists():
+            for directory in reversed(made):
+                with contextlib.suppress(OSError):
+                    directory.rmdir()
+    return target
+
+
+# --- reading -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    """A run directory read back: its manifest and its tables.
+
+    Attributes
+    ----------
+    path : Path
+    manifest : dict
+    """
+
+    path: Path
+    manifest: dict
+
+    @property
+    def kind(self) -> str:
+        return self.manifest["kind"]
+
+    @property
+    def files(self) -> list[str]:
+        return list(self.manifest.get("files", []))
+
+    @property
+    def settings(self) -> dict:
+        return dict(self.manifest.get("settings", {}))
+
+    def has(self, name: str) -> bool:
+        """Whether the run holds the table ``name`` (file name with or without ``.csv``)."""
+        return self._file(name) is not None
+
+    def _file(self, name: str) -> str | None:
+        for candidate in (name, f"{name}.csv", f"{name}.parquet"):
+            if candidate in self.manifest.get("files", []):
+                return candidate
+        return None
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Read the table ``name`` (``"scores"``, ``"data/Raw"``, ``"assignments.parquet"``)."""
+        found = self._file(name)
+        if found is None:
+            tables = [f for f in self.files if f.endswith((".csv", ".parquet"))]
+            raise InputError(str(self.path), f"the {self.kind} run has no table '{name}'",
+                             f"use one of {tables}")
+        path = self.path / found
+        if found.endswith(".parquet"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path, keep_default_na=True, na_values=[""])
+
+    def tables(self) -> list[str]:
+        """Names of the tables the run holds."""
+        return [f for f in self.files if f.endswith((".csv", ".parquet"))]
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """``scores.csv`` indexed by ``uCode`` (build and GII import runs)."""
+        return self.table("scores").set_index("uCode")
+
+    @property
+    def ranks(self) -> pd.DataFrame:
+        """``ranks.csv`` indexed by ``uCode``."""
+        return self.table("ranks").set_index("uCode")
+
+    def recipe(self):
+        """The recipe recorded in the run (``recipe.yaml``), loaded and validated."""
+        from .recipe import load_recipe
+
+        if "recipe.yaml" not in self.files:
+            raise InputError(str(self.path), f"the {self.kind} run holds no recipe.yaml",
+                             "open a build or GII import run")
+        return load_recipe(self.path / "recipe.yaml")
+
+    def rebuild(self):
+        """Run the recorded recipe again (an :class:`~innometrics.result.IndexResult`)."""
+        return self.recipe().run()
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
+                       for k, v in (("kind", self.kind), ("path", self.path),
+                                    ("created", self.manifest.get("created")),
+                                    ("tables", ", ".join(self.tables()))))
+        return f"<table>{rows}</table>"
+
+
+def open_run(path: str | os.PathLike) -> Run:
+    """Read a run directory written by any innometrics command.
+
+    Raises
+    ------
+    InputError
+        If ``path`` is not a directory, has no valid manifest, or lacks a file its manifest
+        lists (an incomplete or altered run).
+    """
+    directory = Path(path)
+    if not directory.is_dir():
+        raise InputError(str(path), "is not a directory", "give the --out directory of a run")
+    manifest = _read_json(directory / MANIFEST)
+    if manifest is None or manifest.get("schema") != SCHEMA:
+        raise InputError(str(path), f"has no innometrics {MANIFEST}",
+                         "give a directory written by an innometrics command")
+    missing = [f for f in manifest.get("files", []) if not (directory / f).is_file()]
+    if missing:
+        raise InputError(str(path), f"lacks {missing[0]}, which its manifest lists",
+                         "rerun the command that wrote it")
+    return Run(path=directory.resolve(), manifest=manifest)

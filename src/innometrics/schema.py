@@ -1,0 +1,326 @@
+"""The recipe schema: which steps and settings a recipe may hold, their defaults, the order
+rules, and one validator used for recipe files, in-memory recipes and uncertainty alternatives.
+
+Every check happens once, when a recipe is loaded, before any data are read; errors name the
+recipe key the user wrote (``'method' of steps[4].aggregate``). :func:`check_steps` resolves
+every default, so that the settings recorded in a run's manifest are the settings used.
+
+Order rules (a step named on the left must come before the one on the right)::
+
+    denominate → treat, normalise     ratios are treated and normalised, not the raw counts
+    screen     → impute               screening counts the data that are really there
+    treat      → normalise            outliers are treated on the indicator's own scale
+    aggregate last                    it combines the final scores
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from . import steps as _steps
+from ._params import (
+    Integral,
+    Interval,
+    Real,
+    Setting,
+    check_params,
+    constraints_of,
+    did_you_mean,
+    level_key,
+)
+from .errors import InputError, InvalidParameter
+from .steps.aggregate import SETTINGS as _AGGREGATE
+from .steps.denominate import SETTINGS as _DENOMINATE
+from .steps.impute import SETTINGS as _IMPUTE
+from .steps.normalise import INDICATOR_SETTINGS as _NORMALISE_INDICATOR
+from .steps.normalise import SETTINGS as _NORMALISE
+from .steps.screen import SETTINGS as _SCREEN
+from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
+from .steps.treat import SETTINGS as _TREAT
+
+__all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_RULES", "ALTERNATIVE_STEPS",
+           "check_uncertainty", "check_uncertainty_against_framework", "unknown_key", "check_step",
+           "check_steps", "check_order", "check_against_framework", "parse_steps"]
+
+#: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
+STAGE_NAMES = {
+    "denominate": "Denominated",
+    "screen": "Screened",
+    "impute": "Imputed",
+    "treat": "Treated",
+    "normalise": "Normalised",
+    "aggregate": "Aggregated",
+}
+STEP_NAMES = tuple(STAGE_NAMES)
+
+#: The settings each step accepts in a recipe.
+STEP_SETTINGS: dict[str, dict[str, Setting]] = {
+    "denominate": _DENOMINATE, "screen": _SCREEN, "impute": _IMPUTE, "treat": _TREAT,
+    "normalise": _NORMALISE, "aggregate": _AGGREGATE,
+}
+#: Per-indicator settings (``indicators: {code: {...}}``) of the steps that take them.
+INDICATOR_SETTINGS = {"treat": _TREAT_INDICATOR, "normalise": _NORMALISE_INDICATOR}
+
+#: (earlier, later, why): ``earlier`` must precede ``later`` when both are present.
+ORDER_RULES = (
+    ("denominate", "treat", "outliers are judged on the denominated values"),
+    ("denominate", "normalise", "normalised scores cannot be divided by a denominator"),
+    ("screen", "impute", "screening must count the data actually present, not imputed values"),
+    ("treat", "normalise", "outliers are treated on the indicator's own scale"),
+)
+
+#: Where a setting's default depends on the method.
+_SCALE_DEFAULT = {"prank": 100.0, "goalposts": 100.0, "dist2max": 1.0, "dist2target": 1.0,
+                  "fracmax": 1.0}
+#: Settings the runner fills from the framework when the recipe leaves them out.
+_FROM_FRAMEWORK = {("normalise", "targets")}
+
+
+@cache
+def _signature_defaults(step: str) -> dict[str, Any]:
+    params = inspect.signature(getattr(_steps, step)).parameters.values()
+    empty = inspect.Parameter.empty
+    return {p.name: p.default for p in params
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is not empty}
+
+
+def _method_of(step: str, settings: Mapping) -> Any:
+    return settings.get("method", _signature_defaults(step).get("method"))
+
+
+def _applies(setting: Setting, method: Any) -> bool:
+    return setting.methods is None or method in setting.methods
+
+
+def _check_applicable(step: str, table: Mapping[str, Setting], settings: Mapping,
+                      where: str) -> None:
+    method = _method_of(step, settings)
+    for name in settings:
+        setting = table[name]
+        if not _applies(setting, method):
+            uses = ", ".join(sorted(setting.methods))
+            raise InvalidParameter(f"'{name}' of {where} has no effect with method "
+                                   f"'{method}' (it applies to {uses}); remove it or change "
+                                   "the method.")
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists and mapping keys as text, as YAML and JSON write them."""
+    if isinstance(value, Mapping):
+        return {k if isinstance(k, str) else str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict:
+    """``settings`` with the default of every applicable setting filled in."""
+    method = _method_of(step, settings)
+    defaults = _signature_defaults(step)
+    out: dict[str, Any] = {}
+    for name, setting in table.items():
+        if name in settings:
+            out[name] = _plain(settings[name])
+        elif _applies(setting, method) and (step, name) not in _FROM_FRAMEWORK:
+            default = defaults.get(name)
+            if name == "scale" and default is None:
+                default = _SCALE_DEFAULT.get(method)
+            if default is not None:
+                out[name] = _plain(default)
+    if step == "impute" and method in ("group_mean", "group_median") and "group" not in out:
+        raise InvalidParameter(f"impute method '{method}' needs 'group: COLUMN' (a Group column "
+                               "of the framework).")
+    return out
+
+
+def check_step(step: str, settings: Any, where: str) -> dict:
+    """Validate one step's settings and return them with every default resolved.
+
+    Parameters
+    ----------
+    step : str
+        One of :data:`STEP_NAMES`.
+    settings : mapping
+        As written in the recipe.
+    where : str
+        The recipe key, for messages (``steps[4].aggregate``).
+    """
+    if step not in STEP_SETTINGS:
+        raise InvalidParameter(f"{where}: '{step}' is not a step.{did_you_mean(step, STEP_NAMES)}"
+                               f" Steps: {', '.join(STEP_NAMES)}.")
+    if settings is None:
+        settings = {}
+    if not isinstance(settings, Mapping):
+        raise InvalidParameter(f"settings of {where} must be a mapping, e.g. '- {step}: {{}}'; "
+                               f"got {settings!r}.")
+    table = STEP_SETTINGS[step]
+    check_params(where, settings, constraints_of(table))
+    _check_applicable(step, table, settings, where)
+    for code, own in (settings.get("indicators") or {}).items():
+        inner = INDICATOR_SETTINGS[step]
+        owner = f"{where}.indicators.{code}"
+        check_params(owner, own, constraints_of(inner))
+        _check_applicable(step, inner, {"method": settings.get("method", "default"), **own}
+                          if step == "treat" else own, owner)
+    return _resolve(step, table, settings)
+
+
+def check_order(names: Sequence[str], source: str) -> None:
+    """Each step once, aggregate last, and the :data:`ORDER_RULES`."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in seen:
+            raise InputError(source, f"step '{name}' appears twice (steps[{seen[name]}] and "
+                             f"steps[{i}])", "keep one entry per step", column="steps")
+        seen[name] = i
+    if "aggregate" in seen and names[-1] != "aggregate":
+        raise InputError(source, "'aggregate' is not the last step",
+                         "move aggregate to the end of the steps", column="steps")
+    for earlier, later, why in ORDER_RULES:
+        if earlier in seen and later in seen and seen[earlier] > seen[later]:
+            raise InputError(source, f"'{earlier}' (steps[{seen[earlier]}]) comes after "
+                             f"'{later}' (steps[{seen[later]}]): {why}",
+                             f"move {earlier} before {later}", column="steps")
+
+
+def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
+    """The ``steps:`` list of a recipe as ``(name, settings)`` pairs, unchecked."""
+    if not isinstance(raw, list) or not raw:
+        raise InputError(source, "'steps' is not a list of steps", "write steps as a YAML list, "
+                         "e.g. '- normalise: {method: minmax}'", column="steps")
+    parsed = []
+    for i, entry in enumerate(raw):
+        if isinstance(entry, str):
+            entry = {entry: {}}
+        if not isinstance(entry, Mapping) or len(entry) != 1:
+            raise InputError(source, f"steps[{i}] is not a single 'name: settings' entry",
+                             "write each step as '- name: {settings}'", column="steps")
+        (name, settings), = entry.items()
+        parsed.append((str(name), {} if settings is None else settings))
+    return tuple(parsed)
+
+
+def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[str, dict], ...]:
+    """Validate every step and the order; return the steps with defaults resolved."""
+    names = []
+    for i, (name, _) in enumerate(steps):
+        if name not in STEP_SETTINGS:
+            raise InputError(source, f"steps[{i}] '{name}' is not a known step."
+                             f"{did_you_mean(name, STEP_NAMES)}",
+                             f"use one of {', '.join(STEP_NAMES)}", column="steps")
+        names.append(name)
+    check_order(names, source)
+    return tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
+                 for i, (name, settings) in enumerate(steps))
+
+
+def check_against_framework(step: str, settings: Mapping, where: str, framework) -> None:
+    """Checks that need the framework: per-level keys name existing aggregate levels,
+    per-indicator keys name indicators, ``group`` names a Group column."""
+    top = framework.n_levels
+    for name, value in settings.items():
+        if isinstance(value, Mapping) and step == "aggregate":
+            bad = [k for k in value if k != "default" and not 2 <= (level_key(k) or 0) <= top]
+            if bad:
+                raise InvalidParameter(f"'{name}' of {where} names level {bad[0]!r}, which the "
+                                       f"framework does not have; aggregate levels are 2-{top}.")
+    indicators = set(framework.indicators)
+    codes = list(settings.get("indicators") or {})
+    for key in ("goalposts", "targets"):
+        if isinstance(settings.get(key), Mapping):
+            codes += list(settings[key])
+    for own in (settings.get("indicators") or {}).values():
+        for key in ("goalposts", "targets"):
+            if isinstance(own.get(key), Mapping):
+                codes += list(own[key])
+    unknown = [c for c in codes if str(c) not in indicators]
+    if unknown:
+        raise InvalidParameter(f"{where} names '{unknown[0]}', which is not an indicator of the "
+                               f"framework.{did_you_mean(unknown[0], framework.indicators)}")
+    group = settings.get("group")
+    if group is not None and group not in framework.groups:
+        raise InvalidParameter(f"'group' of {where} is '{group}', which is not a Group column of "
+                               f"the framework; groups: {list(framework.groups) or 'none'}.")
+
+
+#: Steps that may have alternatives in an uncertainty design (screening would change the set of
+#: units ranked; denominating is not a modelling choice).
+ALTERNATIVE_STEPS = ("impute", "treat", "normalise", "aggregate")
+_UNCERTAINTY_KEYS = ("runs", "seed", "weights", "alternatives")
+_UNCERTAINTY_DEFAULTS = {"runs": 500, "seed": 1}
+
+
+def check_uncertainty(spec: Any, source: str) -> dict:
+    """Validate a recipe's ``uncertainty:`` section; return it with defaults resolved:
+    ``{runs, seed, weights: {noise, levels}, alternatives: {step: [settings, ...]}}`` where
+    every alternative went through :func:`check_step`. Levels are checked against the
+    framework by :func:`check_uncertainty_levels`."""
+    if spec is None or spec == {}:
+        return {}
+    if not isinstance(spec, Mapping):
+        raise InputError(source, "'uncertainty' is not a mapping",
+                         "write 'uncertainty:' with runs, seed, weights, alternatives",
+                         column="uncertainty")
+    for key in spec:
+        if key not in _UNCERTAINTY_KEYS:
+            raise InvalidParameter(unknown_key(key, "uncertainty", _UNCERTAINTY_KEYS))
+    check_params("uncertainty", {k: spec[k] for k in ("runs", "seed") if k in spec},
+                 {"runs": [Interval(Integral, 1, None)], "seed": [Interval(Integral, 0, None)]})
+    weights = spec.get("weights") or {}
+    if not isinstance(weights, Mapping):
+        raise InvalidParameter("'weights' of uncertainty must be a mapping {noise: f, levels: "
+                               f"[...]}}; got {weights!r}.")
+    for key in weights:
+        if key not in ("noise", "levels"):
+            raise InvalidParameter(unknown_key(key, "uncertainty.weights", ("noise", "levels")))
+    check_params("uncertainty.weights", {k: weights[k] for k in ("noise",) if k in weights},
+                 {"noise": [Interval(Real, 0, 1, closed="left")]})
+    levels = weights.get("levels", [])
+    if (not isinstance(levels, list | tuple)
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in levels)):
+        raise InvalidParameter("'levels' of uncertainty.weights must be a list of framework "
+                               f"levels, e.g. [2, 3]; got {levels!r}.")
+    alternatives = spec.get("alternatives") or {}
+    if not isinstance(alternatives, Mapping):
+        raise InvalidParameter("'alternatives' of uncertainty must be a mapping {step: "
+                               f"[settings, ...]}}; got {alternatives!r}.")
+    resolved_alternatives = {}
+    for step, options in alternatives.items():
+        if step not in ALTERNATIVE_STEPS:
+            raise InvalidParameter(f"uncertainty.alternatives names '{step}', which cannot have "
+                                   f"alternatives.{did_you_mean(step, ALTERNATIVE_STEPS)} "
+                                   f"Steps with alternatives: {', '.join(ALTERNATIVE_STEPS)}.")
+        if not isinstance(options, list) or not options:
+            raise InvalidParameter(f"uncertainty.alternatives.{step} must be a list of settings, "
+                                   f"e.g. [{{method: ...}}, {{method: ...}}]; got {options!r}.")
+        resolved_alternatives[step] = [
+            check_step(step, option, f"uncertainty.alternatives.{step}[{k}]")
+            for k, option in enumerate(options)]
+    return {"runs": spec.get("runs", _UNCERTAINTY_DEFAULTS["runs"]),
+            "seed": spec.get("seed", _UNCERTAINTY_DEFAULTS["seed"]),
+            "weights": {"noise": float(weights.get("noise", 0.0)), "levels": list(levels)},
+            "alternatives": resolved_alternatives}
+
+
+def check_uncertainty_against_framework(spec: Mapping, framework) -> None:
+    """Weight levels must be levels below the top; alternatives must fit the framework."""
+    if not spec:
+        return
+    top = framework.n_levels
+    bad = [lv for lv in spec["weights"]["levels"] if not 1 <= lv < top]
+    if bad:
+        raise InvalidParameter(f"'levels' of uncertainty.weights must be levels 1-{top - 1} "
+                               f"(the top node has no siblings); got {spec['weights']['levels']}.")
+    for step, options in spec["alternatives"].items():
+        for k, option in enumerate(options):
+            check_against_framework(step, option, f"uncertainty.alternatives.{step}[{k}]",
+                                    framework)
+
+
+def unknown_key(key: Any, where: str, accepted: Sequence[str]) -> str:
+    """"'x' is not a key of where. Did you mean ...? Keys: ..." """
+    return (f"'{key}' is not a key of {where}.{did_you_mean(key, accepted)} Keys: "
+            f"{', '.join(accepted)}.")
