@@ -59,8 +59,8 @@ import pandas as pd
 from .errors import InputError
 
 __all__ = ["SCHEMA", "MANIFEST", "Run", "RunWriter", "open_run", "write_run", "write_file",
-           "check_out_dir", "check_out_file", "sha256_file", "versions", "command_line",
-           "TableValue"]
+           "add_to_run", "check_out_dir", "check_out_file", "sha256_file", "versions",
+           "command_line", "to_json", "TableValue"]
 
 SCHEMA = "innometrics.run/1"
 MANIFEST = "manifest.json"
@@ -606,3 +606,28 @@ def open_run(path: str | os.PathLike) -> Run:
         raise InputError(str(path), f"lacks {missing[0]}, which its manifest lists",
                          "rerun the command that wrote it")
     return Run(path=directory.resolve(), manifest=manifest)
+
+
+def add_to_run(run: Run | str | os.PathLike, files: Mapping[str, TableValue]) -> Run:
+    """Add files to an existing run (e.g. its ``report.html``): each is written through a
+    temporary file and renamed into place, then the manifest is rewritten the same way with
+    the new files listed. A file the run already holds is replaced."""
+    run = run if isinstance(run, Run) else open_run(run)
+    for name in files:
+        if Path(name).is_absolute() or ".." in Path(name).parts or name == MANIFEST:
+            raise ValueError(f"file name {name!r} must be a relative path inside the run")
+    for name, value in files.items():
+        target = run.path / name
+        tmp = target.with_name(f".{target.name}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
+                               f"{target.suffix}")
+        try:
+            _write_value(tmp, value)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    manifest = dict(run.manifest)
+    manifest["files"] = sorted(set(manifest.get("files", [])) | set(files))
+    tmp = run.path / f".{MANIFEST}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
+    tmp.write_text(to_json(manifest), encoding="utf-8")
+    os.replace(tmp, run.path / MANIFEST)
+    return Run(path=run.path, manifest=manifest)
