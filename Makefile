@@ -1,5 +1,8 @@
 # Two commands on a fresh machine: `make demo` and `make test` both build .venv from nothing.
-PYTHON ?= python3.11
+# Any python3 >= 3.11 on the PATH will do (the newest found is used); override with PYTHON=...
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -7,6 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no python3 >= 3.11 on the PATH. Fix: install Python 3.11+ or run make PYTHON=/path/to/python3.11" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -16,10 +20,12 @@ demo: $(STAMP)
 	$(BIN)/innometrics demo --out out/demo
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --doctest-modules src -p no:cacheprovider -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py

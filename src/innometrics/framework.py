@@ -221,7 +221,8 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
                              f"add it (COINr iMeta columns: {', '.join(_REQUIRED)}, iName, "
                              "Direction, Denominator)", row=1)
     codes = text_column(table["iCode"])
-    types = text_column(table["Type"])
+    by_folded_type = {t.casefold(): t for t in _ALL_TYPES}
+    types = [by_folded_type.get(t.casefold(), t) if t else t for t in text_column(table["Type"])]
     parents = text_column(table["Parent"])
     names = text_column(table["iName"]) if "iName" in table else codes
     denoms = text_column(table["Denominator"]) if "Denominator" in table else [None] * len(table)
@@ -318,6 +319,11 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
             path.append(parent.code)
             current = parent
     top = max(n.level for n in nodes)
+    roots = [n.code for n in nodes if n.level == top]
+    if top > 1 and len(roots) > 1:
+        raise InputError(src, f"{len(roots)} nodes at the top level {top} ({', '.join(roots[:4])})",
+                         "an index has one top node: add it one level up as their Parent",
+                         row=row_of[roots[1]], column="Level")
     for node in nodes:
         if node.parent is None and node.level != top:
             raise InputError(src, f"'{node.code}' (level {node.level}) has no parent",

@@ -218,6 +218,11 @@ def _read_csv(path: Path, delimiter: str | None) -> pd.DataFrame:
                            "check the quotes in the file") from None
     header = [c.strip() for c in rows[0]]
     width = len(header)
+    if width == 1 and delimiter is not None and _sniff_delimiter(first) != delimiter:
+        raise _not_a_table(path, f"with delimiter {delimiter!r} the header is one column "
+                           f"'{header[0][:40]}'", f"the file looks delimited by "
+                           f"{_sniff_delimiter(first)!r}: set that delimiter or remove it",
+                           row=1)
     for i, row in enumerate(rows[1:], start=2):
         if len(row) != width:
             last = " (the last row: the file may be truncated)" if i == len(rows) else ""

@@ -225,7 +225,7 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
         if isinstance(value, Mapping) and step == "aggregate":
             bad = [k for k in value if k != "default" and not 2 <= (level_key(k) or 0) <= top]
             if bad:
-                raise InvalidParameter(f"'{name}' of {where} names level {bad[0]!r}, which the "
+                raise InvalidParameter(f"'{name}' of {where} names level {bad[0]}, which the "
                                        f"framework does not have; aggregate levels are 2-{top}.")
     indicators = set(framework.indicators)
     codes = list(settings.get("indicators") or {})
