@@ -20,7 +20,7 @@ import pandas as pd
 from ._params import did_you_mean
 from .errors import DataWarning, InputError
 from .framework import Framework
-from .io import TableSpec, match_columns, table_from, text_column, to_float
+from .io import TableSpec, columns_of, match_columns, table_from, text_column, to_float
 
 __all__ = ["Dataset", "load_data"]
 
@@ -105,7 +105,15 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
     table, src = table_from(path_or_frame, default_source="data", source=source)
     table = match_columns(table, _UNIT_COLUMNS)
     _check_columns(table, framework, src)
-    units = text_column(table["uCode"])
+    cells, position = columns_of(table)
+
+    def block(names: list[str] | tuple[str, ...]) -> np.ndarray:
+        return cells[:, [position[name] for name in names]]
+
+    def column(name: str) -> np.ndarray:
+        return cells[:, position[name]]
+
+    units = text_column(column("uCode"))
     seen: dict[str, int] = {}
     for i, unit in enumerate(units):
         if unit is None:
@@ -115,22 +123,23 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
             raise InputError(src, f"duplicate unit '{unit}' (also row {seen[unit]})",
                              "keep one row per unit", row=i + 2, column="uCode")
         seen[unit] = i + 2
-    names = text_column(table["uName"]) if "uName" in table else units
+    names = text_column(column("uName")) if "uName" in position else units
     names = [n if n is not None else u for n, u in zip(names, units, strict=True)]
-    time = _edition(table, src)
+    time = _edition(text_column(column("Time")) if "Time" in position else None, src)
 
-    values = to_float(table[framework.indicators], source=src, column=framework.indicators,
+    values = to_float(block(framework.indicators), source=src, column=framework.indicators,
                       fix="write a number, or leave the cell empty if missing")
     _check_values(values, framework, units, src)
     index = pd.Index(units, name="uCode")
-    given = [name for name in framework.denominators if name in table.columns]
-    denominators = pd.DataFrame(to_float(table[given], source=src, column=given,
-                                         fix="write a number"), index=index, columns=given)
-    _check_denominators(values, denominators, framework, units, src)
-    groups = pd.DataFrame({name: text_column(table[name]) for name in framework.groups
-                           if name in table.columns}, index=index)
-    others = pd.DataFrame({name: text_column(table[name]) for name in framework.others
-                           if name in table.columns}, index=index)
+    given = [name for name in framework.denominators if name in position]
+    given_values = to_float(block(given), source=src, column=given, fix="write a number")
+    _check_denominators(values, dict(zip(given, given_values.T, strict=True)), framework, units,
+                        src)
+    denominators = pd.DataFrame(given_values, index=index, columns=given)
+    groups = pd.DataFrame({name: text_column(column(name)) for name in framework.groups
+                           if name in position}, index=index)
+    others = pd.DataFrame({name: text_column(column(name)) for name in framework.others
+                           if name in position}, index=index)
     return Dataset(units=tuple(units), names=tuple(names), values=values, groups=groups,
                    denominators=denominators, indicators=tuple(framework.indicators), source=src,
                    others=others, time=time)
@@ -144,7 +153,7 @@ def _check_columns(table: pd.DataFrame, framework: Framework, src: str) -> None:
                 | set(framework.others) | set(_UNIT_COLUMNS))
     aggregates = set(framework.codes) - set(framework.indicators)
     seen: dict[str, int] = {}
-    for i, col in enumerate(table.columns):
+    for i, col in enumerate(table.columns.tolist()):
         if col in seen:
             raise InputError(src, f"columns {seen[col] + 1} and {i + 1} are both '{col}' "
                              "(uCode, uName and Time match whatever their case)",
@@ -158,7 +167,8 @@ def _check_columns(table: pd.DataFrame, framework: Framework, src: str) -> None:
                              f"{did_you_mean(col, declared)}",
                              "correct its name, declare it in the framework (Type Indicator, "
                              "Group, Denominator or Other) or remove it", row=1, column=col)
-    missing = [code for code in framework.indicators if code not in table.columns]
+    present = set(table.columns.tolist())
+    missing = [code for code in framework.indicators if code not in present]
     if missing:
         raise InputError(src, f"indicator column '{missing[0]}' is missing"
                          + (f" ({len(missing)} indicators in all)" if len(missing) > 1 else ""),
@@ -166,10 +176,10 @@ def _check_columns(table: pd.DataFrame, framework: Framework, src: str) -> None:
                          row=1, column=missing[0])
 
 
-def _edition(table: pd.DataFrame, src: str) -> str | None:
-    if "Time" not in table.columns:
+def _edition(times: list[str | None] | None, src: str) -> str | None:
+    if times is None:
         return None
-    editions = sorted({t for t in text_column(table["Time"]) if t is not None})
+    editions = sorted({t for t in times if t is not None})
     if len(editions) > 1:
         raise InputError(src, f"column 'Time' holds several editions ({', '.join(editions[:4])})",
                          "keep the rows of one edition: a data table is one edition",
@@ -203,8 +213,8 @@ def _check_values(values: np.ndarray, framework: Framework, units: list[str], sr
                       "undefined", DataWarning, stacklevel=3)
 
 
-def _check_denominators(values: np.ndarray, denominators: pd.DataFrame, framework: Framework,
-                        units: list[str], src: str) -> None:
+def _check_denominators(values: np.ndarray, denominators: dict[str, np.ndarray],
+                        framework: Framework, units: list[str], src: str) -> None:
     for j, code in enumerate(framework.indicators):
         denom = framework[code].denominator
         if denom is None:
@@ -213,7 +223,7 @@ def _check_denominators(values: np.ndarray, denominators: pd.DataFrame, framewor
             raise InputError(src, f"denominator column '{denom}' (for '{code}') is missing",
                              f"add a column '{denom}' with the denominator of every unit",
                              row=1, column=denom)
-        d = denominators[denom].to_numpy()
+        d = denominators[denom]
         has_value = ~np.isnan(values[:, j])
         # a zero denominator would make the denominated value infinite
         zero = has_value & (d == 0)

@@ -15,16 +15,18 @@ an error, so that a misspelt ``Directon`` cannot silently leave every direction 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from ._params import did_you_mean
 from .errors import InputError
-from .io import TableSpec, match_columns, table_from, text_column, to_float
+from .io import TableSpec, columns_of, match_columns, table_from, text_column, to_float
 
 __all__ = ["Node", "Framework", "load_framework"]
 
@@ -89,12 +91,12 @@ class Framework:
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
 
-    @property
+    @cached_property
     def indicators(self) -> list[str]:
         """Indicator codes (level 1), in framework order."""
         return [n.code for n in self.nodes if n.level == 1]
 
-    @property
+    @cached_property
     def n_levels(self) -> int:
         """Number of levels, the indicators being level 1."""
         return max(n.level for n in self.nodes)
@@ -103,12 +105,12 @@ class Framework:
         """Codes of the nodes at ``level``, in framework order."""
         return [n.code for n in self.nodes if n.level == level]
 
-    @property
+    @cached_property
     def codes(self) -> list[str]:
         """All node codes: indicators, then each aggregate level in turn."""
         return [c for level in range(1, self.n_levels + 1) for c in self.codes_at(level)]
 
-    @property
+    @cached_property
     def directions(self) -> np.ndarray:
         """Direction (+1/-1) of each indicator, shape (n_indicators,)."""
         return np.array([self[c].direction for c in self.indicators], dtype=np.float64)
@@ -168,9 +170,12 @@ def _check_weights(framework: Framework, source: str) -> None:
         if not np.isfinite(node.weight) or node.weight < 0:
             raise InputError(source, f"weight of '{node.code}' is {node.weight}",
                              "weights must be finite and zero or positive", column="Weight")
+    children: dict[str, list[Node]] = {}
+    for node in framework.nodes:
+        children.setdefault(node.parent, []).append(node)
     for level in range(2, framework.n_levels + 1):
         for parent in framework.codes_at(level):
-            kids = [n for n in framework.nodes if n.parent == parent]
+            kids = children.get(parent, [])
             if kids and all(n.weight == 0 for n in kids):
                 raise InputError(
                     source, f"all weights of the children of '{parent}' are zero",
@@ -202,14 +207,14 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     """
     table, src = table_from(path_or_frame, default_source="framework", source=source)
     table = match_columns(table, COLUMNS + DESCRIPTIVE)
-    for col in table.columns:
+    for col in table.columns.tolist():
         if col not in COLUMNS + DESCRIPTIVE:
             raise InputError(src, f"column '{col}' is not a framework column."
                              f"{did_you_mean(col, COLUMNS + DESCRIPTIVE)}",
                              f"rename or remove it (columns: {', '.join(COLUMNS + DESCRIPTIVE)})",
                              row=1, column=col)
     seen_columns: dict[str, int] = {}
-    for i, col in enumerate(table.columns):
+    for i, col in enumerate(table.columns.tolist()):
         if col in seen_columns:
             raise InputError(src, f"columns {seen_columns[col] + 1} and {i + 1} are both "
                              f"'{col}' (names match whatever their case)", "keep one of them",
@@ -220,14 +225,19 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
             raise InputError(src, f"column '{col}' is missing",
                              f"add it (COINr iMeta columns: {', '.join(_REQUIRED)}, iName, "
                              "Direction, Denominator)", row=1)
-    codes = text_column(table["iCode"])
+    cells, position = columns_of(table)
+
+    def texts(column: str) -> list[str | None]:
+        return (text_column(cells[:, position[column]]) if column in position
+                else [None] * len(table))
+
+    codes = texts("iCode")
     by_folded_type = {t.casefold(): t for t in _ALL_TYPES}
-    types = [by_folded_type.get(t.casefold(), t) if t else t for t in text_column(table["Type"])]
-    parents = text_column(table["Parent"])
-    names = text_column(table["iName"]) if "iName" in table else codes
-    denoms = text_column(table["Denominator"]) if "Denominator" in table else [None] * len(table)
-    described = {col: (text_column(table[col]) if col in table else [None] * len(table))
-                 for col in DESCRIPTIVE}
+    types = [by_folded_type.get(t.casefold(), t) if t else t for t in texts("Type")]
+    parents = texts("Parent")
+    names = texts("iName") if "iName" in position else codes
+    denoms = texts("Denominator")
+    described = {col: texts(col) for col in DESCRIPTIVE}
 
     seen: dict[str, int] = {}
     for i, (code, typ) in enumerate(zip(codes, types, strict=True)):
@@ -248,14 +258,18 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     if not node_rows:
         raise InputError(src, "no rows of Type Indicator or Aggregate",
                          "list the indicators and aggregates of the index", column="Type")
-    sub = table.iloc[node_rows]
     fix_num = "write a number"
-    levels = to_float(sub["Level"], source=src, column="Level", fix="write an integer level")
-    weights = to_float(sub["Weight"], source=src, column="Weight", fix=fix_num)
-    directions = (to_float(sub["Direction"], source=src, column="Direction", fix="write 1 or -1")
-                  if "Direction" in sub else np.ones(len(sub)))
-    targets = (to_float(sub["Target"], source=src, column="Target", fix=fix_num)
-               if "Target" in sub else np.full(len(sub), np.nan))
+
+    def numbers(column: str, fix: str, default: float) -> list[float]:
+        if column not in position:
+            return [default] * len(node_rows)
+        return to_float(cells[:, position[column]], source=src, column=column,
+                        fix=fix)[node_rows].tolist()
+
+    levels = numbers("Level", "write an integer level", np.nan)
+    weights = numbers("Weight", fix_num, np.nan)
+    directions = numbers("Direction", "write 1 or -1", 1.0)
+    targets = numbers("Target", fix_num, np.nan)
 
     nodes: list[Node] = []
     node_codes = {codes[i] for i in node_rows}
@@ -263,14 +277,14 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     for k, i in enumerate(node_rows):
         row, code, typ = i + 2, codes[i], types[i]
         level = levels[k]
-        if not np.isfinite(level) or level != int(level) or level < 1:
-            raise InputError(src, f"level '{table['Level'].iloc[i]}' of '{code}' is not a "
+        if not math.isfinite(level) or level != int(level) or level < 1:
+            raise InputError(src, f"level '{level:g}' of '{code}' is not a "
                              "positive integer", "indicators are level 1, their parents 2, ...",
                              row=row, column="Level")
         if (typ == "Indicator") != (level == 1):
             raise InputError(src, f"'{code}' is {typ} at level {int(level)}",
                              "indicators are exactly the level-1 rows", row=row, column="Level")
-        if np.isnan(weights[k]):
+        if math.isnan(weights[k]):
             raise InputError(src, f"'{code}' has no weight", "give it a weight (1 = equal)",
                              row=row, column="Weight")
         if weights[k] < 0:
@@ -295,7 +309,7 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
                           weight=float(weights[k]),
                           direction=int(direction) if typ == "Indicator" else 1,
                           denominator=denominator,
-                          target=None if np.isnan(targets[k]) else float(targets[k]),
+                          target=None if math.isnan(targets[k]) else targets[k],
                           unit=described["Unit"][i], source=described["Source"][i],
                           description=described["Description"][i]))
 
@@ -324,12 +338,13 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
         raise InputError(src, f"{len(roots)} nodes at the top level {top} ({', '.join(roots[:4])})",
                          "an index has one top node: add it one level up as their Parent",
                          row=row_of[roots[1]], column="Level")
+    has_children = {n.parent for n in nodes}
     for node in nodes:
         if node.parent is None and node.level != top:
             raise InputError(src, f"'{node.code}' (level {node.level}) has no parent",
                              f"give it a parent at level {node.level + 1}",
                              row=row_of[node.code], column="Parent")
-        if node.level > 1 and not any(n.parent == node.code for n in nodes):
+        if node.level > 1 and node.code not in has_children:
             raise InputError(src, f"aggregate '{node.code}' has no children",
                              "remove it or name it as the Parent of some nodes",
                              row=row_of[node.code], column="iCode")

@@ -19,7 +19,7 @@ from ._params import did_you_mean
 from .errors import InputError
 
 __all__ = ["TableSpec", "read_table", "table_from", "to_float", "text_column",
-           "match_columns", "MISSING_MARKERS",
+           "match_columns", "columns_of", "MISSING_MARKERS",
            "DELIMITERS"]
 
 #: Cell texts read as a missing value (besides empty cells).
@@ -252,15 +252,15 @@ def match_columns(table: pd.DataFrame, canonical: Sequence[str]) -> pd.DataFrame
     ``Direction``); two columns that fold to one name are an error left to the caller's
     duplicate check."""
     folded = {name.casefold(): name for name in canonical}
-    renamed = [folded.get(str(c).casefold(), c) for c in table.columns]
-    if renamed != list(table.columns):
+    given = table.columns.tolist()
+    renamed = [folded.get(str(c).casefold(), c) for c in given]
+    if renamed != given:
         table = table.copy()
         table.columns = renamed
     return table
 
 
 _MISSING_TEXT = frozenset(MISSING_MARKERS | {"None", "<NA>"})
-_is_missing_text = np.frompyfunc(_MISSING_TEXT.__contains__, 1, 1)
 
 
 def table_from(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
@@ -269,9 +269,10 @@ def table_from(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
     in memory, with stripped column names, and the name to use for it in messages."""
     if isinstance(path_or_frame, pd.DataFrame):
         table, src = path_or_frame, source or default_source
-        names = [str(c).strip() for c in table.columns]
+        given = table.columns.tolist()  # one conversion (iterating an Index is slow)
+        names = [str(c).strip() for c in given]
         _check_header(names, Path(src))
-        if names != list(table.columns):
+        if names != given:
             table = table.set_axis(names, axis=1)
         return table, src
     spec = (path_or_frame if isinstance(path_or_frame, TableSpec)
@@ -280,10 +281,22 @@ def table_from(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
     return spec.read(), src
 
 
+def _cell_text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value).strip()
+    return "" if text in _MISSING_TEXT else text
+
+
 def _as_text(cells: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
-    """Cells as stripped text (missing cells as ""), vectorised; keeps the shape (1-D or 2-D)."""
-    text = np.char.strip(np.asarray(cells, dtype=object).astype(str))
-    return np.where(_is_missing_text(text).astype(bool), "", text)
+    """Cells as stripped text (missing cells as ""); keeps the shape (1-D or 2-D)."""
+    if isinstance(cells, pd.Series | pd.DataFrame):
+        raw = cells.to_numpy(dtype=object, na_value=None)
+    else:
+        raw = np.asarray(cells, dtype=object)
+    out = np.empty(raw.shape, dtype=object)
+    out.ravel()[:] = [_cell_text(v) for v in raw.ravel().tolist()]
+    return out
 
 
 def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
@@ -298,11 +311,16 @@ def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
     dtypes = cells.dtypes if isinstance(cells, pd.DataFrame) else [np.asarray(cells).dtype]
     if all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes):
         return np.asarray(cells, dtype=np.float64)  # already numbers: nothing to parse
+    if isinstance(cells, np.ndarray) and cells.dtype == object:
+        try:  # numbers (or None) as Python objects convert directly
+            return cells.astype(np.float64)
+        except (TypeError, ValueError):
+            pass  # text cells: parsed one by one below, so that the culprit is named
     text = _as_text(cells)
     present = text != ""
     out = np.full(text.shape, np.nan)
     try:
-        out[present] = text[present].astype(np.float64)
+        out[present] = text[present].astype(str).astype(np.float64)
     except ValueError:
         for index in zip(*np.nonzero(present), strict=True):
             try:
@@ -313,6 +331,13 @@ def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
                                  row=int(index[0]) + 2, column=name) from None
         raise
     return out
+
+
+def columns_of(table: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
+    """The cells of ``table`` as one object array and the position of each column: one
+    conversion instead of one per column (pandas' per-column access dominates small tables)."""
+    return (table.to_numpy(dtype=object),
+            {str(name): j for j, name in enumerate(table.columns.tolist())})
 
 
 def text_column(cells: pd.Series | np.ndarray) -> list[str | None]:

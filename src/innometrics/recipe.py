@@ -225,21 +225,22 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
 
 @dataclass
 class _State:
-    """What flows between steps while a recipe runs."""
+    """What flows between steps while a recipe runs: the values and, for each row, its unit
+    and its row in the dataset."""
 
     values: np.ndarray
     units: list[str]
+    rows: np.ndarray
 
 
 def _run_denominate(recipe: Recipe, state: _State, settings: dict):
     fw, data = recipe.framework, recipe.data
-    denominators = np.full(state.values.shape, np.nan)
-    table = data.denominators.loc[state.units]
-    for j, code in enumerate(fw.indicators):
-        name = fw[code].denominator
-        if name is not None:
-            denominators[:, j] = table[name].to_numpy(dtype=np.float64)
-    out = _steps.denominate(state.values, denominators)
+    given = {name: k for k, name in enumerate(data.denominators.columns)}
+    column = np.array([given[fw[c].denominator] if fw[c].denominator is not None else -1
+                       for c in fw.indicators])
+    table = np.column_stack([data.denominators.to_numpy(np.float64)[state.rows],
+                             np.full(len(state.rows), np.nan)])  # column -1: no denominator
+    out = _steps.denominate(state.values, table[:, column])
     blanked = np.isnan(out.values) & ~np.isnan(state.values)
     if blanked.any():
         cells = [f"{state.units[i]}/{fw.indicators[j]}" for i, j in zip(*np.nonzero(blanked),
@@ -263,7 +264,7 @@ def _run_impute(recipe: Recipe, state: _State, settings: dict):
             raise InputError(recipe.data.source, f"group column '{group}' is not in the data",
                              f"add it or use one of {list(recipe.data.groups.columns)}",
                              column=group)
-        labels = recipe.data.groups.loc[state.units, group].tolist()
+        labels = recipe.data.groups[group].to_numpy(dtype=object)[state.rows].tolist()
     return _steps.impute(state.values, groups=labels, **settings)
 
 
@@ -303,14 +304,13 @@ def _check_finite(recipe: Recipe, where: str, before: np.ndarray, after: np.ndar
     non-positive number): that is an error naming the cell, never a silent gap. NaN from a
     zero-range indicator (which warns) or from a missing denominator is allowed."""
     bad = np.isinf(after)
-    if after.shape == before.shape:
-        with warnings.catch_warnings():  # an all-missing column has no range: NaN is right
-            warnings.simplefilter("ignore", RuntimeWarning)
-            constant = np.nanmax(before, axis=0) == np.nanmin(before, axis=0)
-        lost = np.isfinite(before) & np.isnan(after) & ~constant
-        if where.endswith("denominate"):
-            lost[:] = False
-        bad |= lost
+    if after.shape == before.shape and not where.endswith("denominate"):
+        lost = np.isnan(after) & np.isfinite(before)
+        if lost.any():
+            with warnings.catch_warnings():  # an all-missing column has no range: NaN is right
+                warnings.simplefilter("ignore", RuntimeWarning)
+                constant = np.nanmax(before, axis=0) == np.nanmin(before, axis=0)
+            bad |= lost & ~constant
     if bad.any():
         i, j = (int(k[0]) for k in np.nonzero(bad))
         value = before[i, j] if after.shape == before.shape else None
@@ -342,9 +342,10 @@ def build(recipe: Recipe):
     from .result import IndexResult  # result imports recipe for with_step
 
     fw = recipe.framework
-    state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units))
-    index = pd.Index(state.units, name="uCode")
-    indicators, codes = pd.Index(fw.indicators), pd.Index(fw.codes)
+    state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units),
+                   rows=np.arange(len(recipe.data.units)))
+    index = pd.Index(state.units, name="uCode", dtype=object)
+    indicators, codes = pd.Index(fw.indicators, dtype=object), pd.Index(fw.codes, dtype=object)
     stages = {"Raw": _frame(state.values, index, indicators)}
     records: dict[str, dict] = {}
     for i, (name, settings) in enumerate(recipe.steps):
@@ -353,10 +354,11 @@ def build(recipe: Recipe):
         units_in = list(state.units)
         before = state.values
         if name == "screen":
-            state.units = [u for u, keep in zip(units_in, out.info["kept"], strict=True)
-                           if keep]
-            index = pd.Index(state.units, name="uCode")
-            before = before[out.info["kept"]]
+            kept = out.info["kept"]
+            state.units = [u for u, keep in zip(units_in, kept, strict=True) if keep]
+            state.rows = state.rows[kept]
+            index = pd.Index(state.units, name="uCode", dtype=object)
+            before = before[kept]
         columns = codes if name == "aggregate" else indicators
         _check_finite(recipe, f"steps[{i}].{name}", before, out.values, list(columns),
                       state.units)

@@ -6,23 +6,21 @@ Skewness and kurtosis are the bias-adjusted sample estimators used by Excel's ``
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-__all__ = ["skewness", "kurtosis", "skew_kurt_complete"]
+__all__ = ["skewness", "kurtosis", "skew_kurt", "skew_kurt_complete"]
 
 
 def _centred_moments(x: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
-    n = np.sum(~np.isnan(x), axis=axis)
-    with warnings.catch_warnings():  # an all-missing column has no mean: NaN is the answer
-        warnings.simplefilter("ignore", RuntimeWarning)
-        d = x - np.nanmean(x, axis=axis, keepdims=True)
+    """Count and centred sums Σd², Σd³, Σd⁴ of the present values along ``axis``."""
+    present = ~np.isnan(x)
+    n = present.sum(axis=axis, keepdims=True).astype(np.float64)
+    filled = np.where(present, x, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no value: NaN is the answer
+        d = np.where(present, filled - filled.sum(axis=axis, keepdims=True) / n, 0.0)
     d2 = d * d
-    m2 = np.nansum(d2, axis=axis)
-    m3 = np.nansum(d2 * d, axis=axis)
-    m4 = np.nansum(d2 * d2, axis=axis)
-    return n.astype(np.float64), m2, m3, m4
+    m2, m3, m4 = d2.sum(axis=axis), (d2 * d).sum(axis=axis), (d2 * d2).sum(axis=axis)
+    return np.squeeze(n, axis=axis), m2, m3, m4
 
 
 def _g1(n, m2, m3):
@@ -48,6 +46,13 @@ def skew_kurt_complete(v: np.ndarray) -> tuple[float, float]:
     d2 = d * d
     n, m2 = v.size, d2.sum()
     return float(_g1(n, m2, (d2 * d).sum())), float(_g2(n, m2, (d2 * d2).sum()))
+
+
+def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`skewness` and :func:`kurtosis` from one pass over the data."""
+    x = np.asarray(x, dtype=np.float64)
+    n, m2, m3, m4 = _centred_moments(x, axis)
+    return (np.where(n >= 3, _g1(n, m2, m3), np.nan), np.where(n >= 4, _g2(n, m2, m4), np.nan))
 
 
 def skewness(x: np.ndarray, axis: int = 0) -> np.ndarray:

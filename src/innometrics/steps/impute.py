@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from numbers import Integral, Real
 
@@ -103,14 +104,15 @@ def em_normal(x: np.ndarray, *, max_iter: int = 1000,
 
 
 def _fill(x: np.ndarray, stat) -> np.ndarray:
-    """Fill the NaNs of each column of ``x`` with ``stat`` of its present values."""
-    out = x.copy()
-    for j in range(x.shape[1]):
-        col = x[:, j]
-        missing = np.isnan(col)
-        if missing.any() and not missing.all():
-            out[missing, j] = stat(col[~missing])
-    return out
+    """Fill the NaNs of each column of ``x`` with ``stat`` (``np.nanmean`` or
+    ``np.nanmedian``) of its present values; a column with none stays missing."""
+    missing = np.isnan(x)
+    if not missing.any():
+        return x.copy()
+    with warnings.catch_warnings():  # an all-missing column has no statistic: stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fill = stat(x, axis=0)
+    return np.where(missing, fill, x)
 
 
 def impute(x: np.ndarray, *, method: str = "none",
@@ -154,7 +156,7 @@ def impute(x: np.ndarray, *, method: str = "none",
     """
     check_params("impute", {"method": method, "max_iter": max_iter, "tol": tol}, _CONSTRAINTS)
     x = np.asarray(x, dtype=np.float64)
-    stat = np.median if method.endswith("median") else np.mean
+    stat = np.nanmedian if method.endswith("median") else np.nanmean
     if method == "none":
         out = x.copy()
     elif method == "em":

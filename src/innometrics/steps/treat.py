@@ -25,9 +25,7 @@ from .._params import (
     check_params,
     constraints_of,
 )
-from ..stats import kurtosis as _kurt
-from ..stats import skew_kurt_complete
-from ..stats import skewness as _skew
+from ..stats import skew_kurt, skew_kurt_complete
 from ._result import StepResult
 
 __all__ = ["treat", "winsorise", "winsorise_points", "log_ct", "log_ct_plus1", "log_gii",
@@ -82,41 +80,86 @@ SETTINGS = {
 _CONSTRAINTS = constraints_of(SETTINGS)
 
 
-def _passes(sk: float, ku: float, skew: float, kurtosis: float) -> bool:
-    return bool(abs(sk) < skew or ku < kurtosis)
+def _passes(sk: np.ndarray, ku: np.ndarray, skew: np.ndarray | float,
+            kurtosis: np.ndarray | float) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return (np.abs(sk) < skew) | (ku < kurtosis)
+
+
+def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
+                      kurtosis: np.ndarray | float = 3.5,
+                      max_winsorised: np.ndarray | int = 5) -> tuple[np.ndarray, np.ndarray,
+                                                                     np.ndarray, np.ndarray]:
+    """COINr's ``winsorise`` on every column at once (thresholds per column or shared).
+
+    While a column fails the check and fewer than ``max_winsorised`` points are winsorised:
+    every point tied at the extreme (the high end if skew ≥ 0, else the low end) takes the
+    next value inward; the points moved at each end are those tied at it after the last move.
+    A column whose values are all tied stops.
+
+    Returns
+    -------
+    out : ndarray (n_units, n_columns)
+    n_winsorised : ndarray of int (n_columns,)
+    at_high, at_low : boolean ndarrays (n_units, n_columns): points moved at each end
+    """
+    out = np.array(x, dtype=np.float64)
+    m = out.shape[1]
+    skew, kurtosis = np.broadcast_to(skew, (m,)), np.broadcast_to(kurtosis, (m,))
+    max_winsorised = np.broadcast_to(max_winsorised, (m,))
+    n_present = np.sum(~np.isnan(out), axis=0)
+    sk, ku = skew_kurt(out)
+    at_high = np.zeros(out.shape, dtype=bool)
+    at_low = np.zeros(out.shape, dtype=bool)
+    n_win = np.zeros(m, dtype=np.int64)
+    active = ~_passes(sk, ku, skew, kurtosis) & np.isfinite(sk) & np.isfinite(ku) \
+        & (n_win < max_winsorised)
+    while active.any():
+        cols = np.flatnonzero(active)
+        v = out[:, cols]
+        high = sk[cols] >= 0
+        extreme = np.where(high, np.nanmax(v, axis=0), np.nanmin(v, axis=0))
+        at_extreme = v == extreme
+        moving = at_extreme.sum(axis=0) < n_present[cols]  # all tied: nothing inward
+        inward_values = np.where(at_extreme, np.nan, v)
+        with warnings.catch_warnings():  # columns not moving have no inward value
+            warnings.simplefilter("ignore", RuntimeWarning)
+            inward = np.where(high, np.nanmax(inward_values, axis=0),
+                              np.nanmin(inward_values, axis=0))
+        v = np.where(at_extreme & moving, inward, v)
+        out[:, cols] = v
+        at_high[:, cols] = np.where(moving & high, at_extreme, at_high[:, cols])
+        at_low[:, cols] = np.where(moving & ~high, at_extreme, at_low[:, cols])
+        n_win[cols] = at_high[:, cols].sum(axis=0) + at_low[:, cols].sum(axis=0)
+        sk[cols], ku[cols] = skew_kurt(v)
+        active[cols] = (moving & ~_passes(sk[cols], ku[cols], skew[cols], kurtosis[cols])
+                        & (n_win[cols] < max_winsorised[cols]))
+    return out, n_win, at_high, at_low
+
+
+def _win_codes(at_high: np.ndarray, at_low: np.ndarray) -> np.ndarray:
+    return np.where(at_high, "winhi", np.where(at_low, "winlo", "")).astype(object)
 
 
 def winsorise(x: np.ndarray, *, skew: float = 2.0, kurtosis: float = 3.5,
               max_winsorised: int = 5) -> tuple[np.ndarray, int, np.ndarray]:
-    """Winsorise one indicator until it passes the skew/kurtosis check (COINr ``winsorise``).
+    """Winsorise one indicator until it passes the skew/kurtosis check (COINr ``winsorise``;
+    see :func:`winsorise_columns`).
 
-    Returns the winsorised vector, the number of points tied at the extreme(s) last moved, and
-    a per-point code: ``"winhi"``, ``"winlo"`` or ``""``.
+    Returns the winsorised vector, the number of points winsorised, and a per-point code:
+    ``"winhi"``, ``"winlo"`` or ``""``.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 50, 100])
+    >>> out, n, codes = winsorise(x)
+    >>> out[-2:].tolist(), n
+    ([10.0, 10.0], 2)
     """
-    x = np.array(x, dtype=np.float64)
-    present = ~np.isnan(x)
-    v = x[present]
-    sk, ku = skew_kurt_complete(v)
-    at_high = at_low = np.zeros(v.shape, dtype=bool)
-    n_win = 0
-    while not _passes(sk, ku, skew, kurtosis) and n_win < max_winsorised:
-        high = sk >= 0
-        at_extreme = v == (v.max() if high else v.min())
-        if at_extreme.all():  # one value left: nothing further inward
-            break
-        inward = v[~at_extreme]
-        v[at_extreme] = inward.max() if high else inward.min()
-        if high:
-            at_high = at_extreme
-        else:
-            at_low = at_extreme
-        n_win = int(at_high.sum() + at_low.sum())
-        sk, ku = skew_kurt_complete(v)
-    x[present] = v
-    codes = np.full(x.shape, "", dtype=object)
-    codes[np.flatnonzero(present)[at_high]] = "winhi"
-    codes[np.flatnonzero(present)[at_low]] = "winlo"
-    return x, n_win, codes
+    out, n_win, at_high, at_low = winsorise_columns(np.asarray(x, float)[:, None], skew=skew,
+                                                    kurtosis=kurtosis,
+                                                    max_winsorised=max_winsorised)
+    return out[:, 0], int(n_win[0]), _win_codes(at_high, at_low)[:, 0]
 
 
 def winsorise_points(x: np.ndarray, *, high: int = 0, low: int = 0) -> tuple[np.ndarray,
@@ -150,15 +193,14 @@ def winsorise_points(x: np.ndarray, *, high: int = 0, low: int = 0) -> tuple[np.
     return x, codes
 
 
-def _rule_of(j: int, codes: Sequence[str] | None, indicators: Mapping | None,
-             base: dict) -> dict:
-    """The treatment settings of indicator ``j``: the step's, overridden per indicator."""
+def _rules(n: int, codes: Sequence[str] | None, indicators: Mapping | None,
+           base: dict) -> list[dict]:
+    """The treatment settings of each indicator: the step's, overridden per indicator."""
     if not indicators:
-        return base
+        return [base] * n
     if codes is None:
         raise ValueError("treat: per-indicator settings need the indicator codes.")
-    own = indicators.get(codes[j])
-    return base if own is None else {**base, **own}
+    return [{**base, **indicators[code]} if code in indicators else base for code in codes]
 
 
 def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
@@ -219,18 +261,15 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
     for key in ("pass0", "pass1", "pass2"):
         info[key] = np.full(n_ind, None, dtype=object)
     info["transformed"] = np.zeros(n_ind, dtype=bool)
-    info["rule"] = np.full(n_ind, method, dtype=object)
+    rules = _rules(n_ind, codes, indicators, base)
+    info["rule"] = np.array([r["method"] for r in rules], dtype=object)
     info["points"] = np.full(x.shape, "", dtype=object)
     out = x.copy()
     if method == "none" and not indicators:
         return StepResult(out, info)
 
-    info["skew0"], info["kurt0"] = _skew(x), _kurt(x)
-    for j in range(n_ind):
-        rule = _rule_of(j, codes, indicators, base)
-        info["rule"][j] = rule["method"]
-        if rule["method"] == "none":
-            continue
+    info["skew0"], info["kurt0"] = skew_kurt(x)
+    for j, rule in enumerate(rules):
         if rule["method"] == "winsorise":
             out[:, j], info["points"][:, j] = winsorise_points(
                 x[:, j], high=rule.get("high", 0), low=rule.get("low", 0))
@@ -239,38 +278,53 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
             out[:, j] = FALLBACKS[rule["method"]](x[:, j])
             info["transformed"][j] = True
             info["points"][:, j] = np.where(np.isnan(x[:, j]), "", rule["method"])
-        else:
-            _apply_rule(x[:, j], j, rule, out, info)
+    by_rule = [j for j, rule in enumerate(rules) if rule["method"] == "default"]
+    if by_rule:
+        _apply_rule(x, np.array(by_rule), [rules[j] for j in by_rule], out, info)
     return StepResult(out, info)
 
 
-def _apply_rule(col0: np.ndarray, j: int, rule: dict, out: np.ndarray, info: dict) -> None:
-    """The outlier rule on one indicator: test, winsorise, fall back (module docstring)."""
-    skew, kurtosis = rule["skew"], rule["kurtosis"]
-    sk0, ku0 = info["skew0"][j], info["kurt0"][j]
-    if np.isnan(sk0) or np.isnan(ku0):
-        warnings.warn(f"treat: indicator column {j} has too few distinct values for "
-                      "skew/kurtosis; left untreated.", RuntimeWarning, stacklevel=3)
+def _apply_rule(x: np.ndarray, cols: np.ndarray, rules: list[dict], out: np.ndarray,
+                info: dict) -> None:
+    """The outlier rule on the columns ``cols``: test, winsorise, fall back (module
+    docstring)."""
+    skew = np.array([r["skew"] for r in rules], dtype=np.float64)
+    kurtosis = np.array([r["kurtosis"] for r in rules], dtype=np.float64)
+    sk0, ku0 = info["skew0"][cols], info["kurt0"][cols]
+    undefined = np.isnan(sk0) | np.isnan(ku0)
+    if undefined.any():
+        warnings.warn(f"treat: indicator column(s) {cols[undefined].tolist()} have too few "
+                      "distinct values for skew/kurtosis; left untreated.", RuntimeWarning,
+                      stacklevel=3)
+    passes0 = _passes(sk0, ku0, skew, kurtosis)
+    info["pass0"][cols[~undefined]] = passes0[~undefined]
+    failing = ~undefined & ~passes0
+    if not failing.any():
         return
-    info["pass0"][j] = _passes(sk0, ku0, skew, kurtosis)
-    if info["pass0"][j]:
-        return
-    col, n_win, codes = winsorise(col0, skew=skew, kurtosis=kurtosis,
-                                  max_winsorised=rule["max_winsorised"])
-    info["n_winsorised"][j] = n_win
-    info["skew1"][j], info["kurt1"][j] = skew_kurt_complete(col[~np.isnan(col)])
-    info["pass1"][j] = _passes(info["skew1"][j], info["kurt1"][j], skew, kurtosis)
-    info["points"][:, j] = codes
-    transform = FALLBACKS[rule["fallback"]]
-    if not info["pass1"][j] and transform is not None:
-        combine = rule["combine"]
-        col = transform(col if combine else col0)
+    cols, rules = cols[failing], [r for r, f in zip(rules, failing, strict=True) if f]
+    skew, kurtosis = skew[failing], kurtosis[failing]
+    winsorised, n_win, at_high, at_low = winsorise_columns(
+        x[:, cols], skew=skew, kurtosis=kurtosis,
+        max_winsorised=np.array([r["max_winsorised"] for r in rules]))
+    codes = _win_codes(at_high, at_low)
+    info["n_winsorised"][cols] = n_win
+    sk1, ku1 = skew_kurt(winsorised)
+    info["skew1"][cols], info["kurt1"][cols] = sk1, ku1
+    passes1 = _passes(sk1, ku1, skew, kurtosis)
+    info["pass1"][cols] = passes1
+    info["points"][:, cols] = codes
+    out[:, cols] = winsorised
+    for k, (j, rule) in enumerate(zip(cols, rules, strict=True)):
+        transform = FALLBACKS[rule["fallback"]]
+        if passes1[k] or transform is None:
+            continue
+        combine, col0 = rule["combine"], x[:, j]
+        col = transform(winsorised[:, k] if combine else col0)
         info["transformed"][j] = True
         info["skew2"][j], info["kurt2"][j] = skew_kurt_complete(col[~np.isnan(col)])
-        info["pass2"][j] = _passes(info["skew2"][j], info["kurt2"][j], skew, kurtosis)
-        info["points"][:, j] = [
-            "" if np.isnan(v) else (f"{c}+{rule['fallback']}" if combine and c
-                                    else rule["fallback"])
-            for v, c in zip(col0, codes, strict=True)
-        ]
-    out[:, j] = col
+        info["pass2"][j] = bool(_passes(info["skew2"][j], info["kurt2"][j], skew[k],
+                                        kurtosis[k]))
+        label = np.where(codes[:, k] != "", codes[:, k] + "+" + rule["fallback"],
+                         rule["fallback"]) if combine else rule["fallback"]
+        info["points"][:, j] = np.where(np.isnan(col0), "", label)
+        out[:, j] = col
