@@ -14,18 +14,32 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.progress import Progress
 
 from .errors import InputError, InvalidParameter
 
-console = Console(markup=False, highlight=False, emoji=False)
-err_console = Console(stderr=True, markup=False, highlight=False, emoji=False)
+#: Output to a file or pipe is not limited to 80 columns (a terminal's own width is used).
+_PIPE_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
+err_console = Console(stderr=True, markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
 
 #: Exit status of a command refused for its input, settings or output path.
 EXIT_BAD_INPUT = 2
+
+
+def _set_quiet(value: bool) -> bool:
+    if value:
+        console.quiet = True
+    return value
+
+
+#: ``--quiet`` on any command: print only errors and warnings.
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", callback=_set_quiet,
+                                     help="Print only errors and warnings.")]
 
 
 def fail(message: str) -> None:

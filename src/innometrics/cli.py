@@ -14,13 +14,15 @@ from typing import Annotated
 
 import typer
 
-from ._cli_util import argv, console, friendly_errors, number_text, progress_bar, rank_text
+from ._cli_util import Quiet, argv, console, friendly_errors, number_text, progress_bar, rank_text
 from .clusters.cli import app as clusters_app
+from .rnd.cli import app as rnd_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="innometrics: open, reproducible innovation measurement.")
 app.add_typer(clusters_app, name="clusters",
               help="S&T clusters: synthetic records, weighted DBSCAN on the sphere, ranking.")
+app.add_typer(rnd_app, name="rnd", help="R&D statistics from the official series (OECD, NCSES).")
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
 OutDir = Annotated[Path, typer.Option(
@@ -57,7 +59,7 @@ def main_options(
 
 @app.command()
 @friendly_errors
-def build(recipe: RecipeArg, out: OutDir, force: Force = False) -> None:
+def build(recipe: RecipeArg, out: OutDir, force: Force = False, quiet: Quiet = False) -> None:
     """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json.
 
     Example: innometrics build recipe.yaml --out results
@@ -78,7 +80,7 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False) -> None:
 
 @app.command()
 @friendly_errors
-def validate(recipe: RecipeArg) -> None:
+def validate(recipe: RecipeArg, quiet: Quiet = False) -> None:
     """Check a recipe and print the plan without building: steps with every default,
     directions, denominators, what will be imputed or screened, warnings.
 
@@ -100,6 +102,7 @@ def audit(
     collinear: Annotated[float, typer.Option(min=0.0, max=1.0,
                                              help="Flag pairs correlated above this.")] = 0.9,
     force: Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Statistical audit: statistics per stage, correlations, Cronbach's alpha, PCA,
     effective weights and correlation-ratio importance.
@@ -139,6 +142,7 @@ def uncertainty(
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address; default: a LocalCluster on this machine.")] = None,
     force: Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Monte Carlo rank intervals (rank_intervals.csv, design.csv) and, with --sensitivity,
     Sobol indices (sensitivity.csv).
@@ -186,10 +190,62 @@ def uncertainty(
 
 @app.command()
 @friendly_errors
+def check(
+    claims: Annotated[Path, typer.Argument(help="Claims file (YAML).")],
+    out: OutDir,
+    clusters_run: Annotated[Path | None, typer.Option(
+        "--clusters-run", help="A clusters rank run to check clusters_in_top100 claims.")] = None,
+    runs: Annotated[int | None, typer.Option(
+        min=1, help="Monte Carlo replications for rank intervals (default: the GII recipe's)."
+    )] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Monte Carlo seed.")] = None,
+    force: Force = False,
+    quiet: Quiet = False,
+) -> None:
+    """Check headline figures against the official series: claims.csv with a verdict
+    (consistent, differs, unverifiable), the value found and its source for every claim.
+
+    Example: innometrics check claims.yaml --out checked
+    """
+    from rich.table import Table
+
+    from .claims import GiiData, check_claims
+    from .runs import RunWriter
+
+    started = time.perf_counter()
+    writer = RunWriter(kind="check", inputs={"claims": claims})
+    writer.check(out, force=force)
+    result = check_claims(claims, clusters_run=clusters_run, gii=GiiData(runs=runs, seed=seed))
+    writer = RunWriter(kind="check", settings=result.settings,
+                       inputs={"claims": claims, "data": list(result.inputs[1:])},
+                       started=started)
+    target = writer.write(out, result.tables(), force=force, details=result.counts())
+    counts = ", ".join(f"{n} {verdict}" for verdict, n in result.counts().items())
+    table = Table(title=f"Claims checked ({counts})")
+    for column in ("id", "claimed", "found", "verdict"):
+        table.add_column(column, no_wrap=column != "id")
+    for row in result.table.itertuples():
+        table.add_row(str(row.id), _figure(row.claimed), _figure(row.found), row.verdict)
+    console.print(table)
+    for row in result.table.itertuples():
+        console.print(f"  {row.id}: {row.note}" + (f" [{row.source}]" if row.source else ""))
+    console.print(f"→ {target / 'claims.csv'}")
+
+
+def _figure(value: float) -> str:
+    """A claimed or found figure: up to 4 decimals for small numbers, 6 digits for large."""
+    if value != value or abs(value) < 1e4:  # NaN prints as a dash
+        return number_text(value, 4).rstrip("0").rstrip(".") if value == value else "–"
+    return f"{value:.6g}"
+
+
+@app.command()
+@friendly_errors
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Output directory (a demo run).")]
     = Path("out/demo"),
     force: Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Rebuild GII 2021 and 2022 from WIPO's published pillar scores (bundled data) and rank
     S&T clusters in synthetic records.

@@ -1,6 +1,12 @@
 """Bundled data sets, each with a SOURCE.md beside it.
 
 - ``gii_panel``: WIPO's published GII and pillar scores, editions 2011-2022 (CC BY 4.0 WIPO).
+- ``gii_<edition>`` (e.g. ``gii_2023``, when bundled): a later edition; its ``scores.csv``
+  (uCode, uName, score, optionally rank) feeds :func:`gii_published`, and a ``recipe.yaml``
+  with an uncertainty section, if present, the claim checker's rank intervals.
+- ``oecd_rnd``: OECD MSTI R&D series via the STI Scoreboard, SDMX-ML 3.0 (cite the OECD).
+- ``ncses_rnd``: NCSES Science & Engineering Indicators R&D tables (cite NCSES and the OECD).
+- ``claims``: example claims files for ``innometrics check``.
 """
 
 from __future__ import annotations
@@ -10,14 +16,32 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["GII_EDITIONS", "gii_recipe_path", "load_gii_panel"]
+__all__ = ["GII_EDITIONS", "OECD_RND_FILES", "NCSES_RND_FILES", "claims_example_path",
+           "gii_bundle_dir", "gii_editions", "gii_published", "gii_recipe_path",
+           "load_gii_panel", "load_ncses_rnd", "load_oecd_rnd", "load_rnd", "oecd_rnd_dir"]
 
 #: Editions in the bundled GII panel.
 GII_EDITIONS = tuple(range(2011, 2023))
 
 
+#: The OECD R&D files bundled in ``oecd_rnd/`` (one variable each).
+OECD_RND_FILES = ("G_NC_V8.txt", "G_PPP_V8.txt", "G_XGDP_V8.txt", "G_BRXG_V8.txt",
+                  "G_BRXGDP_V8.txt")
+#: The NCSES tables bundled in ``ncses_rnd/``.
+NCSES_RND_FILES = ("ncses_10978.csv", "ncses_10946.csv", "ncses_6307_gerd_by_type_wide.csv")
+
+#: Known transcription errors in the compiled GII panel, corrected in :func:`gii_published`:
+#: (edition, uCode) → WIPO's published score. Malaysia 2018: the panel lists 43.0; its pillar
+#: scores recompose to 43.155 and WIPO's GII 2018 report gives 43.16 (rank 35).
+GII_ERRATA = {(2018, "MYS"): 43.16}
+
+
+def _here() -> Path:
+    return Path(str(resources.files(__package__)))
+
+
 def _gii_dir() -> Path:
-    return Path(str(resources.files(__package__).joinpath("gii_panel")))
+    return _here() / "gii_panel"
 
 
 def gii_recipe_path(edition: int) -> Path:
@@ -35,3 +59,98 @@ def load_gii_panel() -> pd.DataFrame:
     GII_published, Income (World Bank income group).
     """
     return pd.read_csv(_gii_dir() / "gii_panel_2011_2022.csv")
+
+
+def gii_bundle_dir(edition: int) -> Path | None:
+    """Folder ``gii_<edition>/`` of a separately bundled GII edition holding a ``scores.csv``,
+    or ``None``."""
+    folder = _here() / f"gii_{int(edition)}"
+    return folder if (folder / "scores.csv").is_file() else None
+
+
+def gii_editions() -> tuple[int, ...]:
+    """GII editions whose published scores are bundled: the panel's and any ``gii_<edition>``
+    bundle with a ``scores.csv``."""
+    extra = sorted(int(p.name[4:]) for p in _here().glob("gii_[0-9][0-9][0-9][0-9]")
+                   if gii_bundle_dir(int(p.name[4:])) is not None)
+    return tuple(sorted(set(GII_EDITIONS) | set(extra)))
+
+
+def gii_published(edition: int) -> pd.DataFrame:
+    """WIPO's published GII scores and ranks for one edition.
+
+    Returns
+    -------
+    DataFrame
+        ``uCode, uName, score, rank``, best first. For the panel editions (2011-2022)
+        ``rank`` is WIPO's order by published score, ties sharing the best rank (published
+        scores are rounded, so economies WIPO separated by unrounded scores may tie here);
+        :data:`GII_ERRATA` are applied. A ``gii_<edition>/scores.csv`` bundle gives its own
+        ``rank`` column if it has one (WIPO's rank), else the same rule.
+    """
+    from ..ranking import rank_min
+
+    if edition not in gii_editions():
+        raise ValueError(f"'edition' of gii_published must be one of {list(gii_editions())}; "
+                         f"got {edition!r} (GII {edition} data not bundled).")
+    if edition in GII_EDITIONS:
+        panel = load_gii_panel()
+        table = panel.loc[panel["edition"] == edition, ["uCode", "uName", "GII_published"]]
+        table = table.rename(columns={"GII_published": "score"}).reset_index(drop=True)
+        for (year, code), value in GII_ERRATA.items():
+            if year == edition:
+                table.loc[table["uCode"] == code, "score"] = value
+    else:
+        table = pd.read_csv(gii_bundle_dir(edition) / "scores.csv")
+        missing = {"uCode", "uName", "score"} - set(table.columns)
+        if missing:
+            raise ValueError(f"gii_{edition}/scores.csv lacks columns {sorted(missing)}.")
+    if "rank" not in table or table["rank"].isna().any():
+        table["rank"] = rank_min(table["score"].to_numpy(float)[:, None])[:, 0]
+    table["rank"] = table["rank"].astype("int64")
+    return (table[["uCode", "uName", "score", "rank"]]
+            .sort_values(["rank", "uCode"], ignore_index=True))
+
+
+def oecd_rnd_dir() -> Path:
+    """Folder of the bundled OECD R&D files (:data:`OECD_RND_FILES`)."""
+    return _here() / "oecd_rnd"
+
+
+def load_oecd_rnd(*, latest: str = "drop") -> pd.DataFrame:
+    """The bundled OECD R&D series as one tidy table (see :mod:`innometrics.rnd`).
+
+    ``latest="keep"`` also keeps the OECD's "latest available year" rows (``year`` <NA>).
+    """
+    from ..rnd.sdmx import combine, read_sdmx
+
+    return combine([read_sdmx(oecd_rnd_dir() / name, latest=latest) for name in OECD_RND_FILES],
+                   names=OECD_RND_FILES)
+
+
+def load_ncses_rnd() -> pd.DataFrame:
+    """The bundled NCSES R&D tables as one tidy table (PPP dollars in millions)."""
+    from ..rnd.ncses import read_ncses
+    from ..rnd.sdmx import combine
+
+    folder = _here() / "ncses_rnd"
+    return combine([read_ncses(folder / name) for name in NCSES_RND_FILES],
+                   names=NCSES_RND_FILES)
+
+
+def load_rnd() -> pd.DataFrame:
+    """OECD and NCSES R&D data in one tidy table (the OECD's first where both have a value:
+    measures prefer sources in the order OECD, NCSES)."""
+    from ..rnd.sdmx import combine
+
+    return combine([load_oecd_rnd(), load_ncses_rnd()])
+
+
+def claims_example_path(name: str = "press_report_2023") -> Path:
+    """Path of a bundled claims file, e.g. ``press_report_2023`` (the press report's claims
+    on China's R&D, GII rank and S&T clusters)."""
+    path = _here() / "claims" / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (_here() / "claims").glob("*.yaml"))
+        raise ValueError(f"'name' of claims_example_path must be one of {known}; got {name!r}.")
+    return path

@@ -1,0 +1,334 @@
+"""Claims files: strict YAML reading, and the precision a stated number carries.
+
+A claims file::
+
+    title: Press report on China's R&D, 2024     # optional, free text
+    clusters_run: runs/clusters-2023              # optional, relative to this file
+    claims:
+      - {id: cn-gerd-2023, measure: gerd, economy: CHN, year: 2023, value: 3.3e12,
+         text: "R&D spending reached 3.3 trillion yuan"}
+      - {id: cn-gerd-growth-2023, measure: gerd_growth, economy: CHN, year: 2023, value: 8.1}
+
+Claim keys: ``id``, ``measure``, ``economy`` (ISO3), ``year``, ``value`` (required), ``text``,
+``precision`` (optional). Any other key, a duplicate id or key, a value that is not a number
+is an :class:`~innometrics.errors.InputError` naming the file, line, claim and fix.
+
+**Precision.** A claim is read at the precision it states: half a unit of its last
+significant digit. The digits are read from the text as written in the file (PyYAML would
+read ``3.3e12`` as a string and ``3.3e+12`` as a float; both are read here as 3.3 × 10¹²,
+unit 10¹¹, tolerance ± 0.5 × 10¹¹):
+
+============================  ==========  ==================================================
+value as written              unit        rule
+============================  ==========  ==================================================
+``8.1``                       0.1         digits after the decimal point count
+``3.3e12``, ``"3.3e12"``      1e11        mantissa digits, shifted by the exponent
+``3300000000000``             1e11        trailing zeros of a whole number do not count
+``3300000000000.0``           0.1         a decimal point makes every digit count
+``12`` (gii_rank)             exact       ranks and counts are compared exactly
+============================  ==========  ==================================================
+
+``precision: 1e10`` overrides the unit (tolerance ± half of it; ``precision: 0`` = exact).
+A float given in a Python mapping is read through its shortest repr (``3.3e12`` → 3.3 × 10¹²).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+
+__all__ = ["Claim", "ClaimsFile", "load_claims", "stated_unit", "CLAIM_KEYS", "TOP_KEYS",
+           "REQUIRED_KEYS"]
+
+#: Keys a claim may have, and those it must have.
+CLAIM_KEYS = ("id", "measure", "economy", "year", "value", "text", "precision")
+REQUIRED_KEYS = ("id", "measure", "economy", "year", "value")
+#: Keys of the file's top level.
+TOP_KEYS = ("title", "clusters_run", "claims")
+_NUMBER = re.compile(r"^[+-]?(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim as stated.
+
+    Attributes
+    ----------
+    id, measure, economy : str
+    year : int
+    value : float
+    stated : str
+        The value as written (its digits give the precision).
+    unit : float
+        Unit of the last significant digit (0 = exact); the tolerance is ``unit / 2``.
+    text : str
+    line : int or None
+        Line of the claim in its file.
+    """
+
+    id: str
+    measure: str
+    economy: str
+    year: int
+    value: float
+    stated: str
+    unit: float
+    text: str = ""
+    line: int | None = None
+    explicit_precision: bool = False
+
+    @property
+    def tolerance(self) -> float:
+        return self.unit / 2.0
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    """Claims read from a file or mapping: ``source`` names it in messages, ``folder`` is
+    where relative paths (``clusters_run``) start."""
+
+    claims: tuple[Claim, ...]
+    source: str
+    folder: Path
+    title: str = ""
+    clusters_run: Path | None = None
+    path: Path | None = None
+
+    def where(self, claim: Claim) -> str:
+        """File, line and claim id, for messages."""
+        line = f", line {claim.line}" if claim.line is not None else ""
+        return f"{self.source}{line}, claim '{claim.id}'"
+
+
+def stated_unit(stated: str) -> float:
+    """Unit of the last significant digit of a number written as ``stated``.
+
+    Examples
+    --------
+    >>> stated_unit("8.1"), stated_unit("3.3e12"), stated_unit("3300000000000")
+    (0.1, 100000000000.0, 100000000000.0)
+    >>> stated_unit("221.2e9"), stated_unit("12"), stated_unit("3300000000000.0")
+    (100000000.0, 1.0, 0.1)
+    """
+    text = stated.strip().lower().replace("_", "").lstrip("+-")
+    mantissa, _, exponent = text.partition("e")
+    shift = int(exponent) if exponent else 0
+    if "." in mantissa:
+        return float(Decimal(1).scaleb(shift - len(mantissa.split(".")[1])))
+    digits = mantissa.lstrip("0")
+    zeros = len(digits) - len(digits.rstrip("0")) if digits else 0
+    return float(Decimal(1).scaleb(shift + zeros))
+
+
+def _stated(value: Any) -> str | None:
+    """A claim value as text (``None`` if it is not a number)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e300 else repr(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return None
+
+
+class _Reader:
+    """Walks a YAML node tree (or a mapping), keeping lines for messages."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def where(self, line: int | None, claim: str | None = None) -> str:
+        place = [self.source]
+        if line is not None:
+            place.append(f"line {line}")
+        if claim is not None:
+            place.append(f"claim '{claim}'")
+        return ", ".join(place)
+
+    def fail(self, line: int | None, problem: str, fix: str, claim: str | None = None):
+        raise InputError(self.where(line, claim), problem, fix)
+
+
+def _node_to_plain(node: yaml.Node, reader: _Reader) -> Any:
+    """A YAML node as (value, line) trees: mappings → dict of key → (value, line), sequences →
+    list of (value, line), scalars → their text (tagged strings stay text)."""
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, tuple[Any, int]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                reader.fail(key_node.start_mark.line + 1, "a key is not a plain name",
+                            "write keys as names")
+            key = key_node.value
+            if key in out:
+                reader.fail(key_node.start_mark.line + 1, f"key '{key}' appears twice in "
+                            "the same mapping", "keep one")
+            out[key] = (_node_to_plain(value_node, reader), key_node.start_mark.line + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [(_node_to_plain(item, reader), item.start_mark.line + 1) for item in node.value]
+    return _Scalar(node.value, line)
+
+
+@dataclass(frozen=True)
+class _Scalar:
+    text: str
+    line: int
+
+
+def _from_mapping(data: Any) -> Any:
+    """A Python mapping in the (value, line) layout of :func:`_node_to_plain`."""
+    if isinstance(data, Mapping):
+        return {str(k): (_from_mapping(v), None) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [(_from_mapping(v), None) for v in data]
+    return data
+
+
+def load_claims(path_or_mapping: str | os.PathLike | Mapping) -> ClaimsFile:
+    """Read and validate a claims file (YAML) or an equivalent mapping.
+
+    Parameters
+    ----------
+    path_or_mapping : path-like or mapping
+        A YAML file, or ``{"claims": [{...}, ...], "clusters_run": ...}``.
+
+    Returns
+    -------
+    ClaimsFile
+    """
+    if isinstance(path_or_mapping, Mapping):
+        reader, folder, path = _Reader("claims"), Path.cwd(), None
+        tree = _from_mapping(path_or_mapping)
+    else:
+        path = Path(path_or_mapping)
+        reader, folder = _Reader(path.name), path.parent
+        if not path.is_file():
+            reader.fail(None, "file not found", "check the path")
+        try:
+            node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except UnicodeDecodeError:
+            reader.fail(None, "not UTF-8 text", "save the file as UTF-8")
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            reader.fail(mark.line + 1 if mark else None, f"not valid YAML ({problem})",
+                        "fix the YAML syntax (a claim per line: '- {id: ..., value: ...}')")
+        if node is None:
+            reader.fail(None, "the file is empty", "list claims under 'claims:'")
+        tree = _node_to_plain(node, reader)
+    if not isinstance(tree, dict):
+        reader.fail(1, "the file is not a mapping", "start with 'claims:'")
+    unknown = [k for k in tree if k not in TOP_KEYS]
+    if unknown:
+        reader.fail(tree[unknown[0]][1], f"unknown key '{unknown[0]}'",
+                    f"use only {', '.join(TOP_KEYS)}")
+    if "claims" not in tree:
+        reader.fail(None, "no 'claims' list", "list claims under 'claims:'")
+    items, line = tree["claims"]
+    if not isinstance(items, list) or not items:
+        reader.fail(line, "'claims' is not a non-empty list", "write 'claims:' then one "
+                    "'- {id: ..., measure: ..., ...}' per claim")
+    claims, seen = [], {}
+    for index, (item, item_line) in enumerate(items, 1):
+        claim = _claim(item, item_line, index, reader)
+        if claim.id in seen:
+            reader.fail(claim.line, f"duplicate id '{claim.id}' (first on line "
+                        f"{seen[claim.id]})" if seen[claim.id] else f"duplicate id "
+                        f"'{claim.id}'", "give every claim its own id", claim.id)
+        seen[claim.id] = claim.line
+        claims.append(claim)
+    title = _text_of(tree.get("title"), "title", reader, None)
+    run = _text_of(tree.get("clusters_run"), "clusters_run", reader, None)
+    return ClaimsFile(claims=tuple(claims), source=reader.source, folder=folder, title=title,
+                      clusters_run=(folder / run) if run else None, path=path)
+
+
+def _text_of(entry: tuple[Any, int | None] | None, key: str, reader: _Reader,
+             claim: str | None) -> str:
+    if entry is None:
+        return ""
+    value, line = entry
+    if isinstance(value, _Scalar):
+        return value.text
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)
+    reader.fail(line, f"'{key}' is not a text", f"write {key}: followed by text", claim)
+    return ""  # unreachable
+
+
+def _claim(item: Any, line: int | None, index: int, reader: _Reader) -> Claim:
+    if not isinstance(item, dict):
+        reader.fail(line, f"claim {index} is not a mapping", "write "
+                    "'- {id: ..., measure: ..., economy: ..., year: ..., value: ...}'")
+    name = _text_of(item.get("id"), "id", reader, None).strip() or None
+    label = name or f"#{index}"
+    unknown = [k for k in item if k not in CLAIM_KEYS]
+    if unknown:
+        reader.fail(item[unknown[0]][1], f"unknown key '{unknown[0]}'",
+                    f"use only {', '.join(CLAIM_KEYS)}", label)
+    missing = [k for k in REQUIRED_KEYS if k not in item]
+    if missing:
+        reader.fail(line, f"missing key(s) {', '.join(missing)}",
+                    f"give every claim {', '.join(REQUIRED_KEYS)}", label)
+    if name is None:
+        reader.fail(item["id"][1], "empty id", "give the claim an id", label)
+    measure = _text_of(item["measure"], "measure", reader, label).strip()
+    economy = _text_of(item["economy"], "economy", reader, label).strip()
+    year_text = _text_of(item["year"], "year", reader, label).strip()
+    if not re.fullmatch(r"\d{4}", year_text):
+        reader.fail(item["year"][1], f"year '{year_text}' is not a year",
+                    "write the year as four digits, e.g. 2023", label)
+    stated, value = _number(item["value"], "value", reader, label, measure)
+    text = _text_of(item.get("text"), "text", reader, label)
+    explicit = "precision" in item
+    if explicit:
+        _, unit = _number(item["precision"], "precision", reader, label, measure)
+        if unit < 0:
+            reader.fail(item["precision"][1], "precision is negative", "give the unit of "
+                        "the last stated digit, e.g. 0.1 (0 = exact)", label)
+    elif measure in ("gii_rank", "clusters_in_top100"):
+        unit = 0.0
+    else:
+        unit = stated_unit(stated)
+    if measure in ("gii_rank", "clusters_in_top100") and not float(value).is_integer():
+        reader.fail(item["value"][1], f"{measure} value '{stated}' is not a whole number",
+                    "give the rank or count as a whole number", label)
+    return Claim(id=name, measure=measure, economy=economy, year=int(year_text), value=value,
+                 stated=stated, unit=unit, text=text, line=line, explicit_precision=explicit)
+
+
+def _number(entry: tuple[Any, int | None], key: str, reader: _Reader, claim: str,
+            measure: str) -> tuple[str, float]:
+    raw, line = entry
+    stated = _stated(raw.text if isinstance(raw, _Scalar) else raw)
+    if stated is None or not _NUMBER.match(stated):
+        shown = raw.text if isinstance(raw, _Scalar) else raw
+        hint = (" without the % sign (percent is implied)" if isinstance(shown, str)
+                and shown.strip().endswith("%") else
+                " in units, not words (3.3 trillion → 3.3e12)")
+        reader.fail(line, f"{key} '{shown}' is not a number", f"write the {key} as a "
+                    f"number{hint}", claim)
+    try:
+        value = float(Decimal(stated.replace("_", "")))
+    except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
+        reader.fail(line, f"{key} '{stated}' is not a number", "write a number", claim)
+    if not math.isfinite(value):
+        reader.fail(line, f"{key} '{stated}' is not finite", "write a finite number", claim)
+    return stated, value

@@ -1,0 +1,57 @@
+"""R&D statistics: OECD SDMX and NCSES tables in one tidy table, and measures derived from it.
+
+The tidy table has one row per observation (:data:`TIDY_COLUMNS`): ``economy`` (ISO3, or an
+OECD aggregate code such as ``OECD``), ``year``, ``variable`` (e.g. ``G_NC``), ``value``,
+``unit``, ``source``, then ``status`` (OBS_STATUS flags joined by ``;``) and ``latest`` (the
+OECD's ``TIME_PERIOD="2999"`` rows, kept only on request).
+
+>>> from innometrics.rnd import economy_table
+>>> economy_table("CHN", 2022, 2023)[["year", "gerd_nc", "gerd_growth"]].round(2)
+   year     gerd_nc  gerd_growth
+0  2022  3078288.23        10.11
+1  2023  3335706.88         8.36
+"""
+
+from .economies import AGGREGATES, currency_of, iso3_of, known_economies
+from .measures import (
+    DEFAULT_PREFERENCE,
+    ECONOMY_TABLE_COLUMNS,
+    MEASURES,
+    STATUS_CODES,
+    basic_research,
+    basic_research_growth,
+    basic_research_share,
+    cagr,
+    economy_table,
+    gerd,
+    gerd_growth,
+    gerd_intensity,
+    gerd_ppp,
+    growth,
+    measure,
+    observations,
+    ppp_rate,
+    rank_economies,
+    real_growth,
+    series,
+    to_ppp,
+)
+from .ncses import NCSES_TABLES, read_ncses
+from .sdmx import (
+    OECD_SBRD,
+    TIDY_COLUMNS,
+    Structure,
+    combine,
+    read_sdmx,
+    read_sdmx_csv,
+    read_sdmx_ml,
+)
+
+__all__ = [
+    "AGGREGATES", "DEFAULT_PREFERENCE", "ECONOMY_TABLE_COLUMNS", "MEASURES", "NCSES_TABLES",
+    "OECD_SBRD", "STATUS_CODES", "TIDY_COLUMNS", "basic_research", "basic_research_growth",
+    "basic_research_share", "cagr", "combine", "currency_of", "economy_table", "gerd",
+    "gerd_growth", "gerd_intensity", "gerd_ppp", "growth", "iso3_of", "known_economies",
+    "measure", "observations", "ppp_rate", "rank_economies", "read_ncses", "read_sdmx",
+    "read_sdmx_csv", "read_sdmx_ml", "real_growth", "series", "Structure", "to_ppp",
+]
