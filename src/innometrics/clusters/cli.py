@@ -24,7 +24,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from .._cli_util import console, friendly_errors, rank_text
+from .._cli_util import Quiet, console, friendly_errors, rank_text
 from .._params import Interval, Real, check_params
 from ..runs import RunWriter, check_out_file, write_file
 
@@ -156,6 +156,7 @@ def import_patentsview(
     locations: Annotated[Path, typer.Argument(help="g_location_disambiguated.")],
     out: ImportOut,
     drop_invalid: DropOpt = False,
+    quiet: Quiet = False,
 ) -> None:
     """Patent records from PatentsView: one per inventor, 1/n of the patent each.
 
@@ -181,6 +182,7 @@ def import_openalex(
         help="Institutions table with id, latitude, longitude, country_code.")],
     out: ImportOut,
     drop_invalid: DropOpt = False,
+    quiet: Quiet = False,
 ) -> None:
     """Publication records from OpenAlex: 1/n of a work per author, split over the author's
     institutions.
@@ -225,6 +227,7 @@ def synth(
     background: Annotated[float, _opt("Share of background points.")] = 0.05,
     duplicate_share: Annotated[float, _opt("Share of points at the exact city centroid.")] = 0.0,
     unit_weights: Annotated[bool, _opt("Weight 1 per record.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Write synthetic records (with true_cluster and synthetic=True) around real cities.
 
@@ -255,6 +258,7 @@ def detect(
     tile_km: TileOpt = 500.0,
     drop_invalid: DropOpt = False,
     force: Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """Plain weighted DBSCAN on the sphere.
 
@@ -311,6 +315,7 @@ def rank(
     tile_km: TileOpt = 500.0,
     drop_invalid: DropOpt = False,
     force: Force = False,
+    quiet: Quiet = False,
 ) -> None:
     """The full procedure: cluster each kind, merge, name, assign economies, rank.
 
