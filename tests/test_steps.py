@@ -182,3 +182,29 @@ def test_parameter_errors_follow_one_template():
     with pytest.raises(InvalidParameter, match="'foo' is not a setting of screen"):
         from innometrics._params import check_params
         check_params("screen", {"foo": 1}, {"min_coverage": []})
+
+
+def test_per_indicator_treatment_overrides():
+    from innometrics.steps import treat
+
+    x = np.column_stack([np.r_[np.arange(1.0, 11), 50, 100]] * 4)
+    out = treat(x, codes=["a", "b", "c", "d"], fallback="none", indicators={
+        "b": {"method": "none"}, "c": {"method": "winsorise", "high": 2, "low": 1},
+        "d": {"method": "log_gii"}})
+    np.testing.assert_array_equal(out.values[:, 1], x[:, 1])
+    assert out.values[-2:, 0].tolist() == [50.0, 50.0]  # the rule: one point
+    assert out.values[-2:, 2].tolist() == [10.0, 10.0] and out.values[0, 2] == 2.0
+    assert out.info["points"][-1, 2] == "winhi" and out.info["points"][0, 2] == "winlo"
+    lo, hi = 1.0, 100.0
+    np.testing.assert_allclose(out.values[:, 3], np.log((hi - 1) * (x[:, 3] - lo) / (hi - lo) + 1))
+    assert out.info["rule"].tolist() == ["default", "none", "winsorise", "log_gii"]
+
+
+def test_per_indicator_goalposts_with_a_bad_direction():
+    from innometrics.steps import normalise
+
+    x = np.array([[1.0, 1.0], [4.0, 4.0], [7.0, 7.0]])
+    out = normalise(x, directions=np.array([1.0, -1.0]), codes=["a", "b"],
+                    indicators={"b": {"method": "goalposts", "goalposts": [1, 7]}})
+    np.testing.assert_allclose(out.values[:, 0], [0, 50, 100])
+    np.testing.assert_allclose(out.values[:, 1], [100, 50, 0])

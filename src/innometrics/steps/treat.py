@@ -154,7 +154,7 @@ def winsorise(x: np.ndarray, *, skew: float = 2.0, kurtosis: float = 3.5,
     >>> x = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 50, 100])
     >>> out, n, codes = winsorise(x)
     >>> out[-2:].tolist(), n
-    ([10.0, 10.0], 2)
+    ([50.0, 50.0], 1)
     """
     out, n_win, at_high, at_low = winsorise_columns(np.asarray(x, float)[:, None], skew=skew,
                                                     kurtosis=kurtosis,
@@ -270,6 +270,8 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
 
     info["skew0"], info["kurt0"] = skew_kurt(x)
     for j, rule in enumerate(rules):
+        if rule["method"] == "none":
+            continue
         if rule["method"] == "winsorise":
             out[:, j], info["points"][:, j] = winsorise_points(
                 x[:, j], high=rule.get("high", 0), low=rule.get("low", 0))
