@@ -45,7 +45,8 @@ class InputError(ValueError):
             place.append(f"row {row}")
         if column is not None:
             place.append(f"column '{column}'")
-        super().__init__(f"{', '.join(place)}: {problem}. Fix: {fix}")
+        end = "" if problem.endswith((".", "?", "!")) else "."
+        super().__init__(f"{', '.join(place)}: {problem}{end} Fix: {fix}")
 
 
 class InvalidParameter(ValueError):

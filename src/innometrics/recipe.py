@@ -257,6 +257,9 @@ def _run_screen(recipe: Recipe, state: _State, settings: dict):
 
 def _run_impute(recipe: Recipe, state: _State, settings: dict):
     settings = dict(settings)
+    within = settings.pop("within", None)
+    if within is not None:
+        return _impute_within(recipe, state, settings, within)
     group = settings.pop("group", None)
     labels = None
     if group is not None:
@@ -266,6 +269,24 @@ def _run_impute(recipe: Recipe, state: _State, settings: dict):
                              column=group)
         labels = recipe.data.groups[group].to_numpy(dtype=object)[state.rows].tolist()
     return _steps.impute(state.values, groups=labels, **settings)
+
+
+def _impute_within(recipe: Recipe, state: _State, settings: dict, level: int):
+    """Impute each block of indicators that share an ancestor at ``level`` on its own."""
+    fw = recipe.framework
+    blocks: dict[str, list[int]] = {}
+    for j, code in enumerate(fw.indicators):
+        node = fw[code]
+        while node.level < level:
+            node = fw[node.parent]
+        blocks.setdefault(node.code, []).append(j)
+    values = state.values.copy()
+    imputed = np.zeros(values.shape, dtype=bool)
+    for columns in blocks.values():
+        out = _steps.impute(state.values[:, columns], **settings)
+        values[:, columns] = out.values
+        imputed[:, columns] = out.info["imputed"]
+    return _steps.StepResult(values, {"imputed": imputed, "within": sorted(blocks)})
 
 
 def _run_treat(recipe: Recipe, state: _State, settings: dict):
@@ -284,8 +305,16 @@ def _run_normalise(recipe: Recipe, state: _State, settings: dict):
 
 def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
     fw = recipe.framework
+    settings = dict(settings)
+    ratios = settings.pop("ratios", {})
     matrices = [fw.weight_matrix(level) for level in range(2, fw.n_levels + 1)]
-    return _steps.aggregate(state.values, matrices, **settings)
+    out = _steps.aggregate(state.values, matrices, **settings)
+    if ratios:
+        position = {code: j for j, code in enumerate(fw.codes)}
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.info["ratios"] = {name: out.values[:, position[num]] / out.values[:, position[den]]
+                                  for name, (num, den) in ratios.items()}
+    return out
 
 
 _ADAPTERS = {

@@ -106,6 +106,24 @@ class IndexResult:
         return pd.DataFrame(rec["imputed"], index=pd.Index(rec["units"], name="uCode"),
                             columns=self.recipe.framework.indicators)
 
+    def coverage(self) -> pd.DataFrame | None:
+        """Per unit and aggregate: True where the node fails the data-minimum-coverage rule
+        (the aggregate step's ``dmc``), None without one."""
+        rec = self.records.get("aggregate")
+        if rec is None or "dmc" not in rec:
+            return None
+        fw = self.recipe.framework
+        return pd.DataFrame(rec["dmc"], index=pd.Index(rec["units"], name="uCode"),
+                            columns=fw.codes[len(fw.indicators):])
+
+    def derived(self) -> pd.DataFrame | None:
+        """Ratios of aggregates (the aggregate step's ``ratios``, e.g. the GII's Innovation
+        Efficiency Ratio Output/Input), per unit; None without any."""
+        rec = self.records.get("aggregate")
+        if rec is None or not rec.get("ratios"):
+            return None
+        return pd.DataFrame(rec["ratios"], index=pd.Index(rec["units"], name="uCode"))
+
     def screening(self) -> pd.DataFrame | None:
         """Per unit: data coverage and whether it was kept."""
         rec = self.records.get("screen")
@@ -118,9 +136,10 @@ class IndexResult:
     def tables(self) -> dict[str, pd.DataFrame | str]:
         """Every file of a build run by name: ``scores.csv``, ``ranks.csv`` (``uCode`` then one
         column per node), ``data/<Stage>.csv`` for every stage, ``treatment.csv``,
-        ``treated_points.csv``, ``imputed_points.csv``, ``screening.csv`` where those steps
-        ran, and the inputs as the engine read them: ``recipe.yaml`` (every default resolved)
-        with ``framework.csv`` and ``data.csv``, from which the run rebuilds exactly."""
+        ``treated_points.csv``, ``imputed_points.csv``, ``screening.csv``, ``dmc.csv`` (coverage
+        flags), ``derived.csv`` (ratios) where those steps or settings ran, and the inputs as
+        the engine read them: ``recipe.yaml`` (every default resolved) with ``framework.csv``
+        and ``data.csv``, from which the run rebuilds exactly."""
         out: dict[str, pd.DataFrame | str] = {
             "scores.csv": self.scores.reset_index(),
             "ranks.csv": self.ranks.astype("Int64").reset_index(),
@@ -130,7 +149,8 @@ class IndexResult:
         for name, table in (("treatment", self.treatment()),
                             ("treated_points", self.treated_points()),
                             ("imputed_points", self.imputed_points()),
-                            ("screening", self.screening())):
+                            ("screening", self.screening()),
+                            ("dmc", self.coverage()), ("derived", self.derived())):
             if table is not None:
                 out[f"{name}.csv"] = table.reset_index()
         out.update(recipe_files(self.recipe))
@@ -156,8 +176,10 @@ class IndexResult:
                                   "data_fingerprint": self.recipe.data.fingerprint()})
 
     def _repr_html_(self) -> str:
-        """The top 20 of the index as an HTML table (for Jupyter)."""
-        return self.top(20).to_html(float_format=lambda v: f"{v:.2f}")
+        """A summary and the top units as an HTML table (for Jupyter)."""
+        from .report import summary_html
+
+        return summary_html(self)
 
 
 def recipe_files(recipe: Recipe) -> dict[str, pd.DataFrame | str]:

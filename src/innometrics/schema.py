@@ -222,7 +222,7 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
     per-indicator keys name indicators, ``group`` names a Group column."""
     top = framework.n_levels
     for name, value in settings.items():
-        if isinstance(value, Mapping) and step == "aggregate":
+        if isinstance(value, Mapping) and step == "aggregate" and name != "ratios":
             bad = [k for k in value if k != "default" and not 2 <= (level_key(k) or 0) <= top]
             if bad:
                 raise InvalidParameter(f"'{name}' of {where} names level {bad[0]}, which the "
@@ -240,6 +240,18 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
     if unknown:
         raise InvalidParameter(f"{where} names '{unknown[0]}', which is not an indicator of the "
                                f"framework.{did_you_mean(unknown[0], framework.indicators)}")
+    for name, pair in (settings.get("ratios") or {}).items():
+        if (not isinstance(pair, list | tuple) or len(pair) != 2
+                or not all(str(code) in framework for code in pair)):
+            raise InvalidParameter(f"'ratios' of {where}: '{name}' must be [numerator, "
+                                   f"denominator], two codes of the framework; got {pair!r}.")
+        if str(name) in framework:
+            raise InvalidParameter(f"'ratios' of {where}: '{name}' is a code of the framework; "
+                                   "give the ratio another name.")
+    within = settings.get("within")
+    if within is not None and not 2 <= within <= framework.n_levels:
+        raise InvalidParameter(f"'within' of {where} is {within}, which the framework does "
+                               f"not have; aggregate levels are 2-{framework.n_levels}.")
     group = settings.get("group")
     if group is not None and group not in framework.groups:
         raise InvalidParameter(f"'group' of {where} is '{group}', which is not a Group column of "

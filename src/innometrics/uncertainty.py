@@ -144,6 +144,8 @@ _CONSTRAINTS = {
     "noise": [Interval(Real, 0, 1, closed="left")],
 }
 _ENGINES = ("local", "dask")
+#: Aggregate settings that change index scores (the Monte Carlo passes only these).
+_SCORING_SETTINGS = ("method", "min_coverage")
 #: Normalisation settings that decide the scale of the scores.
 _SCALE_KEYS = ("method", "range", "mean", "sd", "scale")
 #: Bytes per replication and unit held at once: scores, ranks, the argsort and quantile copies.
@@ -255,6 +257,8 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
             prepared[pre_key] = build(pre.without_step("aggregate")).scores.to_numpy()
         settings = (design.alternatives["aggregate"][combo["aggregate"]]
                     if "aggregate" in combo else base_aggregate)
+        # index scores need the method and coverage; flags and ratios are not computed here
+        settings = {k: v for k, v in settings.items() if k in _SCORING_SETTINGS}
         for start in range(0, len(rows), _CHUNK):
             tasks.append((rows[start:start + _CHUNK], prepared[pre_key], dict(settings)))
 

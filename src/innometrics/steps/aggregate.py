@@ -23,7 +23,7 @@ from .._params import (
 )
 from ._result import StepResult
 
-__all__ = ["aggregate", "weighted_mean", "METHODS", "SETTINGS", "at_level"]
+__all__ = ["aggregate", "weighted_mean", "coverage_flags", "METHODS", "SETTINGS", "at_level"]
 
 #: Accepted aggregation methods.
 METHODS = ("arithmetic", "geometric", "harmonic")
@@ -86,13 +86,17 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
 
 
 _COVERAGE = Interval(Real, 0, 1)
-#: Settings of the step (a recipe's ``aggregate:``); both may be given per level.
+#: Settings of the step (a recipe's ``aggregate:``); method, min_coverage and dmc may be given
+#: per level. ``ratios`` (``{name: [numerator, denominator]}``) is computed by the recipe
+#: runner from the aggregated scores (e.g. the GII's Innovation Efficiency Ratio).
 SETTINGS = {
     "method": Setting([Options(METHODS), LevelMap((Options(METHODS),))]),
     "min_coverage": Setting([_COVERAGE, LevelMap((_COVERAGE,))]),
+    "dmc": Setting([_COVERAGE, LevelMap((_COVERAGE,))]),
+    "ratios": Setting([Mapping]),
 }
-_CONSTRAINTS = constraints_of(SETTINGS)
-_DEFAULTS = {"method": "arithmetic", "min_coverage": 0.0}
+_CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k != "ratios"})
+_DEFAULTS = {"method": "arithmetic", "min_coverage": 0.0, "dmc": None}
 
 
 def at_level(value: object, level: int, setting: str) -> object:
@@ -112,9 +116,45 @@ def at_level(value: object, level: int, setting: str) -> object:
     return value.get("default", _DEFAULTS[setting])
 
 
+def coverage_flags(x: np.ndarray, weight_matrices: Sequence[np.ndarray],
+                   dmc: float | Mapping) -> np.ndarray:
+    """Data-minimum-coverage flags: which aggregates fail, level by level (scores are kept).
+
+    At level 2 a node fails when the share of its indicators with a value is below the level's
+    threshold; above, when the share of its children that have a score and pass is below it
+    (the GII's rule: a sub-pillar needs 2/3 of its indicators, a pillar 2 of its 3 sub-pillars).
+    Shares count children, unweighted; a level without a threshold flags nothing.
+
+    Returns
+    -------
+    ndarray of bool, shape (..., n_units, n_aggregates): True where the node fails.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, np.nan, np.nan], [1.0, 2.0, np.nan]])
+    >>> coverage_flags(x, [np.ones((3, 1))], {2: 0.6}).tolist()
+    [[True], [False]]
+    """
+    passing = ~np.isnan(np.asarray(x, dtype=np.float64))
+    flags = []
+    for level, w in enumerate(weight_matrices, start=2):
+        is_child = (np.asarray(w) > 0).astype(np.float64)
+        threshold = at_level(dmc, level, "dmc")
+        has_children = (passing.astype(np.float64) @ is_child) > 0
+        if threshold is None:
+            fails = np.zeros(has_children.shape, dtype=bool)
+        else:
+            share = (passing.astype(np.float64) @ is_child) / is_child.sum(axis=-2)
+            fails = share < threshold - 1e-12
+        flags.append(fails)
+        passing = has_children & ~fails
+    return np.concatenate(flags, axis=-1)
+
+
 def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
               method: str | Mapping = "arithmetic",
-              min_coverage: float | Mapping = 0.0) -> StepResult:
+              min_coverage: float | Mapping = 0.0,
+              dmc: float | Mapping | None = None) -> StepResult:
     """Aggregate indicator scores up every level of the tree.
 
     Parameters
@@ -128,14 +168,20 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         One method for every level, or ``{level: method, "default": method}``.
     min_coverage : float or mapping, default 0
         See :func:`weighted_mean`; one value, or ``{level: share, "default": share}``.
+    dmc : float or mapping, optional
+        Data-minimum-coverage thresholds that flag aggregates without blanking them (see
+        :func:`coverage_flags`); recorded in ``info["dmc"]``.
 
     Returns
     -------
     StepResult
         ``values``: (..., n_units, n_indicators + n_aggregates), indicators first, then each
-        level's aggregates. ``info["methods"]``: the method used at each level.
+        level's aggregates. ``info["methods"]``: the method used at each level;
+        ``info["dmc"]``: the coverage flags (units × aggregates) when ``dmc`` is given.
     """
     check_params("aggregate", {"method": method, "min_coverage": min_coverage}, _CONSTRAINTS)
+    if dmc is not None:
+        check_params("aggregate", {"dmc": dmc}, _CONSTRAINTS)
     x = np.asarray(x, dtype=np.float64)
     blocks, current, methods = [x], x, {}
     for level, w in enumerate(weight_matrices, start=2):
@@ -145,4 +191,7 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         blocks.append(current)
     lead = np.broadcast_shapes(*(b.shape[:-1] for b in blocks))  # weights may add batch axes
     blocks = [np.broadcast_to(b, lead + b.shape[-1:]) for b in blocks]
-    return StepResult(np.concatenate(blocks, axis=-1), {"methods": methods})
+    info: dict = {"methods": methods}
+    if dmc is not None:
+        info["dmc"] = coverage_flags(x, weight_matrices, dmc)
+    return StepResult(np.concatenate(blocks, axis=-1), info)

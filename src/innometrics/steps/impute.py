@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.linalg
 
 from .._params import Interval, Options, Setting, check_params, constraints_of
 from ._result import StepResult
@@ -16,14 +17,33 @@ __all__ = ["impute", "em_normal", "METHODS", "SETTINGS"]
 #: Accepted imputation methods.
 METHODS = ("none", "mean", "median", "group_mean", "group_median", "em")
 #: Settings of the step (a recipe's ``impute:``); ``group`` names the data's group column
-#: that the recipe runner turns into ``groups``.
+#: that the recipe runner turns into ``groups``; ``within`` (EM only) imputes each block of
+#: indicators sharing an ancestor at that framework level separately (e.g. 3: within each
+#: pillar of the GII, so that EM estimates small covariance matrices it can pin down).
 SETTINGS = {
     "method": Setting([Options(METHODS)]),
     "group": Setting([str], ("group_mean", "group_median")),
     "max_iter": Setting([Interval(Integral, 1, None)], ("em",)),
     "tol": Setting([Interval(Real, 0.0, None, closed="neither")], ("em",)),
+    "within": Setting([Interval(Integral, 2, None)], ("em",)),
 }
-_CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k != "group"})
+#: Settings the recipe runner handles (``group`` → ``groups``; ``within`` → one call per
+#: block of indicators).
+RUNNER_SETTINGS = ("group", "within")
+_CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k not in RUNNER_SETTINGS})
+
+
+def _regression(sigma: np.ndarray, o: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``Σ_mo Σ_oo⁻¹`` by a Cholesky solve, or a pseudo-inverse where ``Σ_oo`` is singular
+    (more indicators than units, collinear indicators)."""
+    s_oo, s_om = sigma[np.ix_(o, o)], sigma[np.ix_(o, m)]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
+            return scipy.linalg.solve(s_oo, s_om, assume_a="pos", check_finite=False).T
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, scipy.linalg.LinAlgWarning,
+            ValueError):
+        return (np.linalg.pinv(s_oo) @ s_om).T
 
 
 def _conditional_means(filled: np.ndarray, x: np.ndarray, mu: np.ndarray, sigma: np.ndarray,
@@ -36,7 +56,7 @@ def _conditional_means(filled: np.ndarray, x: np.ndarray, mu: np.ndarray, sigma:
         if not len(m):
             continue
         o = np.flatnonzero(~pattern)
-        coef = sigma[np.ix_(m, o)] @ np.linalg.pinv(sigma[np.ix_(o, o)])
+        coef = _regression(sigma, o, m)
         filled[np.ix_(rows, m)] = mu[m] + (x[np.ix_(rows, o)] - mu[o]) @ coef.T
         extra[np.ix_(m, m)] += len(rows) * (sigma[np.ix_(m, m)] - coef @ sigma[np.ix_(o, m)])
     return extra
@@ -52,16 +72,21 @@ def em_normal(x: np.ndarray, *, max_iter: int = 1000,
         x̂_m = μ_m + Σ_mo Σ_oo⁻¹ (x_o − μ_o),      C_m = Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om
 
     M-step: ``μ = mean(x̂)``, ``Σ = mean(x̂ x̂ᵀ + C) − μ μᵀ`` (``C`` zero outside the missing
-    block). Rows are grouped by missingness pattern; ``Σ_oo⁻¹`` is a pseudo-inverse, so more
-    indicators than units or collinear ones do not stop it. Starts from the available-case
-    means and the covariance of the mean-filled data; stops when no entry of ``μ`` or ``Σ``
-    moves by more than ``tol`` times its scale.
+    block). Rows are grouped by missingness pattern. The iterations run on the indicators
+    standardised by their available-case mean and standard deviation (the ML estimates are
+    equivariant under that change of units, and indicators in units a million times apart no
+    longer make ``Σ_oo`` numerically singular); ``Σ_mo Σ_oo⁻¹`` is a Cholesky solve, or a
+    pseudo-inverse where ``Σ_oo`` is singular, so more indicators than units or collinear ones
+    do not stop it. Starts from the available-case means and the covariance of the
+    mean-filled data; stops when no entry of ``μ`` or ``Σ`` (in standard units) moves by more
+    than ``tol``.
 
     Parameters
     ----------
     x : ndarray, shape (n_units, n_indicators)
     max_iter : int, default=1000
     tol : float, default=1e-10
+        In standard units (see above).
 
     Returns
     -------
@@ -78,15 +103,18 @@ def em_normal(x: np.ndarray, *, max_iter: int = 1000,
     Statistical Analysis with Missing Data, 2nd ed., §11.2. OECD/JRC (2008). Handbook on
     Constructing Composite Indicators, §1.4 (EM imputation).
     """
-    x = np.asarray(x, dtype=np.float64)
-    n, p = x.shape
-    miss = np.isnan(x)
+    raw = np.asarray(x, dtype=np.float64)
+    n, p = raw.shape
+    miss = np.isnan(raw)
+    centre = np.nanmean(raw, axis=0)
+    spread = np.nanstd(raw, axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    x = (raw - centre) / spread
     mu = np.nanmean(x, axis=0)
     filled = np.where(miss, mu, x)
     sigma = np.cov(filled, rowvar=False, bias=True).reshape(p, p)
     patterns, pattern_of = np.unique(miss, axis=0, return_inverse=True)
     rows_of = [np.flatnonzero(pattern_of.ravel() == k) for k in range(len(patterns))]
-    scale = max(float(np.nanmax(np.abs(x))) if np.isfinite(x).any() else 1.0, 1.0)
     n_iter = 0
     while n_iter < max_iter:
         n_iter += 1
@@ -95,12 +123,13 @@ def em_normal(x: np.ndarray, *, max_iter: int = 1000,
         centred = filled - new_mu
         new_sigma = (centred.T @ centred + extra) / n
         moved = max(float(np.max(np.abs(new_mu - mu), initial=0.0)),
-                    float(np.max(np.abs(new_sigma - sigma), initial=0.0)) / scale)
+                    float(np.max(np.abs(new_sigma - sigma), initial=0.0)))
         mu, sigma = new_mu, new_sigma
-        if moved <= tol * scale:
+        if moved <= tol:
             break
     _conditional_means(filled, x, mu, sigma, patterns, rows_of)  # at the final estimates
-    return filled, mu, sigma, n_iter
+    return (np.where(miss, filled * spread + centre, raw), mu * spread + centre,
+            sigma * np.outer(spread, spread), n_iter)
 
 
 def _fill(x: np.ndarray, stat) -> np.ndarray:
@@ -141,7 +170,7 @@ def impute(x: np.ndarray, *, method: str = "none",
     max_iter : int, default 1000
         ``em`` only: most EM iterations.
     tol : float, default 1e-10
-        ``em`` only: convergence tolerance, relative to the data's largest absolute value.
+        ``em`` only: convergence tolerance, in standard deviations of the indicators.
 
     Returns
     -------
