@@ -53,7 +53,7 @@ def test_press_claims_every_claim_has_a_verdict_and_a_source(press):
         assert row.source if row.verdict != "unverifiable" else "needs" in row.note
         assert row.note
     assert press.tables() == {"claims.csv": press.table}
-    assert press.counts() == {"consistent": 1, "differs": 3, "unverifiable": 2}
+    assert press.counts() == {"consistent": 2, "differs": 3, "unverifiable": 1}
 
 
 def test_press_rnd_claims_find_the_final_figures(press):
@@ -83,12 +83,13 @@ def test_press_rnd_claims_find_the_final_figures(press):
     assert table.loc["cn-basic-research-2023", "tolerance"] == pytest.approx(0.05e9)
 
 
-def test_press_gii_and_clusters_claims_are_unverifiable(press):
+def test_press_gii_claim_from_wipos_workbook_and_clusters_claim_unverifiable(press):
     table = press.table.set_index("id")
-    if 2023 in ds.gii_editions():
-        pytest.skip("GII 2023 is bundled now: see test_gii_bundle_plugs_in")
-    assert table.loc["cn-gii-rank-2023", "verdict"] == "unverifiable"
-    assert table.loc["cn-gii-rank-2023", "note"].startswith("GII 2023 data not bundled yet")
+    row = table.loc["cn-gii-rank-2023"]
+    assert row["verdict"] == "consistent" and row["found"] == 12
+    assert "WIPO's data workbook" in row["source"]
+    assert row["rank_q05"] <= row["rank_median"] <= row["rank_q95"]
+    assert "impute none vs em" in press.settings["gii_monte_carlo"]["2023"]
     assert table.loc["cn-clusters-2023", "verdict"] == "unverifiable"
     assert "clusters run" in table.loc["cn-clusters-2023", "note"]
 
@@ -165,7 +166,7 @@ def test_gii_rank_claim_with_monte_carlo_interval():
     assert "Monte Carlo rank (200 runs" in r["note"] and "90% interval" in r["note"]
     assert np.isnan(table.loc["s", "rank_median"])
     assert "not in GII 2022" in table.loc["x", "note"]
-    assert "GII 2009 data not bundled (bundled editions 2011-2022)" in table.loc["old", "note"]
+    assert "GII 2009 data not bundled (bundled editions 2011-2023)" in table.loc["old", "note"]
     assert result.settings["gii_monte_carlo"]["2022"].startswith("200 runs, seed 1")
     off = check_claims({"claims": [{"id": "r", "measure": "gii_rank", "economy": "CHN",
                                     "year": 2022, "value": 11}]},
@@ -174,23 +175,24 @@ def test_gii_rank_claim_with_monte_carlo_interval():
 
 
 def test_gii_bundle_plugs_in(tmp_path, monkeypatch):
-    """A datasets/gii_2023/scores.csv bundle makes GII 2023 claims verifiable."""
+    """A datasets/gii_<edition>/scores.csv bundle makes that edition's claims verifiable."""
     here = tmp_path / "datasets"
     here.mkdir()
-    for name in ("gii_panel", "oecd_rnd", "ncses_rnd", "claims"):
+    for name in ("gii_panel", "gii_2023", "oecd_rnd", "ncses_rnd", "claims"):
         (here / name).symlink_to(ds._here() / name)
-    (here / "gii_2023").mkdir()
+    (here / "gii_2024").mkdir()
     pd.DataFrame({"uCode": ["CHE", "SWE", "USA", "CHN"],
                   "uName": ["Switzerland", "Sweden", "United States", "China"],
-                  "score": [67.59, 64.22, 63.53, 55.31],
-                  "rank": [1, 2, 3, 12]}).to_csv(here / "gii_2023" / "scores.csv", index=False)
+                  "score": [67.5, 64.5, 62.4, 56.3],
+                  "rank": [1, 2, 3, 11]}).to_csv(here / "gii_2024" / "scores.csv", index=False)
     monkeypatch.setattr(ds, "_here", lambda: here)
-    assert 2023 in ds.gii_editions()
-    result = check_claims(claims_example_path("press_report_2023"), gii=FAST)
-    row = result.table.set_index("id").loc["cn-gii-rank-2023"]
-    assert row["verdict"] == "consistent" and row["found"] == 12
-    assert "datasets/gii_2023" in row["source"]
-    assert np.isnan(row["rank_q05"])  # no gii_2023/recipe.yaml: no interval yet
+    assert 2024 in ds.gii_editions()
+    result = check_claims({"claims": [{"id": "r", "measure": "gii_rank", "economy": "CHN",
+                                       "year": 2024, "value": 11}]}, gii=FAST)
+    row = result.table.set_index("id").loc["r"]
+    assert row["verdict"] == "consistent" and row["found"] == 11
+    assert "datasets/gii_2024" in row["source"]
+    assert np.isnan(row["rank_q05"])  # no recipe for that edition: no interval
 
 
 # ---------------------------------------------------------------- clusters

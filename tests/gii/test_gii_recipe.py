@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import warnings
 
 import numpy as np
@@ -10,7 +9,7 @@ import pytest
 import yaml
 from gii.gii_fixtures import workbook_2023, write_workbook
 
-from innometrics import load_data, load_framework, steps
+from innometrics import load_data, load_framework
 from innometrics.gii import (
     calibrated_rules,
     data_table,
@@ -65,14 +64,7 @@ def test_treat_override_refuses_what_the_engine_cannot_do():
         treat_override({"iCode": "X", "treatment": "log", "points_high": 2, "points_low": 0})
 
 
-def _engine_takes_per_indicator_rules() -> bool:
-    return all("indicators" in inspect.signature(f).parameters
-               for f in (steps.treat, steps.normalise))
-
-
 def _run(directory, book, rules, weights, **kwargs):
-    if not _engine_takes_per_indicator_rules():
-        pytest.skip("the engine's treat/normalise do not take per-indicator settings yet")
     from innometrics import load_recipe
 
     path = write_recipe(directory, book, rules, node_weights=weights, **kwargs)

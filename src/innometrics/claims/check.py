@@ -337,8 +337,12 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
     ties = int((table["rank"] == rank).sum())
     tie_note = f", tied with {ties - 1} other(s) at the published rounding" if ties > 1 else ""
     found = float(rank) if claim.measure == "gii_rank" else score
-    note = (f"found {name} rank {rank} of {len(table)} with published score {score:g} (rank "
-            f"by published score, ties share the best rank{tie_note}); {_claim_text(claim)}")
+    from ..datasets import GII_WORKBOOK_EDITIONS
+
+    how = ("WIPO's published rank" if edition in GII_WORKBOOK_EDITIONS
+           else f"rank by published score, ties share the best rank{tie_note}")
+    note = (f"found {name} rank {rank} of {len(table)} with published score {score:g} "
+            f"({how}); {_claim_text(claim)}")
     tolerance = None
     if claim.measure == "gii_score":
         decimals = max(len(f"{v:.10g}".partition(".")[2]) for v in table["score"])

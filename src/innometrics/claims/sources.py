@@ -1,13 +1,14 @@
 """Where the claim checker finds GII scores, GII rank intervals and cluster counts.
 
 **GII.** Published scores and ranks come from :func:`innometrics.datasets.gii_published`
-(the bundled 2011-2022 panel, or a ``datasets/gii_<edition>/scores.csv`` bundle). Rank
-intervals come from a Monte Carlo over the edition's recipe
-(:func:`innometrics.uncertainty.run_uncertainty`): for the panel editions the recipe
+(the bundled 2011-2022 panel, the bundled GII 2023 data workbook, or a
+``datasets/gii_<edition>/scores.csv`` bundle). Rank intervals come from a Monte Carlo over the
+edition's recipe (:func:`innometrics.datasets.gii_recipe`,
+:func:`innometrics.uncertainty.run_uncertainty`): for the panel editions the recipe
 recomposes the GII from WIPO's pillar scores (pillar weights ±25%, arithmetic vs geometric
-means); a ``datasets/gii_<edition>/recipe.yaml`` with an ``uncertainty`` section (e.g. an
-indicator-level rebuild of GII 2023) is used the same way once bundled. :class:`GiiData`
-is the one place to change either.
+means); for GII 2023 it is the indicator-level rebuild from WIPO's workbook with the JRC
+audit's design (:mod:`innometrics.gii.robustness`). :class:`GiiData` is the one place to
+change either.
 
 **Clusters.** A clusters run directory (``innometrics clusters rank ... --out DIR``) holds
 ``clusters.csv`` with columns ``cluster_id, name, economies`` (ISO3 joined by ``;``) ...
@@ -38,12 +39,12 @@ _CONSTRAINTS = {"runs": [Interval(Integral, 1, None), None],
 
 
 @functools.lru_cache(maxsize=8)
-def _rank_intervals(recipe_path: str, runs: int | None, seed: int | None
+def _rank_intervals(edition: int, runs: int | None, seed: int | None
                     ) -> tuple[pd.DataFrame, str] | None:
-    from ..recipe import load_recipe
+    from ..datasets import gii_recipe
     from ..uncertainty import UncertaintyDesign, run_uncertainty
 
-    recipe = load_recipe(recipe_path)
+    recipe = gii_recipe(edition)
     if not recipe.uncertainty:
         return None
     design = UncertaintyDesign.from_recipe(recipe, runs=runs, seed=seed)
@@ -94,30 +95,23 @@ class GiiData:
 
     def source(self, edition: int) -> str:
         """How the published figures of ``edition`` are cited."""
-        from ..datasets import GII_EDITIONS
+        from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS
 
         where = ("bundled panel 2011-2022" if edition in GII_EDITIONS
+                 else "WIPO's data workbook, bundled" if edition in GII_WORKBOOK_EDITIONS
                  else f"bundled datasets/gii_{edition}")
         return f"WIPO Global Innovation Index {edition}, published scores ({where})"
 
-    def recipe_path(self, edition: int) -> Path | None:
-        """The recipe whose Monte Carlo gives rank intervals for ``edition``, if any."""
-        from ..datasets import GII_EDITIONS, gii_bundle_dir, gii_recipe_path
-
-        if edition in GII_EDITIONS:
-            return gii_recipe_path(edition)
-        folder = gii_bundle_dir(edition)
-        path = folder / "recipe.yaml" if folder is not None else None
-        return path if path is not None and path.is_file() else None
-
     def rank_intervals(self, edition: int) -> tuple[pd.DataFrame, str] | None:
         """Monte Carlo rank statistics (``uCode, nominal, median, q05, q95, ...``) and a
-        description of the design, or ``None`` (no recipe, no design, or turned off).
-        Cached per recipe, runs and seed."""
-        path = self.recipe_path(edition) if self.monte_carlo else None
-        if path is None:
+        description of the design (:func:`innometrics.datasets.gii_recipe`: pillar level for
+        2011-2022, indicator level with the JRC design for a bundled workbook), or ``None``
+        (no recipe for the edition, or turned off). Cached per edition, runs and seed."""
+        from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS
+
+        if not self.monte_carlo or edition not in GII_EDITIONS + GII_WORKBOOK_EDITIONS:
             return None
-        return _rank_intervals(str(path), self.runs, self.seed)
+        return _rank_intervals(edition, self.runs, self.seed)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """Bundled data sets, each with a SOURCE.md beside it.
 
 - ``gii_panel``: WIPO's published GII and pillar scores, editions 2011-2022 (CC BY 4.0 WIPO).
-- ``gii_<edition>`` (e.g. ``gii_2023``, when bundled): a later edition; its ``scores.csv``
-  (uCode, uName, score, optionally rank) feeds :func:`gii_published`, and a ``recipe.yaml``
-  with an uncertainty section, if present, the claim checker's rank intervals.
+- ``gii_2023``: WIPO's GII 2023 data workbook (every indicator's value, every published score,
+  rank and flag; CC BY 4.0 WIPO), read by :func:`gii_workbook`; the GII is rebuilt from it at
+  indicator level by :func:`innometrics.gii.import_gii` (:func:`gii_recipe`).
+- ``gii_<edition>`` with a ``scores.csv`` (uCode, uName, score, optionally rank): published
+  scores of another edition for :func:`gii_published`.
 - ``oecd_rnd``: OECD MSTI R&D series via the STI Scoreboard, SDMX-ML 3.0 (cite the OECD).
 - ``ncses_rnd``: NCSES Science & Engineering Indicators R&D tables (cite NCSES and the OECD).
 - ``claims``: example claims files for ``innometrics check``.
@@ -16,12 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["GII_EDITIONS", "OECD_RND_FILES", "NCSES_RND_FILES", "claims_example_path",
-           "gii_bundle_dir", "gii_editions", "gii_published", "gii_recipe_path",
+__all__ = ["GII_EDITIONS", "GII_WORKBOOK_EDITIONS", "OECD_RND_FILES", "NCSES_RND_FILES",
+           "claims_example_path", "gii_bundle_dir", "gii_editions", "gii_published",
+           "gii_recipe", "gii_recipe_path", "gii_workbook", "gii_workbook_dir",
            "load_gii_panel", "load_ncses_rnd", "load_oecd_rnd", "load_rnd", "oecd_rnd_dir"]
 
 #: Editions in the bundled GII panel.
 GII_EDITIONS = tuple(range(2011, 2023))
+#: Editions whose whole data workbook is bundled (``gii_<edition>/``).
+GII_WORKBOOK_EDITIONS = (2023,)
 
 
 #: The OECD R&D files bundled in ``oecd_rnd/`` (one variable each).
@@ -61,6 +66,37 @@ def load_gii_panel() -> pd.DataFrame:
     return pd.read_csv(_gii_dir() / "gii_panel_2011_2022.csv")
 
 
+def gii_workbook_dir(edition: int) -> Path:
+    """Folder of a bundled GII data workbook (:data:`GII_WORKBOOK_EDITIONS`)."""
+    if edition not in GII_WORKBOOK_EDITIONS:
+        raise ValueError(f"'edition' of gii_workbook must be one of {GII_WORKBOOK_EDITIONS}; "
+                         f"got {edition!r}.")
+    return _here() / f"gii_{int(edition)}"
+
+
+def gii_workbook(edition: int = 2023):
+    """WIPO's GII data workbook of ``edition``, as bundled (a
+    :class:`~innometrics.gii.workbook.Workbook`)."""
+    from ..gii.workbook import read_workbook_tables
+
+    return read_workbook_tables(gii_workbook_dir(edition))
+
+
+def gii_recipe(edition: int):
+    """The recipe whose Monte Carlo tells how robust GII ``edition``'s ranks are: for the panel
+    editions the pillar-level recomposition (:func:`gii_recipe_path`), for a bundled workbook
+    the indicator-level rebuild with the JRC audit's design
+    (:func:`innometrics.gii.robustness.with_jrc_design`)."""
+    from ..recipe import load_recipe
+
+    if edition in GII_EDITIONS:
+        return load_recipe(gii_recipe_path(edition))
+    from ..gii import import_gii
+    from ..gii.robustness import with_jrc_design
+
+    return with_jrc_design(import_gii(gii_workbook(edition)).result.recipe)
+
+
 def gii_bundle_dir(edition: int) -> Path | None:
     """Folder ``gii_<edition>/`` of a separately bundled GII edition holding a ``scores.csv``,
     or ``None``."""
@@ -73,7 +109,7 @@ def gii_editions() -> tuple[int, ...]:
     bundle with a ``scores.csv``."""
     extra = sorted(int(p.name[4:]) for p in _here().glob("gii_[0-9][0-9][0-9][0-9]")
                    if gii_bundle_dir(int(p.name[4:])) is not None)
-    return tuple(sorted(set(GII_EDITIONS) | set(extra)))
+    return tuple(sorted(set(GII_EDITIONS) | set(GII_WORKBOOK_EDITIONS) | set(extra)))
 
 
 def gii_published(edition: int) -> pd.DataFrame:
@@ -82,18 +118,27 @@ def gii_published(edition: int) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``uCode, uName, score, rank``, best first. For the panel editions (2011-2022)
-        ``rank`` is WIPO's order by published score, ties sharing the best rank (published
-        scores are rounded, so economies WIPO separated by unrounded scores may tie here);
-        :data:`GII_ERRATA` are applied. A ``gii_<edition>/scores.csv`` bundle gives its own
-        ``rank`` column if it has one (WIPO's rank), else the same rule.
+        ``uCode, uName, score, rank``, best first. A bundled workbook gives WIPO's own score
+        and rank of the index. For the panel editions (2011-2022) ``rank`` is WIPO's order by
+        published score, ties sharing the best rank (published scores are rounded, so
+        economies WIPO separated by unrounded scores may tie here); :data:`GII_ERRATA` are
+        applied. A ``gii_<edition>/scores.csv`` bundle gives its own ``rank`` column if it has
+        one (WIPO's rank), else the same rule.
     """
     from ..ranking import rank_min
 
     if edition not in gii_editions():
         raise ValueError(f"'edition' of gii_published must be one of {list(gii_editions())}; "
                          f"got {edition!r} (GII {edition} data not bundled).")
-    if edition in GII_EDITIONS:
+    if edition in GII_WORKBOOK_EDITIONS:
+        book = gii_workbook(edition)
+        rows = book.data[book.data["NUM"] == book.index_code]
+        names = book.economies.set_index("ISO3")["ECONOMY_NAME"]
+        table = pd.DataFrame({"uCode": rows["ISO3"].to_numpy(),
+                              "uName": rows["ISO3"].map(names).to_numpy(),
+                              "score": rows["SCORE"].astype(float).to_numpy(),
+                              "rank": rows["RANK"].astype(float).to_numpy()})
+    elif edition in GII_EDITIONS:
         panel = load_gii_panel()
         table = panel.loc[panel["edition"] == edition, ["uCode", "uName", "GII_published"]]
         table = table.rename(columns={"GII_published": "score"}).reset_index(drop=True)

@@ -9,6 +9,9 @@
 - :mod:`~innometrics.gii.scoring`: a numpy reference that scores the workbook from the rules.
 - :mod:`~innometrics.gii.recipe`: framework, data and recipe for the engine.
 - :mod:`~innometrics.gii.profile`: strengths and weaknesses, overall and by income group.
+- :mod:`~innometrics.gii.importer`: ``innometrics gii import``: the workbook rebuilt by the
+  engine and compared with WIPO's published values.
+- :mod:`~innometrics.gii.robustness`: the JRC audit's Monte Carlo design.
 
 >>> from innometrics import gii
 >>> book = gii.read_workbook("GII_2023.xlsx")                     # doctest: +SKIP
@@ -30,9 +33,11 @@ from .calibrate import (
     rule_differences,
 )
 from .coverage import coverage_shares, dmc_flags, infer_dmc_rule
+from .importer import GiiImport, import_gii
 from .profile import (
     comparison_groups,
     data_age,
+    economy_profile,
     excel_percent_rank,
     flag_agreement,
     group_statistics,
@@ -52,7 +57,8 @@ from .workbook import (
 )
 
 __all__ = [
-    "RULE_COLUMNS", "IndicatorRule", "Workbook", "aggregate_scores", "calibrated_rules",
+    "RULE_COLUMNS", "GiiImport", "IndicatorRule", "Workbook", "aggregate_scores",
+    "calibrated_rules", "economy_profile", "import_gii",
     "comparison_groups", "constrained_weights", "coverage_shares", "data_age", "data_table",
     "describe_rule", "dmc_flags", "documented_indicator_rule", "documented_rules",
     "excel_percent_rank", "flag_agreement", "framework_table", "group_statistics",

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..ranking import rank_min
 
-__all__ = ["excel_percent_rank", "data_age", "overall_strengths_weaknesses",
+__all__ = ["excel_percent_rank", "data_age", "overall_strengths_weaknesses", "economy_profile",
            "comparison_groups", "group_statistics", "income_group_comparison",
            "income_group_strengths_weaknesses", "flag_agreement"]
 
@@ -232,3 +232,24 @@ def flag_agreement(predicted: pd.DataFrame, published: pd.DataFrame) -> dict[str
             "S_both": int(((a == "S") & (b == "S")).sum()),
             "W_both": int(((a == "W") & (b == "W")).sum()),
             "S_published": int((b == "S").sum()), "W_published": int((b == "W").sum())}
+
+
+def economy_profile(profiles: pd.DataFrame, economy: str) -> pd.DataFrame:
+    """One economy's rows of a long profiles table (a gii import's ``profiles.csv``): scores
+    and ranks at every level, strengths and weaknesses, the income-group comparison.
+
+    Raises
+    ------
+    InputError
+        If the economy is not in the table (with the closest code).
+    """
+    from .._params import did_you_mean
+    from ..errors import InputError
+
+    code = str(economy).strip().upper()
+    table = profiles[profiles["uCode"] == code]
+    if table.empty:
+        codes = sorted(profiles["uCode"].unique())
+        raise InputError("economy", f"'{economy}' is not an economy of this GII."
+                         f"{did_you_mean(code, codes)}", "give an ISO3 code, e.g. CHN")
+    return table.reset_index(drop=True)

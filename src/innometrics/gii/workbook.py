@@ -182,11 +182,14 @@ def workbook_from_frames(structure: pd.DataFrame, economies: pd.DataFrame, data:
 
 
 def read_workbook_tables(directory: str | os.PathLike) -> Workbook:
-    """Read the three tables from CSV files (:data:`TABLE_FILES`) in ``directory``."""
+    """Read the three tables from CSV files (:data:`TABLE_FILES`, each possibly gzipped as
+    ``<name>.gz``) in ``directory``."""
     directory = Path(directory)
     tables = {}
     for key, name in TABLE_FILES.items():
         file = directory / name
+        if not file.exists() and (directory / f"{name}.gz").exists():
+            file = directory / f"{name}.gz"  # pandas reads it through gzip
         if not file.exists():
             raise InputError(str(directory), f"table '{name}' is missing",
                              f"write the {SHEETS[key]} sheet there as {name} "

@@ -1,0 +1,137 @@
+"""``innometrics gii import | profile`` (a typer sub-app mounted by the main CLI)."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .._cli_util import Quiet, add_report, console, friendly_errors, number_text, rank_text
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="WIPO's Global Innovation Index from its own data workbook.")
+
+
+class Rules(StrEnum):
+    calibrated = "calibrated"
+    documented = "documented"
+
+
+def _read(source: Path):
+    from .workbook import read_workbook, read_workbook_tables
+
+    return read_workbook_tables(source) if source.is_dir() else read_workbook(source)
+
+
+@app.command("import")
+@friendly_errors
+def import_(
+    workbook: Annotated[Path, typer.Argument(
+        help="WIPO's GII data workbook (.xlsx: sheets Index Structure, Economies, Data), or a "
+             "folder with its tables as CSV.")],
+    out: Annotated[Path, typer.Option(
+        "--out", help="Output directory: new, or an earlier gii import (replaced "
+                      "atomically).")],
+    rules: Annotated[Rules, typer.Option(
+        "--rules", help="calibrated: infer from WIPO's scores what the documentation leaves "
+                        "open; documented: only WIPO's stated rules.")] = Rules.calibrated,
+    report: Annotated[bool, typer.Option("--report", help="Also write DIR/report.html.")]
+    = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a non-empty directory that is not a gii import.")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Rebuild every GII score from WIPO's workbook with the engine: scores.csv, ranks.csv,
+    agreement.csv, rules.csv, profiles.csv, the generated framework, data and recipe.
+
+    Example: innometrics gii import GII_2023.xlsx --out gii2023
+    """
+    from ..runs import RunWriter
+    from .importer import import_gii
+
+    started = time.perf_counter()
+    RunWriter(kind="gii-import", inputs={"workbook": workbook}).check(out, force=force)
+    book = _read(workbook)
+    result = import_gii(book, rules=rules.value)
+    target = result.write(out, source=workbook if workbook.is_file() else None, force=force,
+                          started=started)
+    summary = result.summary()
+    console.print(f"GII rebuilt from {workbook.name} with {rules.value} rules → {target}")
+    console.print(f"  scores reproduced within 1e-6: {summary['reproduced']:,} of "
+                  f"{summary['scores']:,} ({summary['reproduced'] / summary['scores']:.2%}); "
+                  f"indicators {summary['indicator_reproduced']:,} of "
+                  f"{summary['indicator_scores']:,}; largest difference "
+                  f"{summary['max_abs_diff']:.2g}")
+    same = "yes" if summary["index_ranks_equal"] else "no"
+    console.print(f"  index ranks equal to WIPO's: {same}; strengths/weaknesses agree on "
+                  f"{summary['sw_overall']['agree']:,} of {summary['sw_overall']['cells']:,} "
+                  "(overall), "
+                  f"{summary['sw_incgrp']['agree']:,} of {summary['sw_incgrp']['cells']:,} "
+                  "(income group)")
+    differing = result.agreement[result.agreement["reproduced"] < result.agreement["economies"]]
+    for row in differing.head(12).itertuples():
+        console.print(f"  differs: {row.code} ({row.level}) {row.reproduced}/{row.economies}, "
+                      f"max |diff| {row.max_abs_diff:.3g}" + (f" — {row.note}" if row.note
+                                                              else ""))
+    if report:
+        add_report(target)
+
+
+def _flag(value: object) -> str:
+    """S, W or empty (a CSV gives NaN where there is no flag)."""
+    return value if isinstance(value, str) else ""
+
+
+@app.command()
+@friendly_errors
+def profile(
+    run: Annotated[Path, typer.Argument(help="A gii import run directory.")],
+    economy: Annotated[str, typer.Argument(help="Economy, ISO3 (e.g. CHN).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Also write the profile to this .csv or .json file.")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """One economy's scores and ranks at every level, strengths and weaknesses, and the
+    income-group comparison.
+
+    Example: innometrics gii profile gii2023 CHN --out china.json
+    """
+    from ..errors import InputError
+    from ..runs import check_out_file, open_run, write_file
+    from .profile import economy_profile
+
+    opened = open_run(run)
+    if opened.kind != "gii-import":
+        raise InputError(str(run), f"is a '{opened.kind}' run, not a gii import",
+                         "give the --out directory of 'innometrics gii import'")
+    if out is not None:
+        check_out_file(out)
+        if out.suffix.lower() not in (".csv", ".json"):
+            raise InputError(f"--out {out}", "is neither .csv nor .json",
+                             "name the file profile.csv or profile.json")
+    table = economy_profile(opened.table("profiles"), economy)
+    view = Table(title=f"{table['uName'].iloc[0]} ({table['uCode'].iloc[0]}): scores, ranks, "
+                       "strengths (S) and weaknesses (W)")
+    for column in ("code", "level", "score", "rank", "S/W", "income group S/W", "group mean"):
+        view.add_column(column, justify="right" if column in ("score", "rank", "group mean")
+                        else "left")
+    for row in table.itertuples():
+        overall, group = _flag(row.strength_weakness), _flag(row.income_group_sw)
+        if row.level == "Indicator" and not (overall or group):
+            continue
+        view.add_row(row.code, row.level, number_text(row.score), rank_text(row.rank),
+                     overall, group, number_text(getattr(row, "group_mean", float("nan"))))
+    console.print(view)
+    console.print("Indicators are listed where flagged; the table written with --out has "
+                  "every node.")
+    if out is not None:
+        value = (table.to_json(orient="records", indent=2, double_precision=15)
+                 if out.suffix.lower() == ".json"
+                 else table)
+        target = write_file(out, value, kind="gii-profile", settings={"economy": economy},
+                            inputs={"run": run / "manifest.json"})
+        console.print(f"→ {target}")
