@@ -1,5 +1,5 @@
-"""`innometrics demo`: GII 2021 and 2022 from the bundled pillar scores, with China's rank
-and its Monte Carlo interval."""
+"""`innometrics demo`: GII 2023 rebuilt from WIPO's workbook beside WIPO's values, China's rank
+intervals, GII 2021/2022 from pillar scores, the press claims checked, synthetic clusters."""
 
 from __future__ import annotations
 
@@ -9,18 +9,27 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from innometrics.cli import app
+from innometrics.runs import open_run
 
 
-def test_demo_prints_china_ranks_and_intervals(tmp_path):
+def test_demo_on_bundled_data(tmp_path):
     out = tmp_path / "out"
-    run = CliRunner().invoke(app, ["demo", "--out", str(out)], env={"COLUMNS": "120"})
+    run = CliRunner().invoke(app, ["demo", "--out", str(out)])
     assert run.exit_code == 0, run.output
-    assert "China: rank 12 of 132" in run.output
-    assert "China: rank 11 of 132" in run.output
-    intervals = re.findall(r"90% interval \[(\d+), (\d+)\]", run.output)
-    assert len(intervals) == 2
-    for (low, high), rank in zip(intervals, (12, 11), strict=True):
+    text = " ".join(run.output.split())
+    assert "│ 12 │ CHN │ China │ 55.31 │ 55.31 │ 12 │" in text
+    assert "13,468 of 13,468 published scores" in text and "every GII rank equal: yes" in text
+    intervals = re.findall(r"90% interval \[(\d+), (\d+)\]", text)
+    assert len(intervals) == 4  # GII 2023, 2021, 2022, and the 2023 rank claim
+    for (low, high), rank in zip(intervals, (12, 12, 11, 12), strict=True):
         assert int(low) <= rank <= int(high)
+    assert "China rank 12 of 132 (GII 54.79)" in text and "China rank 11 of 132" in text
+    assert open_run(out).kind == "demo"
+    assert open_run(out / "gii-2023").kind == "gii-import"
+    assert (out / "gii-2023" / "report.html").exists()
+    claims = open_run(out / "claims").table("claims").set_index("id")
+    assert claims.loc["cn-gerd-growth-2023", "verdict"] == "differs"
+    assert claims.loc["cn-gii-rank-2023", "verdict"] == "consistent"
     for edition in (2021, 2022):
         scores = pd.read_csv(out / f"gii-{edition}" / "scores.csv")
         assert list(scores.columns) == ["uCode", "IN.1", "IN.2", "IN.3", "IN.4", "IN.5",
@@ -30,3 +39,5 @@ def test_demo_prints_china_ranks_and_intervals(tmp_path):
     assert "SYNTHETIC" in run.output
     clusters = pd.read_csv(out / "clusters-synthetic" / "clusters.csv")
     assert clusters["synthetic"].all() and clusters["rank"].iloc[:10].tolist() == list(range(1, 11))
+    # a second run replaces the first (it is a demo run)
+    assert CliRunner().invoke(app, ["demo", "--out", str(out), "-q"]).exit_code == 0

@@ -14,6 +14,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -117,3 +118,13 @@ def progress_bar(label: str, *, after: float = 1.0) -> Iterator[Callable[[int, i
 def argv() -> list[str]:
     """The command line as typed (program name shortened to ``innometrics``)."""
     return ["innometrics", *sys.argv[1:]]
+
+
+def add_report(target: Path) -> None:
+    """Render a finished run's offline HTML report into it (``--report``; listed in the run's
+    manifest)."""
+    from .report import render_report
+    from .runs import add_to_run, open_run
+
+    add_to_run(target, {"report.html": render_report([open_run(target)])})
+    console.print(f"report → {target / 'report.html'}")

@@ -14,8 +14,18 @@ from typing import Annotated
 
 import typer
 
-from ._cli_util import Quiet, argv, console, friendly_errors, number_text, progress_bar, rank_text
+from ._cli_util import (
+    Quiet,
+    add_report,
+    argv,
+    console,
+    friendly_errors,
+    number_text,
+    progress_bar,
+    rank_text,
+)
 from .clusters.cli import app as clusters_app
+from .gii.cli import app as gii_app
 from .rnd.cli import app as rnd_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -23,6 +33,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 app.add_typer(clusters_app, name="clusters",
               help="S&T clusters: synthetic records, weighted DBSCAN on the sphere, ranking.")
 app.add_typer(rnd_app, name="rnd", help="R&D statistics from the official series (OECD, NCSES).")
+app.add_typer(gii_app, name="gii",
+              help="WIPO's Global Innovation Index from its own data workbook.")
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
 OutDir = Annotated[Path, typer.Option(
@@ -31,6 +43,8 @@ OutDir = Annotated[Path, typer.Option(
 Force = Annotated[bool, typer.Option(
     "--force", help="Replace a non-empty directory that is not a run of this command "
                     "(never ., an ancestor, your home, / or a file).")]
+Report = Annotated[bool, typer.Option("--report", help="Also write DIR/report.html (opens "
+                                                       "offline).")]
 
 
 class Engine(StrEnum):
@@ -59,7 +73,8 @@ def main_options(
 
 @app.command()
 @friendly_errors
-def build(recipe: RecipeArg, out: OutDir, force: Force = False, quiet: Quiet = False) -> None:
+def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report = False,
+          quiet: Quiet = False) -> None:
     """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json.
 
     Example: innometrics build recipe.yaml --out results
@@ -76,6 +91,8 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, quiet: Quiet = F
     for code, row in result.top(5).iterrows():
         console.print(f"  {rank_text(row['rank']):>3}  {code:<6} {row['uName']:<30} "
                       f"{number_text(row['score'])}")
+    if report:
+        add_report(target)
 
 
 @app.command()
@@ -142,6 +159,7 @@ def uncertainty(
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address; default: a LocalCluster on this machine.")] = None,
     force: Force = False,
+    report: Report = False,
     quiet: Quiet = False,
 ) -> None:
     """Monte Carlo rank intervals (rank_intervals.csv, design.csv) and, with --sensitivity,
@@ -186,6 +204,52 @@ def uncertainty(
     if sa is not None:
         for _, row in sa.table.iterrows():
             console.print(f"  {row['input']:<10} S1 {row['S1']:.3f}  ST {row['ST']:.3f}")
+    if report:
+        add_report(target)
+
+
+@app.command()
+@friendly_errors
+def report(
+    runs: Annotated[list[Path], typer.Argument(
+        help="Run directories: a build or gii import, with its audit and uncertainty runs; "
+             "clusters runs.")],
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write (new, or one "
+                                                    "innometrics wrote).")],
+    title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """One self-contained HTML report (opens with no network): ranking, charts, world map,
+    framework, rank intervals, correlations, unit profiles, clusters.
+
+    Example: innometrics report results audit mc --out report.html
+    """
+    from .report import write_report
+    from .runs import check_out_file
+
+    check_out_file(out, inputs=[run / "manifest.json" for run in runs])
+    target = write_report(runs, out, title=title)
+    console.print(f"report → {target}")
+
+
+@app.command()
+@friendly_errors
+def serve(
+    recipe: RecipeArg,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8050,
+    host: Annotated[str, typer.Option(help="Interface; the default keeps the dashboard on "
+                                           "this machine.")] = "127.0.0.1",
+    quiet: Quiet = False,
+) -> None:
+    """A local what-if dashboard: weights and methods changed in the browser, ranks, map and
+    profiles updated at once (GET /api/ranks?w.CODE=WEIGHT answers in JSON).
+
+    Example: innometrics serve recipe.yaml --port 8050
+    """
+    from .serve import serve as run_server
+
+    console.print(f"dashboard on http://{host}:{port} (Ctrl+C to stop)")
+    run_server(recipe, host=host, port=port)
 
 
 @app.command()

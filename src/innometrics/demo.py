@@ -1,5 +1,17 @@
-"""The demo: GII 2021 and 2022 rebuilt from WIPO's published pillar scores, and an S&T
-cluster ranking of synthetic records (no real patent or article records are bundled)."""
+"""The demo (``make demo``), on bundled data only:
+
+1. GII 2023 rebuilt at indicator level from WIPO's own data workbook by the engine: the top
+   15 and China beside WIPO's published scores and ranks, and how many published values the
+   rebuild reproduces; China's rank interval from an indicator-level Monte Carlo following
+   the JRC audit's design (:mod:`innometrics.gii.robustness`);
+2. GII 2021 and 2022 recomposed from WIPO's published pillar scores, with China's interval;
+3. the press report's claims checked against the official series (:mod:`innometrics.claims`);
+4. an S&T cluster ranking of synthetic records (no real patent or article records are
+   bundled; every table says so).
+
+Everything goes into one ``demo`` run directory whose sub-directories are runs of their own,
+with an offline HTML report of the GII 2023 rebuild.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +21,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .datasets import gii_recipe_path
+from ._cli_util import number_text, rank_text
+from .datasets import claims_example_path, gii_recipe_path, gii_workbook
 from .recipe import load_recipe
 from .runs import RunWriter
 from .uncertainty import run_uncertainty
@@ -22,24 +35,91 @@ CLUSTER_DEMO_POINTS = 200_000
 #: Minimum weights scaled to the demo's ~43,000 fractional patents and as many articles
 #: (the world-scale defaults, 2,000, would leave nothing to cluster).
 CLUSTER_DEMO_SETTINGS = {"patent_min_weight": 40.0, "publication_min_weight": 40.0}
+#: Replications of the GII 2023 Monte Carlo.
+GII_2023_RUNS = 1000
 
 
 def run_demo(out: Path, console: Console, *, editions: tuple[int, ...] = DEMO_EDITIONS,
              force: bool = False) -> Path:
-    """Build each edition, print its top 15 and China's rank with its Monte Carlo interval
-    (pillar weights ±25%, arithmetic vs geometric means), then the synthetic cluster ranking
-    (:func:`run_cluster_demo`). Everything goes into one ``demo`` run directory ``out`` whose
-    sub-directories are runs of their own."""
-    writer = RunWriter(kind="demo", settings={"editions": list(editions),
+    """Run the demo (module docstring) into the ``demo`` run directory ``out``."""
+    writer = RunWriter(kind="demo", settings={"gii_2023_runs": GII_2023_RUNS,
+                                              "editions": list(editions),
                                               "cluster_points": CLUSTER_DEMO_POINTS,
                                               **CLUSTER_DEMO_SETTINGS})
     writer.check(out, force=force)
     parts: dict = {}
+    _gii_2023(parts, console)
     _run_gii_demo(parts, console, editions)
+    parts["claims"] = _claims(console)
     parts["clusters-synthetic"] = run_cluster_demo(console)
     target = writer.write(out, parts, force=force)
-    console.print(f"demo written to {target}")
+    console.print(f"demo written to {target} (open {target / 'gii-2023' / 'report.html'})")
     return target
+
+
+def _gii_2023(parts: dict, console: Console) -> None:
+    from .gii import import_gii
+    from .gii.robustness import with_jrc_design
+    from .report import render_report
+    from .runs import add_to_run, open_run
+
+    book = gii_workbook(2023)
+    imported = import_gii(book)
+    summary = imported.summary()
+    published = book.wide("SCORE")["GII"]
+    wipo_rank = book.wide("RANK")["GII"]
+    result = imported.result
+    table = Table(title="GII 2023 rebuilt from WIPO's data workbook (80 indicators → 21 "
+                        "sub-pillars → 7 pillars → 2 sub-indices)")
+    for column in ("rank", "code", "economy", "GII (ours)", "WIPO", "WIPO rank"):
+        table.add_column(column, justify="left" if column in ("code", "economy") else "right")
+    top = result.top(15)
+    rows = [*top.itertuples()]
+    if FOCUS not in top.index:
+        rows.append(next(result.top(len(result.scores)).loc[[FOCUS]].itertuples()))
+    for row in rows:
+        table.add_row(rank_text(row.rank), row.Index, row.uName, number_text(row.score),
+                      number_text(published[row.Index]), rank_text(wipo_rank[row.Index]))
+    console.print(table)
+    console.print(f"Agreement with WIPO: {summary['reproduced']:,} of {summary['scores']:,} "
+                  f"published scores within 1e-6 (largest difference "
+                  f"{summary['max_abs_diff']:.1g}); every GII rank equal: "
+                  f"{'yes' if summary['index_ranks_equal'] else 'no'}; strengths and "
+                  f"weaknesses {summary['sw_overall']['agree']:,}/"
+                  f"{summary['sw_overall']['cells']:,} and {summary['sw_incgrp']['agree']:,}/"
+                  f"{summary['sw_incgrp']['cells']:,} as WIPO flags them")
+    mc = run_uncertainty(with_jrc_design(result.recipe, runs=GII_2023_RUNS))
+    row = mc.rank_intervals().set_index("uCode").loc[FOCUS]
+    console.print(f"How robust is China's 12th? Median rank {row['median']:.0f}, 90% interval "
+                  f"[{row['q05']:.0f}, {row['q95']:.0f}] over {mc.design.runs:,} replications "
+                  "(JRC audit design: sub-pillar and pillar weights ±25%, no imputation vs EM "
+                  "imputation within pillars, arithmetic vs geometric means of the pillars)\n")
+
+    def write_import(path: Path) -> None:
+        imported.write(path)
+        add_to_run(path, {"report.html": render_report([open_run(path)])})
+
+    parts["gii-2023"] = write_import
+    parts["gii-2023-uncertainty"] = mc.write
+
+
+def _claims(console: Console):
+    from .claims import check_claims
+
+    result = check_claims(claims_example_path())
+    table = Table(title="The press report's claims, checked against the official series")
+    for column in ("claim", "claimed", "found", "verdict"):
+        table.add_column(column, justify="right" if column in ("claimed", "found") else "left")
+    for row in result.table.itertuples():
+        table.add_row(str(row.text or row.id), f"{row.claimed:.6g}",
+                      "–" if row.found != row.found else f"{row.found:.6g}", row.verdict)
+    console.print(table)
+    for row in result.table.itertuples():
+        console.print(f"  {row.id}: {row.note}")
+    console.print()
+    inputs = {"claims": claims_example_path(), "data": list(result.inputs[1:])}
+    return lambda path: RunWriter(kind="check", settings=result.settings, inputs=inputs).write(
+        path, result.tables(), details=result.counts())
 
 
 def run_cluster_demo(console: Console, *, points: int = CLUSTER_DEMO_POINTS, seed: int = 0):
@@ -74,18 +154,14 @@ def _run_gii_demo(parts: dict, console: Console, editions: tuple[int, ...]) -> N
         recipe = load_recipe(gii_recipe_path(edition))
         result = recipe.run()
         parts[f"gii-{edition}"] = result.write
-        table = Table(title=f"GII {edition}, recomposed from WIPO's published pillar scores")
-        for column in ("rank", "code", "economy", "GII"):
-            table.add_column(column, justify="right" if column in ("rank", "GII") else "left")
-        for code, row in result.top(15).iterrows():
-            table.add_row(f"{int(row['rank'])}", code, row["uName"], f"{row['score']:.2f}")
-        console.print(table)
         rank = int(result.ranks.loc[FOCUS, "GII"])
         score = result.scores.loc[FOCUS, "GII"]
-        console.print(f"China: rank {rank} of {len(result.scores)} (GII {score:.2f})")
         mc = run_uncertainty(recipe)
         parts[f"gii-{edition}-uncertainty"] = mc.write
         row = mc.rank_intervals().set_index("uCode").loc[FOCUS]
-        console.print(f"China's rank interval: median {row['median']:.0f}, 90% interval "
-                      f"[{row['q05']:.0f}, {row['q95']:.0f}]\n  ({mc.design.runs} runs, seed "
-                      f"{mc.design.seed}: pillar weights ±25%, arithmetic vs geometric means)\n")
+        console.print(f"GII {edition} recomposed from WIPO's published pillar scores: China "
+                      f"rank {rank} of {len(result.scores)} (GII {score:.2f}); median "
+                      f"{row['median']:.0f}, 90% interval [{row['q05']:.0f}, {row['q95']:.0f}] "
+                      f"({mc.design.runs} runs: pillar weights ±25%, arithmetic vs geometric)")
+    console.print()
+

@@ -576,13 +576,10 @@ class Run:
         return self.recipe().run()
 
     def _repr_html_(self) -> str:
-        from html import escape
+        """Kind, provenance and the top units as HTML (for Jupyter)."""
+        from .report import summary_html
 
-        rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
-                       for k, v in (("kind", self.kind), ("path", self.path),
-                                    ("created", self.manifest.get("created")),
-                                    ("tables", ", ".join(self.tables()))))
-        return f"<table>{rows}</table>"
+        return summary_html(self)
 
 
 def open_run(path: str | os.PathLike) -> Run:

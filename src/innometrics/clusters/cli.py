@@ -24,7 +24,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from .._cli_util import Quiet, console, friendly_errors, rank_text
+from .._cli_util import Quiet, add_report, console, friendly_errors, rank_text
 from .._params import Interval, Real, check_params
 from ..runs import RunWriter, check_out_file, write_file
 
@@ -315,6 +315,8 @@ def rank(
     tile_km: TileOpt = 500.0,
     drop_invalid: DropOpt = False,
     force: Force = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write DIR/report.html.")]
+    = False,
     quiet: Quiet = False,
 ) -> None:
     """The full procedure: cluster each kind, merge, name, assign economies, rank.
@@ -349,3 +351,5 @@ def rank(
                                        "clusters": len(result.clusters)})
     _report(result, rec, target, min(top_n, 10), {"patent": patent_min_weight,
                                              "publication": publication_min_weight})
+    if report:
+        add_report(target)

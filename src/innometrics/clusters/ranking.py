@@ -71,7 +71,8 @@ __all__ = ["RANKING_CONSTRAINTS", "RankingSettings", "ClusterRanking", "rank_clu
 #: Contract columns of ``clusters.csv`` (extra columns follow them).
 CLUSTER_COLUMNS = ["cluster_id", "name", "economies", "patents", "publications",
                    "patent_share", "publication_share", "score", "rank"]
-_DETAIL_COLUMNS = ["economies_iso2", "population", "places", "intensity", "intensity_rank"]
+_DETAIL_COLUMNS = ["economies_iso2", "population", "places", "intensity", "intensity_rank",
+                   "lat", "lon"]
 
 RANKING_CONSTRAINTS = {
     "patent_eps_km": [Interval(Real, 0.05, 20000.0)],
@@ -298,6 +299,8 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
     out["economies_iso2"] = np.asarray(econ2, dtype=object)[pos]
     out["population"] = pop[pos]
     out["places"] = np.asarray(places, dtype=object)[pos]
+    centre = _centroids(df).reindex(per.index)
+    out["lat"], out["lon"] = centre["lat"].to_numpy()[pos], centre["lon"].to_numpy()[pos]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["intensity"] = np.where(out["population"] > 0, (out["patents"] + out["publications"])
                                     / out["population"] * settings.intensity_per, np.nan)
@@ -306,6 +309,18 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
     out["intensity_rank"] = pd.array(np.where(top, rank_min(inten[:, None], axis=0)[:, 0],
                                               np.nan)).astype("Int64")
     return out[CLUSTER_COLUMNS + _DETAIL_COLUMNS]
+
+
+def _centroids(df: pd.DataFrame) -> pd.DataFrame:
+    """Activity-weighted centre of each cluster on the sphere (mean unit vector, so clusters
+    across the antimeridian are placed right), in degrees."""
+    xyz = to_unit_vectors(np.radians(df["lat"].to_numpy()), np.radians(df["lon"].to_numpy()))
+    weighted = pd.DataFrame(xyz * df["a"].to_numpy()[:, None], columns=["x", "y", "z"])
+    total = weighted.groupby(df["c"].to_numpy()).sum()
+    norm = np.sqrt((total**2).sum(axis=1)).replace(0.0, np.nan)
+    return pd.DataFrame({"lat": np.degrees(np.arcsin(np.clip(total["z"] / norm, -1, 1))),
+                         "lon": np.degrees(np.arctan2(total["y"], total["x"]))},
+                        index=total.index)
 
 
 @dataclass(frozen=True)

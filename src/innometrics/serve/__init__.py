@@ -1,0 +1,65 @@
+"""A local dashboard: weights and methods changed in the browser, ranks recomputed at once.
+
+>>> from innometrics.serve import serve
+>>> serve("recipe.yaml")  # then open http://127.0.0.1:8050  # doctest: +SKIP
+
+The recipe is run once; each change is answered by re-aggregating the cached normalised
+scores (:mod:`innometrics.serve.model`), never by a rebuild. The app
+(:func:`create_app`, :mod:`innometrics.serve.app`) serves one page with plotly.js and the
+world outlines from the installed packages, so it works with no network; it listens on the
+loopback interface unless told otherwise and reads nothing from disk after start-up.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+from .app import create_app
+from .model import AGGREGATE_PRESETS, NORMALISE_PRESETS, DashboardModel, Query, QueryError
+
+__all__ = ["serve", "create_app", "DashboardModel", "Query", "QueryError", "NORMALISE_PRESETS",
+           "AGGREGATE_PRESETS", "LOOPBACK_HOSTS"]
+
+#: Host names a loopback dashboard answers to (others are refused, against DNS rebinding).
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
+
+
+def _is_ipv4_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.version == 4 and address.is_loopback
+
+
+def serve(recipe_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8050, *,
+          log_level: str = "warning") -> None:
+    """Load the recipe, build the dashboard and serve it with uvicorn until interrupted.
+
+    Parameters
+    ----------
+    recipe_path : path
+        A recipe file (YAML) ending with an ``aggregate`` step.
+    host : str, default "127.0.0.1"
+        Interface to listen on. The default (loopback) keeps the dashboard on this machine;
+        on an IPv4 loopback address the app also refuses requests for other host names.
+    port : int, default 8050
+    log_level : str, default "warning"
+        uvicorn's log level.
+
+    Raises
+    ------
+    InputError, InvalidParameter
+        For a bad recipe (see :func:`innometrics.load_recipe`).
+    """
+    import uvicorn
+
+    from ..recipe import load_recipe
+
+    recipe = load_recipe(recipe_path)
+    allowed = LOOPBACK_HOSTS + [host] if _is_ipv4_loopback(host) else None
+    app = create_app(recipe, allowed_hosts=allowed)
+    uvicorn.run(app, host=host, port=int(port), log_level=log_level)
