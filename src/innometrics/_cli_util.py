@@ -115,6 +115,16 @@ def progress_bar(label: str, *, after: float = 1.0) -> Iterator[Callable[[int, i
             bar.stop()
 
 
+@contextlib.contextmanager
+def working(label: str) -> Iterator[None]:
+    """A transient spinner on stderr while something slow runs (not with ``--quiet``)."""
+    if console.quiet:
+        yield
+        return
+    with err_console.status(label, spinner="dots"):
+        yield
+
+
 def argv() -> list[str]:
     """The command line as typed (program name shortened to ``innometrics``)."""
     return ["innometrics", *sys.argv[1:]]
@@ -126,5 +136,6 @@ def add_report(target: Path) -> None:
     from .report import render_report
     from .runs import add_to_run, open_run
 
-    add_to_run(target, {"report.html": render_report([open_run(target)])})
+    with working("rendering the report"):
+        add_to_run(target, {"report.html": render_report([open_run(target)])})
     console.print(f"report → {target / 'report.html'}")

@@ -23,6 +23,7 @@ from ._cli_util import (
     number_text,
     progress_bar,
     rank_text,
+    working,
 )
 from .clusters.cli import app as clusters_app
 from .gii.cli import app as gii_app
@@ -133,7 +134,8 @@ def audit(
     started = time.perf_counter()
     loaded = load_recipe(recipe)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
-    report = run_audit(loaded.run(), collinear=collinear)
+    with working("auditing"):
+        report = run_audit(loaded.run(), collinear=collinear)
     target = report.write(out, force=force, started=started)
     flagged = report.flags
     console.print(f"audit written to {target}: {len(flagged)} flags")
@@ -228,7 +230,8 @@ def report(
     from .runs import check_out_file
 
     check_out_file(out, inputs=[run / "manifest.json" for run in runs])
-    target = write_report(runs, out, title=title)
+    with working("rendering the report"):
+        target = write_report(runs, out, title=title)
     console.print(f"report → {target}")
 
 
@@ -279,7 +282,9 @@ def check(
     started = time.perf_counter()
     writer = RunWriter(kind="check", inputs={"claims": claims})
     writer.check(out, force=force)
-    result = check_claims(claims, clusters_run=clusters_run, gii=GiiData(runs=runs, seed=seed))
+    with working("checking claims (GII rank claims run a Monte Carlo)"):
+        result = check_claims(claims, clusters_run=clusters_run,
+                              gii=GiiData(runs=runs, seed=seed))
     writer = RunWriter(kind="check", settings=result.settings,
                        inputs={"claims": claims, "data": list(result.inputs[1:])},
                        started=started)

@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from ._cli_util import number_text, rank_text
+from ._cli_util import number_text, rank_text, working
 from .datasets import claims_example_path, gii_recipe_path, gii_workbook
 from .recipe import load_recipe
 from .runs import RunWriter
@@ -48,11 +48,16 @@ def run_demo(out: Path, console: Console, *, editions: tuple[int, ...] = DEMO_ED
                                               **CLUSTER_DEMO_SETTINGS})
     writer.check(out, force=force)
     parts: dict = {}
-    _gii_2023(parts, console)
-    _run_gii_demo(parts, console, editions)
-    parts["claims"] = _claims(console)
-    parts["clusters-synthetic"] = run_cluster_demo(console)
-    target = writer.write(out, parts, force=force)
+    with working("GII 2023 from WIPO's workbook"):
+        _gii_2023(parts, console)
+    with working("GII 2021 and 2022"):
+        _run_gii_demo(parts, console, editions)
+    with working("checking the press report's claims"):
+        parts["claims"] = _claims(console)
+    with working("ranking synthetic S&T clusters"):
+        parts["clusters-synthetic"] = run_cluster_demo(console)
+    with working("writing"):
+        target = writer.write(out, parts, force=force)
     console.print(f"demo written to {target} (open {target / 'gii-2023' / 'report.html'})")
     return target
 

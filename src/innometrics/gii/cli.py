@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .._cli_util import Quiet, add_report, console, friendly_errors, number_text, rank_text
+from .._cli_util import (
+    Quiet,
+    add_report,
+    console,
+    friendly_errors,
+    number_text,
+    rank_text,
+    working,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="WIPO's Global Innovation Index from its own data workbook.")
@@ -55,10 +63,11 @@ def import_(
 
     started = time.perf_counter()
     RunWriter(kind="gii-import", inputs={"workbook": workbook}).check(out, force=force)
-    book = _read(workbook)
-    result = import_gii(book, rules=rules.value)
-    target = result.write(out, source=workbook if workbook.is_file() else None, force=force,
-                          started=started)
+    with working(f"rebuilding the GII from {workbook.name}"):
+        book = _read(workbook)
+        result = import_gii(book, rules=rules.value)
+        target = result.write(out, source=workbook if workbook.is_file() else None,
+                              force=force, started=started)
     summary = result.summary()
     console.print(f"GII rebuilt from {workbook.name} with {rules.value} rules → {target}")
     console.print(f"  scores reproduced within 1e-6: {summary['reproduced']:,} of "
