@@ -41,6 +41,17 @@ def _set_quiet(value: bool) -> bool:
 #: ``--quiet`` on any command: print only errors and warnings.
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", callback=_set_quiet,
                                      help="Print only errors and warnings.")]
+#: ``--out`` of the commands that write a run directory.
+OutDir = Annotated[Path, typer.Option(
+    "--out", help="Output directory: new, or an earlier run of this command (replaced "
+                  "atomically).")]
+#: ``--force`` of the same commands.
+Force = Annotated[bool, typer.Option(
+    "--force", help="Replace a non-empty directory that is not a run of this command "
+                    "(never ., an ancestor, your home, / or a file).")]
+#: ``--report`` of the commands whose runs make a report.
+Report = Annotated[bool, typer.Option("--report", help="Also write DIR/report.html (opens "
+                                                       "offline).")]
 
 
 def fail(message: str) -> None:

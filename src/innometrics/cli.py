@@ -15,7 +15,10 @@ from typing import Annotated
 import typer
 
 from ._cli_util import (
+    Force,
+    OutDir,
     Quiet,
+    Report,
     add_report,
     argv,
     console,
@@ -38,14 +41,6 @@ app.add_typer(gii_app, name="gii",
               help="WIPO's Global Innovation Index from its own data workbook.")
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
-OutDir = Annotated[Path, typer.Option(
-    "--out", help="Output directory: new, or an earlier run of this command (replaced "
-                  "atomically).")]
-Force = Annotated[bool, typer.Option(
-    "--force", help="Replace a non-empty directory that is not a run of this command "
-                    "(never ., an ancestor, your home, / or a file).")]
-Report = Annotated[bool, typer.Option("--report", help="Also write DIR/report.html (opens "
-                                                       "offline).")]
 
 
 class Engine(StrEnum):

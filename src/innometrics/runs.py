@@ -169,6 +169,17 @@ def _check_writable_parent(out: str | os.PathLike, path: Path) -> None:
                       "choose a directory you can write to")
 
 
+def _real_path(out: str | os.PathLike, wanted: str) -> Path:
+    """``out`` made absolute; an empty path or a symbolic link is refused (replacing a link
+    would replace what it points to, or the link the user made)."""
+    if str(out).strip() == "":
+        raise _refuse(out, "is empty", f"give {wanted}")
+    path = Path(os.path.abspath(os.path.expanduser(out)))
+    if path.is_symlink():
+        raise _refuse(out, "is a symbolic link", f"give {wanted} that is not a link")
+    return path.resolve()
+
+
 def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | os.PathLike] = (),
                   force: bool = False) -> Path:
     """Check that a run of ``kind`` may be written at ``out`` (module docstring); return the
@@ -179,12 +190,7 @@ def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | o
     InputError
         With one line naming ``--out`` and why it is refused; nothing has been touched.
     """
-    if str(out).strip() == "":
-        raise _refuse(out, "is empty", "give a directory name, e.g. --out results")
-    path = Path(os.path.abspath(os.path.expanduser(out)))
-    if path.is_symlink():
-        raise _refuse(out, "is a symbolic link", "give the path of a real directory")
-    real = path.resolve()
+    real = _real_path(out, "a directory name, e.g. --out results")
     inputs = [Path(p) for p in inputs]
     _never_replaced(out, real, inputs)
     if not real.exists():
@@ -226,12 +232,7 @@ def _sidecar(path: Path) -> Path:
 def check_out_file(out: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = ()) -> Path:
     """Check that an output file may be written at ``out``: a new path, or a file innometrics
     wrote (its sidecar manifest records its SHA-256). Returns the absolute path."""
-    if str(out).strip() == "":
-        raise _refuse(out, "is empty", "give a file name, e.g. --out records.parquet")
-    path = Path(os.path.abspath(os.path.expanduser(out)))
-    if path.is_symlink():
-        raise _refuse(out, "is a symbolic link", "give the path of a new file")
-    real = path.resolve()
+    real = _real_path(out, "a file name, e.g. --out records.parquet")
     for item in inputs:
         if Path(item).resolve() == real:
             raise _refuse(out, f"is the input {item}", "give the name of a new file")

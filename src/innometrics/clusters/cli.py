@@ -24,7 +24,16 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from .._cli_util import Quiet, add_report, console, friendly_errors, rank_text
+from .._cli_util import (
+    Force,
+    OutDir,
+    Quiet,
+    Report,
+    add_report,
+    console,
+    friendly_errors,
+    rank_text,
+)
 from .._params import Interval, Real, check_params
 from ..runs import RunWriter, check_out_file, write_file
 
@@ -53,12 +62,6 @@ def _opt(help_text: str) -> typer.models.OptionInfo:
 
 
 RecordsArg = Annotated[Path, typer.Argument(help="Records file (CSV or Parquet).")]
-OutDir = Annotated[Path, typer.Option(
-    "--out", help="Output directory: new, or an earlier run of this command (replaced "
-                  "atomically).")]
-Force = Annotated[bool, typer.Option(
-    "--force", help="Replace a non-empty directory that is not a run of this command "
-                    "(never ., an ancestor, your home, / or a file).")]
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="numba (one machine) or dask.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address (default: an in-process local cluster).")]
@@ -315,8 +318,7 @@ def rank(
     tile_km: TileOpt = 500.0,
     drop_invalid: DropOpt = False,
     force: Force = False,
-    report: Annotated[bool, typer.Option("--report", help="Also write DIR/report.html.")]
-    = False,
+    report: Report = False,
     quiet: Quiet = False,
 ) -> None:
     """The full procedure: cluster each kind, merge, name, assign economies, rank.

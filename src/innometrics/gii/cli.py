@@ -11,7 +11,10 @@ import typer
 from rich.table import Table
 
 from .._cli_util import (
+    Force,
+    OutDir,
     Quiet,
+    Report,
     add_report,
     console,
     friendly_errors,
@@ -41,16 +44,12 @@ def import_(
     workbook: Annotated[Path, typer.Argument(
         help="WIPO's GII data workbook (.xlsx: sheets Index Structure, Economies, Data), or a "
              "folder with its tables as CSV.")],
-    out: Annotated[Path, typer.Option(
-        "--out", help="Output directory: new, or an earlier gii import (replaced "
-                      "atomically).")],
+    out: OutDir,
     rules: Annotated[Rules, typer.Option(
         "--rules", help="calibrated: infer from WIPO's scores what the documentation leaves "
                         "open; documented: only WIPO's stated rules.")] = Rules.calibrated,
-    report: Annotated[bool, typer.Option("--report", help="Also write DIR/report.html.")]
-    = False,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace a non-empty directory that is not a gii import.")] = False,
+    report: Report = False,
+    force: Force = False,
     quiet: Quiet = False,
 ) -> None:
     """Rebuild every GII score from WIPO's workbook with the engine: scores.csv, ranks.csv,

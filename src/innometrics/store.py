@@ -1,0 +1,616 @@
+"""The run store: every run's manifest, timings and result tables in one DuckDB file.
+
+A :class:`RunStore` keeps what a run directory (:mod:`innometrics.runs`) holds that matters
+for comparing runs later, even once the directory is gone: the manifest, the recipe and data
+fingerprints, the duration and the result tables. ``innometrics runs list | show | diff | add``
+read and write it.
+
+**Where.** :func:`default_store_path`: ``$INNOMETRICS_STORE`` if set, else
+``$XDG_DATA_HOME/innometrics/runs.duckdb``, else ``~/.local/share/innometrics/runs.duckdb``
+(``%LOCALAPPDATA%\\innometrics\\runs.duckdb`` on Windows). ``INNOMETRICS_STORE=off`` (or
+``none``, ``false``, ``no``, ``0``) turns automatic recording (:func:`record_quietly`) off.
+
+**Schema** (``store_meta.schema`` = ``innometrics.store/1``)::
+
+    store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)
+    runs       (id VARCHAR PRIMARY KEY, seq BIGINT, kind, created, recipe, data_sha256,
+                duration_s DOUBLE, path, command, innometrics, recorded, fingerprint,
+                manifest VARCHAR)                      -- one row per run, manifest as JSON text
+    run_tables (run_id, name, n_rows BIGINT, columns VARCHAR)   -- columns: JSON [[name, type]]
+    run_cells  (run_id, tbl, row_no INTEGER, key VARCHAR, col VARCHAR, num DOUBLE, txt VARCHAR)
+
+Tables are stored in *long form*, one row per cell: ``num`` holds numbers (types ``int``,
+``num``, ``bool``), ``txt`` text; both NULL is a missing value; ``key`` repeats the row's first
+column (``uCode``, ``cluster_id``, claim ``id``) so that SQL can follow one unit across runs::
+
+    SELECT r.id, r.created, c.num AS rank FROM run_cells c JOIN runs r ON r.id = c.run_id
+    WHERE c.tbl = 'ranks' AND c.col = 'Index' AND c.key = 'CHN' ORDER BY r.created;
+
+Only result tables are kept (:data:`RESULT_TABLES`, also inside sub-runs such as a demo's
+``gii-2021/ranks``); stages, designs and record files stay in the run directory.
+
+**Ids.** A run's id is the first 12 hex digits of the SHA-256 of its manifest (without the
+``files`` list, which grows when a report is added), longer only in the unlikely case of a
+clash. Recording the same run twice returns the same id. Any unique prefix names a run.
+
+**Safety.** Each record is written in one transaction: a writer killed mid-record (even by
+SIGKILL) leaves the runs committed before it intact, and the run it was writing whole or
+absent (DuckDB replays its write-ahead log on the next open; large inserts go to free blocks
+that only the commit makes part of the database). A file that is not a run store, a corrupt
+or truncated store, or one held by another process (DuckDB allows one writing process) gives
+one :class:`~innometrics.errors.InputError` line and is never modified. A connection is held
+only for the duration of one call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import time
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .runs import SCHEMA, Run, open_run
+
+__all__ = ["STORE_SCHEMA", "RESULT_TABLES", "ABSENT", "RunStore", "StoredRun", "DiffResult",
+           "StoreWarning", "default_store_path", "record_quietly", "settings_diff",
+           "open_recordable"]
+
+STORE_SCHEMA = "innometrics.store/1"
+#: Tables a run's result is recorded with (by file stem, at the top level or in a sub-run).
+RESULT_TABLES = ("scores", "ranks", "rank_intervals", "sensitivity", "clusters", "economies",
+                 "intensity", "claims", "flags", "cronbach", "weights_effective", "importance")
+_OFF = {"off", "none", "false", "no", "0"}
+_LIST_COLUMNS = ["id", "kind", "created", "recipe", "data_sha256", "duration_s", "path",
+                 "recorded"]
+_DDL = """
+CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE runs (id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, kind VARCHAR NOT NULL,
+    created VARCHAR, recipe VARCHAR, data_sha256 VARCHAR, duration_s DOUBLE, path VARCHAR,
+    command VARCHAR, innometrics VARCHAR, recorded VARCHAR NOT NULL,
+    fingerprint VARCHAR NOT NULL, manifest VARCHAR NOT NULL);
+CREATE TABLE run_tables (run_id VARCHAR NOT NULL, name VARCHAR NOT NULL, n_rows BIGINT,
+    columns VARCHAR, PRIMARY KEY (run_id, name));
+CREATE TABLE run_cells (run_id VARCHAR NOT NULL, tbl VARCHAR NOT NULL, row_no INTEGER,
+    key VARCHAR, col VARCHAR, num DOUBLE, txt VARCHAR);
+"""
+_FIX = "move the file away, or give another store with --store or $INNOMETRICS_STORE"
+
+
+class StoreWarning(UserWarning):
+    """A run could not be recorded in the run store (locked, corrupt, unwritable); the run
+    directory itself is complete."""
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+#: Marks a setting present in one run only (in :attr:`DiffResult.settings`).
+ABSENT: Any = _Absent()
+
+
+def default_store_path() -> Path:
+    """The run store used when none is given (module docstring, "Where")."""
+    env = os.environ.get("INNOMETRICS_STORE", "").strip()
+    if env and env.lower() not in _OFF:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        base = Path(xdg)
+    elif os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    else:
+        base = Path.home() / ".local" / "share"
+    return base / "innometrics" / "runs.duckdb"
+
+
+def open_recordable(path: str | os.PathLike) -> Run:
+    """A run directory (:func:`~innometrics.runs.open_run`), or a single output file with its
+    sidecar ``<file>.manifest.json`` (recorded without tables)."""
+    p = Path(path)
+    sidecar = p.with_name(p.name + ".manifest.json")
+    if p.is_file() and sidecar.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            manifest = json.loads(sidecar.read_text(encoding="utf-8"))
+            if isinstance(manifest, dict) and manifest.get("schema") == SCHEMA:
+                return Run(path=p.resolve(), manifest=manifest)
+    return open_run(p)
+
+
+def record_quietly(run: Run | str | os.PathLike, store_path: str | os.PathLike | None = None,
+                   *, timeout: float = 2.0) -> str | None:
+    """Record ``run`` and return its id, or warn (:class:`StoreWarning`) and return None when
+    the store cannot take it: recording never makes a command fail. Without ``store_path``,
+    does nothing when ``$INNOMETRICS_STORE`` is ``off``."""
+    if store_path is None and os.environ.get("INNOMETRICS_STORE", "").strip().lower() in _OFF:
+        return None
+    try:
+        return RunStore(store_path, timeout=timeout).record(run)
+    except Exception as exc:  # noqa: BLE001 - a store problem must never fail the command
+        warnings.warn(f"the run was not recorded in the run store: {' '.join(str(exc).split())}",
+                      StoreWarning, stacklevel=2)
+        return None
+
+
+def settings_diff(a: Any, b: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """Recursive difference of two settings trees: ``(key path, value_a, value_b)`` for every
+    leaf that differs, paths as a recipe names them (``steps[3].aggregate.method``). Lists of
+    equal length are compared item by item, others as a whole; a key present on one side only
+    has :data:`ABSENT` on the other.
+
+    >>> settings_diff({"steps": [{"aggregate": {"method": "arithmetic"}}], "x": 1},
+    ...               {"steps": [{"aggregate": {"method": "geometric"}}]})
+    [('steps[0].aggregate.method', 'arithmetic', 'geometric'), ('x', 1, (absent))]
+    """
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        out: list[tuple[str, Any, Any]] = []
+        for key in [*a, *(k for k in b if k not in a)]:
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out += settings_diff(a.get(key, ABSENT), b.get(key, ABSENT), path)
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
+                for d in settings_diff(x, y, f"{prefix}[{i}]")]
+    same = a == b and (type(a) is type(b) or {type(a), type(b)} <= {int, float})
+    return [] if same else [(prefix, a, b)]
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run as the store holds it (:meth:`RunStore.show`).
+
+    Attributes
+    ----------
+    id, kind, created, recipe, data_sha256, path, recorded : str or None
+    duration_s : float or None
+    manifest : dict
+        The manifest as recorded.
+    tables : dict of str → (rows, columns)
+        The tables recorded with the run.
+    summary : dict
+        A few facts by kind: units, index and top 5 (ranked runs), clusters and top 3,
+        claims per verdict.
+    """
+
+    id: str
+    kind: str
+    created: str | None
+    recipe: str | None
+    data_sha256: str | None
+    duration_s: float | None
+    path: str | None
+    recorded: str
+    manifest: dict
+    tables: dict[str, tuple[int, int]] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Everything as plain data (for JSON)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Two runs compared (:meth:`RunStore.diff`).
+
+    Attributes
+    ----------
+    id_a, id_b : str
+    table : DataFrame
+        Columns ``uCode, rank_a, rank_b, change``: the index rank of each unit in both runs,
+        ``change = rank_b - rank_a`` (positive: the unit fell in run b; negative: it rose);
+        a unit in one run only has the other rank and the change empty. Sorted by rank in b.
+        Empty when a run holds no index ranks (see ``ranked_by``).
+    settings : list of (key path, value_a, value_b)
+        Settings that differ (:func:`settings_diff` of the manifests' ``settings``).
+    inputs : list of (role, sha256_a, sha256_b)
+        Input files whose SHA-256 differs (a weight changed inside the same framework file
+        shows here, not in ``settings``).
+    ranked_by : (str or None, str or None)
+        Where each run's ranks come from (``ranks.Index``, ``rank_intervals.nominal``).
+    """
+
+    id_a: str
+    id_b: str
+    table: pd.DataFrame
+    settings: list[tuple[str, Any, Any]]
+    inputs: list[tuple[str, str | None, str | None]]
+    ranked_by: tuple[str | None, str | None]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rank table (a copy)."""
+        return self.table.copy()
+
+    def settings_frame(self) -> pd.DataFrame:
+        """The settings that differ, as ``key, value_a, value_b`` (values as JSON text)."""
+        return pd.DataFrame([(k, _json_text(a), _json_text(b)) for k, a, b in self.settings],
+                            columns=["key", "value_a", "value_b"])
+
+
+def _json_text(value: Any) -> str:
+    return "(absent)" if value is ABSENT else json.dumps(value, default=str, ensure_ascii=False)
+
+
+class RunStore:
+    """A run store in one DuckDB file (module docstring).
+
+    Parameters
+    ----------
+    path : path-like, default=default_store_path()
+        The store file; created with its directory on the first record.
+    timeout : float, default=2.0
+        Seconds to wait for another process that holds the store before giving up.
+
+    Examples
+    --------
+    >>> store = RunStore("runs.duckdb")                               # doctest: +SKIP
+    >>> a, b = store.record("results"), store.record("variant")       # doctest: +SKIP
+    >>> store.diff(a, b).table                                        # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, timeout: float = 2.0) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_store_path()
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"RunStore({str(self.path)!r})"
+
+    # --- connections ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _connect(self, *, write: bool) -> Iterator[Any]:
+        """A connection for one call (None when reading a store that does not exist yet)."""
+        import duckdb
+
+        if self.path.exists() and not self.path.is_file():
+            raise InputError(str(self.path), "is not a file", _FIX)
+        if not write and not self.path.exists():
+            yield None
+            return
+        if write:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(str(self.path), f"cannot be created ({exc.strerror})",
+                                 "give a store in a directory you can write to") from None
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=not write)
+                break
+            except duckdb.Error as exc:
+                if _is_lock(str(exc)) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise self._error(exc) from None
+        try:
+            self._check_schema(con, write)
+            yield con
+        except duckdb.Error as exc:
+            raise self._error(exc) from None
+        finally:
+            con.close()
+
+    def _error(self, exc: Exception) -> InputError:
+        text = " ".join(str(exc).split())
+        if _is_lock(text):
+            pid = re.search(r"PID (\d+)", text)
+            who = f" (PID {pid.group(1)})" if pid else ""
+            return InputError(str(self.path), f"is locked by another process{who}",
+                              "wait for the other innometrics command or DuckDB session to "
+                              "finish, or give another store with --store")
+        if "not a valid DuckDB database" in text:
+            return InputError(str(self.path), "is not a run store (not a DuckDB database "
+                              "file); it was left untouched", _FIX)
+        if "Corrupt database file" in text or "Could not read enough bytes" in text:
+            what = "truncated" if "enough bytes" in text else "corrupt (a checksum differs)"
+            return InputError(str(self.path), f"is {what}; it was left as it is",
+                              "restore it from a backup, or " + _FIX)
+        text = re.sub(r"^[A-Za-z ]*Error: ", "", text)
+        return InputError(str(self.path), f"cannot be used as a run store ({text[:200]}); it "
+                          "was left as it is", _FIX)
+
+    def _check_schema(self, con: Any, write: bool) -> None:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()}
+        if not tables and write:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(_DDL)
+            con.execute("INSERT INTO store_meta VALUES ('schema', ?)", [STORE_SCHEMA])
+            con.execute("COMMIT")
+            return
+        if not tables:
+            return
+        schema = None
+        if {"store_meta", "runs", "run_tables", "run_cells"} <= tables:
+            row = con.execute("SELECT value FROM store_meta WHERE key = 'schema'").fetchone()
+            schema = row[0] if row else None
+        if schema == STORE_SCHEMA:
+            return
+        if schema and schema.startswith("innometrics.store/"):
+            raise InputError(str(self.path), f"is a run store of another version ({schema})",
+                             "use the innometrics version that wrote it, or another --store")
+        raise InputError(str(self.path), "is a DuckDB database but not an innometrics run "
+                         "store; it was left untouched", _FIX)
+
+    # --- writing -----------------------------------------------------------------------------
+    def record(self, run: Run | str | os.PathLike, *,
+               tables: Iterable[str] | None = None) -> str:
+        """Record a run (its manifest and result tables) in one transaction; return its id.
+
+        Parameters
+        ----------
+        run : Run or path-like
+            A run read back with :func:`~innometrics.runs.open_run`, or its directory.
+        tables : iterable of str, optional
+            Table stems to record; default :data:`RESULT_TABLES`.
+
+        Returns
+        -------
+        str
+            The run's id (the existing one if the run was recorded before).
+        """
+        run = run if isinstance(run, Run) else open_recordable(run)
+        manifest = run.manifest
+        fingerprint = _fingerprint(manifest)
+        wanted = set(RESULT_TABLES if tables is None else tables)
+        encoded = []
+        for file in run.tables() if run.path.is_dir() else []:
+            name = _table_name(file)
+            if Path(name).name in wanted:
+                encoded.append((name, *_encode(run.table(file), name)))
+        inputs = {i.get("role"): i for i in reversed(manifest.get("inputs") or [])}
+        data = next((inputs[r] for r in ("data", "records", "workbook") if r in inputs),
+                    next((i for r, i in inputs.items() if r not in ("recipe", "framework")),
+                         {}))
+        command = manifest.get("command")
+        with self._connect(write=True) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                found = con.execute("SELECT id FROM runs WHERE fingerprint = ?",
+                                    [fingerprint]).fetchone()
+                if found:
+                    con.execute("ROLLBACK")
+                    return found[0]
+                taken = {r[0] for r in con.execute(
+                    "SELECT id FROM runs WHERE starts_with(?, id)", [fingerprint]).fetchall()}
+                run_id = next(fingerprint[:n] for n in range(12, 65, 4)
+                              if fingerprint[:n] not in taken)
+                seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM runs").fetchone()[0]
+                con.execute(
+                    "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, seq, str(manifest.get("kind")), manifest.get("created"),
+                     inputs.get("recipe", {}).get("path"), data.get("sha256"),
+                     manifest.get("duration_s"), str(run.path),
+                     " ".join(command) if isinstance(command, list) else None,
+                     (manifest.get("versions") or {}).get("innometrics"),
+                     datetime.now(UTC).isoformat(timespec="seconds"), fingerprint,
+                     json.dumps(manifest, default=str)])
+                for name, columns, cells in encoded:
+                    con.execute("INSERT INTO run_tables VALUES (?, ?, ?, ?)",
+                                [run_id, name, int(cells.attrs["rows"]), json.dumps(columns)])
+                    cells.insert(0, "run_id", run_id)
+                    con.register("_innometrics_cells", cells)
+                    con.execute("INSERT INTO run_cells SELECT run_id, tbl, row_no, key, col, "
+                                "CASE WHEN isnan(num) THEN NULL ELSE num END, txt "
+                                "FROM _innometrics_cells")
+                    con.unregister("_innometrics_cells")
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    con.execute("ROLLBACK")
+                raise
+        return run_id
+
+    # --- reading -----------------------------------------------------------------------------
+    def list(self, kind: str | None = None) -> pd.DataFrame:
+        """The recorded runs, oldest first: ``id, kind, created, recipe, data_sha256``, then
+        ``duration_s, path, recorded``. An absent store has no runs."""
+        with self._connect(write=False) as con:
+            if con is None or not _has_runs_table(con):
+                return pd.DataFrame({c: pd.Series(dtype=object) for c in _LIST_COLUMNS})
+            where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+            return con.execute(f"SELECT {', '.join(_LIST_COLUMNS)} FROM runs {where} "
+                               "ORDER BY created, seq", args).df()
+
+    def resolve(self, ref: str) -> str:
+        """The full id of the run named by ``ref`` (an id or a unique prefix of one)."""
+        with self._connect(write=False) as con:
+            return self._resolve(con, ref)
+
+    def _resolve(self, con: Any, ref: str) -> str:
+        ref = str(ref).strip().lower()
+        found = [] if con is None or not ref or not _has_runs_table(con) else [
+            r[0] for r in con.execute("SELECT id FROM runs WHERE starts_with(id, ?) "
+                                      "ORDER BY id", [ref]).fetchall()]
+        if ref in found:
+            return ref
+        if not found:
+            raise InputError(f"run '{ref}'", f"is not in the run store {self.path}",
+                             "see the ids with: innometrics runs list")
+        if len(found) > 1:
+            shown = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+            raise InputError(f"run '{ref}'", f"is ambiguous: {len(found)} runs start with it "
+                             f"({shown})", "give more characters of the id")
+        return found[0]
+
+    def show(self, ref: str) -> StoredRun:
+        """A recorded run: its manifest, tables and a short summary (see :class:`StoredRun`)."""
+        with self._connect(write=False) as con:
+            run_id = self._resolve(con, ref)
+            row = con.execute("SELECT id, kind, created, recipe, data_sha256, duration_s, "
+                              "path, recorded, manifest FROM runs WHERE id = ?",
+                              [run_id]).fetchone()
+            tables = {name: (int(n), len(json.loads(cols))) for name, n, cols in con.execute(
+                "SELECT name, n_rows, columns FROM run_tables WHERE run_id = ? ORDER BY name",
+                [run_id]).fetchall()}
+            summary = self._summary(con, run_id, tables)
+        return StoredRun(*row[:8], manifest=json.loads(row[8]), tables=tables, summary=summary)
+
+    def table(self, ref: str, name: str) -> pd.DataFrame:
+        """A table recorded with a run (``"ranks"``, ``"rank_intervals"``, ``"clusters"``),
+        with its columns, order and types as in the run directory."""
+        with self._connect(write=False) as con:
+            return self._table(con, self._resolve(con, ref), name.removesuffix(".csv"))
+
+    def _table(self, con: Any, run_id: str, name: str) -> pd.DataFrame:
+        spec = con.execute("SELECT n_rows, columns FROM run_tables WHERE run_id = ? AND "
+                           "name = ?", [run_id, name]).fetchone()
+        if spec is None:
+            held = [r[0] for r in con.execute("SELECT name FROM run_tables WHERE run_id = ? "
+                                              "ORDER BY name", [run_id]).fetchall()]
+            raise InputError(f"run '{run_id}'", f"has no recorded table '{name}'",
+                             f"use one of {held}")
+        cells = con.execute("SELECT row_no, col, num, txt FROM run_cells WHERE run_id = ? AND "
+                            "tbl = ?", [run_id, name]).df()
+        return _decode(cells, int(spec[0]), json.loads(spec[1]))
+
+    def diff(self, ref_a: str, ref_b: str) -> DiffResult:
+        """Compare two runs: each unit's index rank in both, and the settings and input files
+        that differ (see :class:`DiffResult`; ``change = rank_b - rank_a``)."""
+        with self._connect(write=False) as con:
+            ids = (self._resolve(con, ref_a), self._resolve(con, ref_b))
+            manifests = [json.loads(con.execute("SELECT manifest FROM runs WHERE id = ?",
+                                                [i]).fetchone()[0]) for i in ids]
+            ranked = [_index_ranks(con, i) for i in ids]
+        a, b = (r[1] for r in ranked)
+        empty = pd.Series(dtype="Int64")
+        table = pd.concat([empty.rename("rank_a") if a is None or b is None else a.rename(
+            "rank_a"), empty.rename("rank_b") if a is None or b is None else b.rename("rank_b")],
+            axis=1).rename_axis("uCode").reset_index()
+        table = table.sort_values(["rank_b", "rank_a", "uCode"], kind="stable")
+        table["change"] = table["rank_b"] - table["rank_a"]
+        return DiffResult(ids[0], ids[1], table.reset_index(drop=True),
+                          settings_diff(manifests[0].get("settings", {}),
+                                        manifests[1].get("settings", {})),
+                          _inputs_diff(*manifests), (ranked[0][0], ranked[1][0]))
+
+    def _summary(self, con: Any, run_id: str, tables: Mapping[str, tuple]) -> dict[str, Any]:
+        source, ranks = _index_ranks(con, run_id)
+        out: dict[str, Any] = {}
+        if ranks is not None:
+            out.update(units=len(ranks), ranked_by=source,
+                       top=[str(u) for u in ranks.sort_values(kind="stable").index[:5]])
+        if "clusters" in tables:
+            clusters = self._table(con, run_id, "clusters")
+            out["clusters"] = len(clusters)
+            if {"name", "rank"} <= set(clusters.columns):
+                out["top"] = list(clusters.sort_values("rank", kind="stable")["name"][:3])
+        if "claims" in tables:
+            verdicts = self._table(con, run_id, "claims").get("verdict")
+            if verdicts is not None:
+                out["claims"] = {str(k): int(v) for k, v in verdicts.value_counts().items()}
+        return out
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _fingerprint(manifest: Mapping) -> str:
+    core = {k: v for k, v in manifest.items() if k != "files"}
+    text = json.dumps(core, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _is_lock(message: str) -> bool:
+    return "Could not set lock" in message or "Conflicting lock" in message
+
+
+def _table_name(file: str) -> str:
+    return re.sub(r"\.(csv|parquet)$", "", file)
+
+
+def _has_runs_table(con: Any) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                            "table_schema = 'main' AND table_name = 'runs'").fetchone()[0])
+
+
+def _column_type(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    return "num" if pd.api.types.is_numeric_dtype(series) else "text"
+
+
+def _encode(frame: pd.DataFrame, name: str) -> tuple[list[list[str]], pd.DataFrame]:
+    """Table ``name`` in long form (one row per cell), and its column names and types."""
+    n, names = len(frame), [str(c) for c in frame.columns]
+    types = [_column_type(frame[c]) for c in frame.columns]
+    first = frame.iloc[:, 0] if len(names) else pd.Series(dtype=object)
+    key = np.where(first.notna(), first.astype(str), None) if n else np.empty(0, object)
+    num, txt = [], []
+    for column, kind in zip(frame.columns, types, strict=True):
+        values = frame[column]
+        if kind == "text":
+            num.append(np.full(n, np.nan))
+            txt.append(np.where(values.notna(), values.astype(str), None).astype(object))
+        else:
+            num.append(pd.to_numeric(values).astype("Float64").to_numpy(float, na_value=np.nan))
+            txt.append(np.full(n, None, dtype=object))
+    cells = pd.DataFrame({
+        "tbl": name, "row_no": np.tile(np.arange(n, dtype=np.int32), len(names)),
+        "key": np.tile(key.astype(object), len(names)),
+        "col": np.repeat(np.array(names, dtype=object), n),
+        "num": np.concatenate(num) if num else np.empty(0),
+        "txt": np.concatenate(txt) if txt else np.empty(0, object)})
+    cells.attrs["rows"] = n
+    return [[c, t] for c, t in zip(names, types, strict=True)], cells
+
+
+def _decode(cells: pd.DataFrame, n_rows: int, columns: list[list[str]]) -> pd.DataFrame:
+    out = {}
+    rows = pd.RangeIndex(n_rows)
+    for name, kind in columns:
+        part = cells[cells["col"] == name].set_index("row_no")
+        if kind == "text":
+            text = part["txt"].reindex(rows)
+            out[name] = pd.Series(text.where(text.notna(), None).tolist(), index=rows)
+        else:
+            values = part["num"].reindex(rows).astype(float)
+            missing = values.isna().any()
+            out[name] = (values if kind == "num" else values.astype(
+                {"int": "Int64" if missing else "int64", "bool": "boolean" if missing
+                 else bool}[kind]))
+    return pd.DataFrame(out, index=rows)
+
+
+def _index_ranks(con: Any, run_id: str) -> tuple[str | None, pd.Series | None]:
+    """Where the run's index ranks are (``ranks.<index>`` or ``rank_intervals.nominal``) and
+    the ranks by uCode; ``(None, None)`` for a run without them."""
+    specs = dict(con.execute("SELECT name, columns FROM run_tables WHERE run_id = ? AND name "
+                             "IN ('ranks', 'rank_intervals')", [run_id]).fetchall())
+    if "ranks" in specs:
+        table, column = "ranks", json.loads(specs["ranks"])[-1][0]
+    elif "rank_intervals" in specs:
+        table, column = "rank_intervals", "nominal"
+    else:
+        return None, None
+    rows = con.execute("SELECT key, num FROM run_cells WHERE run_id = ? AND tbl = ? AND "
+                       "col = ? AND key IS NOT NULL", [run_id, table, column]).fetchall()
+    ranks = pd.Series({k: v for k, v in rows}, dtype=float)
+    ranks = ranks.round().astype("Int64") if np.allclose(ranks.dropna() % 1, 0) else ranks
+    return f"{table}.{column}", ranks
+
+
+def _inputs_diff(a: Mapping, b: Mapping) -> list[tuple[str, str | None, str | None]]:
+    def by_role(manifest: Mapping) -> dict[str, str | None]:
+        out: dict[str, list] = {}
+        for item in manifest.get("inputs") or []:
+            out.setdefault(str(item.get("role")), []).append(item.get("sha256"))
+        return {k: ",".join(map(str, v)) for k, v in out.items()}
+
+    sha_a, sha_b = by_role(a), by_role(b)
+    return [(role, sha_a.get(role), sha_b.get(role)) for role in [*sha_a, *(
+        r for r in sha_b if r not in sha_a)] if sha_a.get(role) != sha_b.get(role)]
