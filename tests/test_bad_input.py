@@ -435,6 +435,7 @@ def test_nan_ranks_print_as_dash(tmp_path):
     result = runner.invoke(app, ["build", str(recipe), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "no indicator data at all: EEE" in result.output
+    assert "  –  EEE" in result.output
 
 
 def test_semicolon_and_tab_files_are_read(tmp_path):

@@ -106,3 +106,17 @@ def test_excel_and_parquet_inputs_give_identical_results(tmp_path):
         other = im.load_recipe(recipe).run()
         pd.testing.assert_frame_equal(other.scores, csv_result.scores)
         assert other.recipe.data.fingerprint() == csv_result.recipe.data.fingerprint()
+
+
+def test_results_show_as_tables_in_jupyter(tmp_path):
+    from innometrics.audit import audit
+    from innometrics.runs import open_run
+    from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
+
+    recipe = im.load_recipe(write_toy(tmp_path))
+    result = recipe.run()
+    out = result.write(tmp_path / "run")
+    for obj in (result, open_run(out), audit(result),
+                run_uncertainty(recipe, UncertaintyDesign(runs=5, noise=0.1, levels=(1,)))):
+        html = obj._repr_html_()
+        assert "<table" in html and "<script" not in html

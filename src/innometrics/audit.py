@@ -382,6 +382,10 @@ class Audit:
                       importance=self.importance, flags=self.flags)
         return frames
 
+    def _repr_html_(self) -> str:
+        """The flags raised (for Jupyter)."""
+        return self.flags.to_html(index=False, float_format="{:.3f}".format)
+
     def tables(self) -> dict[str, pd.DataFrame | str]:
         """Every table as ``<stem>.csv``, with the recipe audited (``recipe.yaml``,
         ``framework.csv``, ``data.csv``)."""

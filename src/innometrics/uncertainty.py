@@ -321,6 +321,10 @@ class UncertaintyResult:
         table["uName"] = [names[u] for u in self.units]
         return table.sort_values(["nominal", "uCode"]).reset_index(drop=True)
 
+    def _repr_html_(self) -> str:
+        """Rank intervals of the first 20 units (for Jupyter)."""
+        return self.rank_intervals().head(20).to_html(index=False, float_format="{:.2f}".format)
+
     def notes(self) -> list[str]:
         """What the tables leave out, and why."""
         why = self.design.shared_scale()

@@ -88,6 +88,10 @@ class ClaimsResult:
     inputs: tuple[Path, ...] = ()
     settings: dict = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """The verdicts (for Jupyter)."""
+        return self.table[CLAIM_COLUMNS].to_html(index=False)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tables of a run directory: ``{"claims.csv": table}``."""
         return {"claims.csv": self.table}

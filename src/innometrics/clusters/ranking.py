@@ -347,6 +347,10 @@ class ClusterRanking:
     excluded: pd.DataFrame
     synthetic: bool = False
 
+    def _repr_html_(self) -> str:
+        """The 20 best-ranked clusters (for Jupyter)."""
+        return self.clusters.head(20)[CLUSTER_COLUMNS].to_html(index=False)
+
     def top(self, n: int | None = None) -> pd.DataFrame:
         """The ``n`` (default ``settings.top_n``) best-ranked clusters."""
         return self.clusters[self.clusters["rank"] <= (n or self.settings.top_n)]

@@ -94,6 +94,12 @@ class GiiImport:
     differences: pd.DataFrame | None
     flags: dict
 
+    def _repr_html_(self) -> str:
+        """Agreement with WIPO per level (for Jupyter)."""
+        per_level = self.agreement.groupby("level", sort=False)[["economies", "reproduced",
+                                                                  "rank_mismatches"]].sum()
+        return per_level.to_html()
+
     def tables(self) -> dict[str, pd.DataFrame | str]:
         """Every file of the run (module docstring)."""
         out = dict(self.result.tables())
