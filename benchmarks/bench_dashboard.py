@@ -1,7 +1,8 @@
 """Latency of the dashboard's API: the median time per request, target ≤ 50 ms.
 
-Three problems: COINr's ASEM example (51 units × 49 indicators, 4 levels; skipped where
-../shared/reference is absent), the bundled GII 2022 recomposition (132 × 7, 3 levels), and
+Four problems: COINr's ASEM example (51 units × 49 indicators, 4 levels; skipped where
+../shared/reference is absent), the bundled GII 2022 recomposition (132 × 7, 3 levels), GII
+2023 rebuilt at indicator level from WIPO's bundled workbook (132 × 80, 5 levels), and
 a synthetic problem of the GII's full size (132 units × 80 indicators, 5 levels: 80 → 21
 sub-pillars → 7 pillars → 2 sub-indices → index; 5% missing; impute, treat, min-max,
 arithmetic means). Each is served two ways: in-process through FastAPI's TestClient, and
@@ -30,7 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from innometrics.datasets import gii_recipe_path
+from innometrics.datasets import gii_recipe_path, gii_workbook
+from innometrics.gii import import_gii
 from innometrics.recipe import Recipe, load_recipe
 from innometrics.serve import NORMALISE_PRESETS, create_app
 
@@ -209,6 +211,8 @@ def main() -> None:
             problems.append(("ASEM (COINr)", load_recipe(asem)))
         problems.append(("GII 2022 (bundled, pillar scores)",
                          load_recipe(gii_recipe_path(2022))))
+        problems.append(("GII 2023 at indicator level (WIPO's workbook, bundled)",
+                         import_gii(gii_workbook(2023)).result.recipe))
         problems.append(("Synthetic GII-size", load_recipe(gii_size_recipe(folder, args.seed))))
         for name, recipe in problems:
             bench(name, recipe, args.repeat, args.seed)
