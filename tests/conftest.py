@@ -29,6 +29,12 @@ steps:
 """
 
 
+@pytest.fixture(autouse=True)
+def _own_run_store(tmp_path, monkeypatch):
+    """Every test records into its own run store, never the user's."""
+    monkeypatch.setenv("INNOMETRICS_STORE", str(tmp_path / "runs.duckdb"))
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"reference data not found at {path}: these tests compare against the peer "

@@ -150,3 +150,13 @@ def add_report(target: Path) -> None:
     with working("rendering the report"):
         add_to_run(target, {"report.html": render_report([open_run(target)])})
     console.print(f"report → {target / 'report.html'}")
+
+
+def record(target: Path) -> None:
+    """Record a finished run (or an output file with its sidecar manifest) in the run store;
+    a store that is locked or damaged gives a warning, never a failed command."""
+    from .store import record_quietly
+
+    run_id = record_quietly(target)
+    if run_id is not None:
+        console.print(f"recorded in the run store as {run_id} (innometrics runs show {run_id})")

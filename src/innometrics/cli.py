@@ -26,11 +26,13 @@ from ._cli_util import (
     number_text,
     progress_bar,
     rank_text,
+    record,
     working,
 )
 from .clusters.cli import app as clusters_app
 from .gii.cli import app as gii_app
 from .rnd.cli import app as rnd_app
+from .store_cli import app as runs_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="innometrics: open, reproducible innovation measurement.")
@@ -39,6 +41,8 @@ app.add_typer(clusters_app, name="clusters",
 app.add_typer(rnd_app, name="rnd", help="R&D statistics from the official series (OECD, NCSES).")
 app.add_typer(gii_app, name="gii",
               help="WIPO's Global Innovation Index from its own data workbook.")
+app.add_typer(runs_app, name="runs",
+              help="The run store: list, show, diff and add recorded runs.")
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
 
@@ -89,6 +93,7 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
                       f"{number_text(row['score'])}")
     if report:
         add_report(target)
+    record(target)
 
 
 @app.command()
@@ -138,6 +143,7 @@ def audit(
                         ("low alpha", report.cronbach[report.cronbach["Flag"] == "LOW"])):
         if len(table):
             console.print(f"  {name}: {len(table)}")
+    record(target)
 
 
 @app.command()
@@ -203,6 +209,7 @@ def uncertainty(
             console.print(f"  {row['input']:<10} S1 {row['S1']:.3f}  ST {row['ST']:.3f}")
     if report:
         add_report(target)
+    record(target)
 
 
 @app.command()
@@ -294,6 +301,7 @@ def check(
     for row in result.table.itertuples():
         console.print(f"  {row.id}: {row.note}" + (f" [{row.source}]" if row.source else ""))
     console.print(f"→ {target / 'claims.csv'}")
+    record(target)
 
 
 def _figure(value: float) -> str:
@@ -318,7 +326,7 @@ def demo(
     """
     from .demo import run_demo
 
-    run_demo(out, console, force=force)
+    record(run_demo(out, console, force=force))
 
 
 def main() -> None:  # pragma: no cover - console entry point

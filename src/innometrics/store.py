@@ -371,7 +371,7 @@ class RunStore:
         for file in run.tables() if run.path.is_dir() else []:
             name = _table_name(file)
             if Path(name).name in wanted:
-                encoded.append((name, *_encode(run.table(file), name)))
+                encoded.append((name, len(table := run.table(file)), *_encode(table, name)))
         inputs = {i.get("role"): i for i in reversed(manifest.get("inputs") or [])}
         data = next((inputs[r] for r in ("data", "records", "workbook") if r in inputs),
                     next((i for r, i in inputs.items() if r not in ("recipe", "framework")),
@@ -399,14 +399,13 @@ class RunStore:
                      (manifest.get("versions") or {}).get("innometrics"),
                      datetime.now(UTC).isoformat(timespec="seconds"), fingerprint,
                      json.dumps(manifest, default=str)])
-                for name, columns, cells in encoded:
+                for name, n_rows, columns, cells in encoded:
                     con.execute("INSERT INTO run_tables VALUES (?, ?, ?, ?)",
-                                [run_id, name, int(cells.attrs["rows"]), json.dumps(columns)])
-                    cells.insert(0, "run_id", run_id)
+                                [run_id, name, n_rows, json.dumps(columns)])
                     con.register("_innometrics_cells", cells)
-                    con.execute("INSERT INTO run_cells SELECT run_id, tbl, row_no, key, col, "
+                    con.execute("INSERT INTO run_cells SELECT ?, tbl, row_no, key, col, "
                                 "CASE WHEN isnan(num) THEN NULL ELSE num END, txt "
-                                "FROM _innometrics_cells")
+                                "FROM _innometrics_cells", [run_id])
                     con.unregister("_innometrics_cells")
                 con.execute("COMMIT")
             except BaseException:
@@ -544,28 +543,34 @@ def _column_type(series: pd.Series) -> str:
     return "num" if pd.api.types.is_numeric_dtype(series) else "text"
 
 
-def _encode(frame: pd.DataFrame, name: str) -> tuple[list[list[str]], pd.DataFrame]:
-    """Table ``name`` in long form (one row per cell), and its column names and types."""
+def _encode(frame: pd.DataFrame, name: str) -> tuple[list[list[str]], Any]:
+    """Table ``name`` in long form, one row per cell (an Arrow table, which every DuckDB
+    version scans), and its column names and types."""
+    import pyarrow as pa
+
     n, names = len(frame), [str(c) for c in frame.columns]
     types = [_column_type(frame[c]) for c in frame.columns]
-    first = frame.iloc[:, 0] if len(names) else pd.Series(dtype=object)
-    key = np.where(first.notna(), first.astype(str), None) if n else np.empty(0, object)
+
+    def text(values: pd.Series) -> list:
+        return [None if pd.isna(v) else str(v) for v in values]
+
+    key = text(frame.iloc[:, 0]) if names else []
     num, txt = [], []
     for column, kind in zip(frame.columns, types, strict=True):
         values = frame[column]
         if kind == "text":
             num.append(np.full(n, np.nan))
-            txt.append(np.where(values.notna(), values.astype(str), None).astype(object))
+            txt += text(values)
         else:
             num.append(pd.to_numeric(values).astype("Float64").to_numpy(float, na_value=np.nan))
-            txt.append(np.full(n, None, dtype=object))
-    cells = pd.DataFrame({
-        "tbl": name, "row_no": np.tile(np.arange(n, dtype=np.int32), len(names)),
-        "key": np.tile(key.astype(object), len(names)),
-        "col": np.repeat(np.array(names, dtype=object), n),
-        "num": np.concatenate(num) if num else np.empty(0),
-        "txt": np.concatenate(txt) if txt else np.empty(0, object)})
-    cells.attrs["rows"] = n
+            txt += [None] * n
+    cells = pa.table({
+        "tbl": pa.array([name] * (n * len(names)), pa.string()),
+        "row_no": pa.array(np.tile(np.arange(n, dtype=np.int32), len(names))),
+        "key": pa.array(key * len(names), pa.string()),
+        "col": pa.array([c for c in names for _ in range(n)], pa.string()),
+        "num": pa.array(np.concatenate(num) if num else np.empty(0), pa.float64()),
+        "txt": pa.array(txt, pa.string())})
     return [[c, t] for c, t in zip(names, types, strict=True)], cells
 
 

@@ -33,6 +33,7 @@ from .._cli_util import (
     console,
     friendly_errors,
     rank_text,
+    record,
 )
 from .._params import Interval, Real, check_params
 from ..runs import RunWriter, check_out_file, write_file
@@ -144,6 +145,7 @@ def _save_import(rec, kind: str, inputs: dict[str, Path], out: Path) -> None:
         raise ValueError(f"{next(iter(inputs.values()))}: no record found. Fix: check that the "
                          "file is the right table (and not empty)")
     console.print(f"records → {out}\nexcluded rows and reasons → {excluded}")
+    record(out)
 
 
 ImportOut = Annotated[Path, typer.Option(
@@ -290,6 +292,7 @@ def detect(
                               details={"synthetic": result.synthetic,
                                        "clusters": len(result.clusters)})
     _report(result, rec, target, 10, {kind.value if kind else "all records": min_weight})
+    record(target)
 
 
 @app.command()
@@ -355,3 +358,4 @@ def rank(
                                              "publication": publication_min_weight})
     if report:
         add_report(target)
+    record(target)

@@ -20,6 +20,7 @@ from .._cli_util import (
     friendly_errors,
     number_text,
     rank_text,
+    record,
     working,
 )
 
@@ -87,6 +88,7 @@ def import_(
                                                               else ""))
     if report:
         add_report(target)
+    record(target)
 
 
 def _flag(value: object) -> str:
