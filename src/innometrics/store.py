@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .run_diff import ABSENT, DiffResult, inputs_diff, settings_diff
 from .runs import SCHEMA, Run, open_run
 
 __all__ = ["STORE_SCHEMA", "RESULT_TABLES", "ABSENT", "RunStore", "StoredRun", "DiffResult",
@@ -91,15 +92,6 @@ _FIX = "move the file away, or give another store with --store or $INNOMETRICS_S
 class StoreWarning(UserWarning):
     """A run could not be recorded in the run store (locked, corrupt, unwritable); the run
     directory itself is complete."""
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "(absent)"
-
-
-#: Marks a setting present in one run only (in :attr:`DiffResult.settings`).
-ABSENT: Any = _Absent()
 
 
 def default_store_path() -> Path:
@@ -145,29 +137,6 @@ def record_quietly(run: Run | str | os.PathLike, store_path: str | os.PathLike |
         return None
 
 
-def settings_diff(a: Any, b: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
-    """Recursive difference of two settings trees: ``(key path, value_a, value_b)`` for every
-    leaf that differs, paths as a recipe names them (``steps[3].aggregate.method``). Lists of
-    equal length are compared item by item, others as a whole; a key present on one side only
-    has :data:`ABSENT` on the other.
-
-    >>> settings_diff({"steps": [{"aggregate": {"method": "arithmetic"}}], "x": 1},
-    ...               {"steps": [{"aggregate": {"method": "geometric"}}]})
-    [('steps[0].aggregate.method', 'arithmetic', 'geometric'), ('x', 1, (absent))]
-    """
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        out: list[tuple[str, Any, Any]] = []
-        for key in [*a, *(k for k in b if k not in a)]:
-            path = f"{prefix}.{key}" if prefix else str(key)
-            out += settings_diff(a.get(key, ABSENT), b.get(key, ABSENT), path)
-        return out
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
-                for d in settings_diff(x, y, f"{prefix}[{i}]")]
-    same = a == b and (type(a) is type(b) or {type(a), type(b)} <= {int, float})
-    return [] if same else [(prefix, a, b)]
-
-
 @dataclass(frozen=True)
 class StoredRun:
     """A run as the store holds it (:meth:`RunStore.show`).
@@ -200,48 +169,6 @@ class StoredRun:
     def to_dict(self) -> dict:
         """Everything as plain data (for JSON)."""
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class DiffResult:
-    """Two runs compared (:meth:`RunStore.diff`).
-
-    Attributes
-    ----------
-    id_a, id_b : str
-    table : DataFrame
-        Columns ``uCode, rank_a, rank_b, change``: the index rank of each unit in both runs,
-        ``change = rank_b - rank_a`` (positive: the unit fell in run b; negative: it rose);
-        a unit in one run only has the other rank and the change empty. Sorted by rank in b.
-        Empty when a run holds no index ranks (see ``ranked_by``).
-    settings : list of (key path, value_a, value_b)
-        Settings that differ (:func:`settings_diff` of the manifests' ``settings``).
-    inputs : list of (role, sha256_a, sha256_b)
-        Input files whose SHA-256 differs (a weight changed inside the same framework file
-        shows here, not in ``settings``).
-    ranked_by : (str or None, str or None)
-        Where each run's ranks come from (``ranks.Index``, ``rank_intervals.nominal``).
-    """
-
-    id_a: str
-    id_b: str
-    table: pd.DataFrame
-    settings: list[tuple[str, Any, Any]]
-    inputs: list[tuple[str, str | None, str | None]]
-    ranked_by: tuple[str | None, str | None]
-
-    def to_frame(self) -> pd.DataFrame:
-        """The rank table (a copy)."""
-        return self.table.copy()
-
-    def settings_frame(self) -> pd.DataFrame:
-        """The settings that differ, as ``key, value_a, value_b`` (values as JSON text)."""
-        return pd.DataFrame([(k, _json_text(a), _json_text(b)) for k, a, b in self.settings],
-                            columns=["key", "value_a", "value_b"])
-
-
-def _json_text(value: Any) -> str:
-    return "(absent)" if value is ABSENT else json.dumps(value, default=str, ensure_ascii=False)
 
 
 class RunStore:
@@ -495,7 +422,7 @@ class RunStore:
         return DiffResult(ids[0], ids[1], table.reset_index(drop=True),
                           settings_diff(manifests[0].get("settings", {}),
                                         manifests[1].get("settings", {})),
-                          _inputs_diff(*manifests), (ranked[0][0], ranked[1][0]))
+                          inputs_diff(*manifests), (ranked[0][0], ranked[1][0]))
 
     def _summary(self, con: Any, run_id: str, tables: Mapping[str, tuple]) -> dict[str, Any]:
         source, ranks = _index_ranks(con, run_id)
@@ -607,15 +534,3 @@ def _index_ranks(con: Any, run_id: str) -> tuple[str | None, pd.Series | None]:
     ranks = pd.Series({k: v for k, v in rows}, dtype=float)
     ranks = ranks.round().astype("Int64") if np.allclose(ranks.dropna() % 1, 0) else ranks
     return f"{table}.{column}", ranks
-
-
-def _inputs_diff(a: Mapping, b: Mapping) -> list[tuple[str, str | None, str | None]]:
-    def by_role(manifest: Mapping) -> dict[str, str | None]:
-        out: dict[str, list] = {}
-        for item in manifest.get("inputs") or []:
-            out.setdefault(str(item.get("role")), []).append(item.get("sha256"))
-        return {k: ",".join(map(str, v)) for k, v in out.items()}
-
-    sha_a, sha_b = by_role(a), by_role(b)
-    return [(role, sha_a.get(role), sha_b.get(role)) for role in [*sha_a, *(
-        r for r in sha_b if r not in sha_a)] if sha_a.get(role) != sha_b.get(role)]
