@@ -64,6 +64,11 @@ def script_json(value: Any) -> Markup:
     return Markup(text)
 
 
+def asset_text(name: str) -> str:
+    """A text file of the report's assets (``common.js`` is shared with the dashboard)."""
+    return _asset(name)
+
+
 def _asset(name: str) -> str:
     return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
 
@@ -142,7 +147,7 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
         title=title, sections=sections, synthetic=synthetic, version=__version__,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         runs=[(r.kind, str(r.path)) for r in grouped.runs],
-        css=Markup(_asset("report.css")), page_js=Markup(_asset("report.js")),
+        css=Markup(_asset("report.css")), page_js=Markup(_asset("common.js") + _asset("report.js")),
         geo_js=Markup(geo_assets_js()), plotly=Markup(plotly_js()),
         seconds=f"{time.perf_counter() - started:.1f}")
     return page

@@ -28,6 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ..recipe import Recipe
+from ..report.html import asset_text
 from .model import DashboardModel, QueryError
 
 __all__ = ["create_app"]
@@ -50,7 +51,7 @@ def _static(name: str) -> str:
 def _page() -> str:
     page = _static("dashboard.html")
     return (page.replace("/*@CSS@*/", _static("dashboard.css"))
-                .replace("/*@JS@*/", _static("dashboard.js")))
+                .replace("/*@JS@*/", asset_text("common.js") + _static("dashboard.js")))
 
 
 def create_app(recipe: Recipe, *, allowed_hosts: list[str] | None = None) -> FastAPI:

@@ -170,17 +170,9 @@ class DashboardModel:
                                      "as w.<node code>=<weight>.", parameter=name)
                 weights[code] = _weight(name, value)
             elif name == "normalise":
-                if value not in NORMALISE_PRESETS:
-                    raise QueryError(f"'normalise' must be one of {list(NORMALISE_PRESETS)}; "
-                                     f"got {value!r}.{did_you_mean(value, NORMALISE_PRESETS)}",
-                                     parameter=name)
-                normalise = value
+                normalise = _choice(name, value, NORMALISE_PRESETS)
             elif name == "aggregate":
-                if value not in AGGREGATE_PRESETS:
-                    raise QueryError(f"'aggregate' must be one of {list(AGGREGATE_PRESETS)}; "
-                                     f"got {value!r}.{did_you_mean(value, AGGREGATE_PRESETS)}",
-                                     parameter=name)
-                aggregate = value
+                aggregate = _choice(name, value, AGGREGATE_PRESETS)
             elif name not in extra:
                 raise QueryError(f"'{name}' is not a query parameter."
                                  f"{did_you_mean(name, ['normalise', 'aggregate', *extra])} "
@@ -337,4 +329,12 @@ def _jsonable(value):
         return None
     if isinstance(value, np.generic):
         return value.item()
+    return value
+
+
+def _choice(name: str, value: str, presets: Mapping) -> str:
+    """``value`` if it names one of ``presets``, else a 400 naming the parameter."""
+    if value not in presets:
+        raise QueryError(f"'{name}' must be one of {list(presets)}; got {value!r}."
+                         f"{did_you_mean(value, presets)}", parameter=name)
     return value

@@ -5,16 +5,8 @@
   var CONFIG = { responsive: true, displaylogo: false };
 
   function readJSON(el) { return JSON.parse(el.textContent); }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function fmt(v, digits) {
-    if (v === null || v === undefined || !isFinite(v)) { return "\u2014"; }
-    return Number(v).toFixed(digits === undefined ? 2 : digits);
-  }
+  var el = innometricsCommon.el;
+  var fmt = innometricsCommon.fmt;
 
   /* --- figures ------------------------------------------------------------------------ */
   function drawFigures() {

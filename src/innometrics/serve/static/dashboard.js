@@ -15,16 +15,8 @@
   var sortState = { column: 0, descending: false };
 
   function $(id) { return document.getElementById(id); }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function fmt(v, digits) {
-    if (v === null || v === undefined || !isFinite(v)) { return "\u2014"; }
-    return Number(v).toFixed(digits === undefined ? 2 : digits);
-  }
+  var el = innometricsCommon.el;
+  var fmt = innometricsCommon.fmt;
   function setStatus(text, isError) {
     var s = $("status");
     s.textContent = text;
