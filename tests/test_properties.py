@@ -14,7 +14,7 @@ from toy_index import write_toy
 
 import innometrics as im
 from innometrics.recipe import Recipe
-from innometrics.runs import open_run
+from innometrics import open_run
 from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
 
 META = pd.DataFrame({

@@ -6,6 +6,8 @@ aggregate), every step recorded so a changed setting regenerates the result.
 >>> import innometrics as im
 >>> result = im.load_recipe("recipe.yaml").run()          # doctest: +SKIP
 >>> result.ranks["Index"]                                  # doctest: +SKIP
+>>> result.write("results")                                # doctest: +SKIP
+>>> im.open_run("results").rebuild()                       # doctest: +SKIP
 """
 
 __version__ = "0.1.0"
@@ -15,6 +17,8 @@ from .errors import InputError, InvalidParameter  # noqa: E402
 from .framework import Framework, Node, load_framework  # noqa: E402
 from .recipe import Recipe, build, load_recipe  # noqa: E402
 from .result import IndexResult  # noqa: E402
+from .runs import Run, open_run  # noqa: E402
 
 __all__ = ["Dataset", "Framework", "IndexResult", "InputError", "InvalidParameter", "Node",
-           "Recipe", "build", "load_data", "load_framework", "load_recipe", "__version__"]
+           "Recipe", "Run", "build", "load_data", "load_framework", "load_recipe", "open_run",
+           "__version__"]
