@@ -26,6 +26,7 @@ RECORDS = "id,lat,lon,kind\n" + "".join(
 def _commands(work: Path) -> dict[str, list[str]]:
     """Each writing command with its inputs in ``work`` (``--out`` appended by the test)."""
     recipe = write_toy(work)
+    recipe.write_text(recipe.read_text() + "uncertainty:\n  weights: {noise: 0.2, levels: [1]}\n")
     (work / "records.csv").write_text(RECORDS)
     return {
         "build": ["build", str(recipe)],

@@ -13,8 +13,8 @@ from hypothesis.extra.numpy import arrays
 from toy_index import write_toy
 
 import innometrics as im
-from innometrics.recipe import Recipe
 from innometrics import open_run
+from innometrics.recipe import Recipe
 from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
 
 META = pd.DataFrame({

@@ -150,6 +150,7 @@ def test_cluster_settings_errors_name_the_flag(tmp_path, args, flag):
 def test_monte_carlo_too_large_for_memory_is_refused_up_front(tmp_path, monkeypatch):
     monkeypatch.setattr(uncertainty, "available_memory", lambda: 2**30)
     recipe = write_toy(tmp_path)
+    recipe.write_text(recipe.read_text() + "uncertainty:\n  weights: {noise: 0.2, levels: [1]}\n")
     result = runner.invoke(app, ["uncertainty", str(recipe), "--out", str(tmp_path / "mc"),
                                  "--runs", "100000000"])
     assert result.exit_code == 2
@@ -205,3 +206,28 @@ def test_every_command_help_has_an_example():
     for command in commands:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Example: innometrics" in result.output, command
+
+
+def test_uncertainty_with_nothing_uncertain_is_refused(tmp_path):
+    recipe = write_toy(tmp_path)
+    result = runner.invoke(app, ["uncertainty", str(recipe), "--out", str(tmp_path / "mc")])
+    assert result.exit_code == 2 and "nothing in the design is uncertain" in result.output
+    assert not (tmp_path / "mc").exists()
+
+
+def test_alternatives_for_an_absent_step_must_include_its_absence(tmp_path):
+    recipe = write_toy(tmp_path, steps="steps:\n  - normalise: {}\n  - aggregate: {}\n")
+    recipe.write_text(recipe.read_text() + "uncertainty:\n  alternatives:\n    impute: "
+                      "[{method: mean}, {method: median}]\n")
+    result = runner.invoke(app, ["uncertainty", str(recipe), "--out", str(tmp_path / "mc")])
+    assert result.exit_code == 2 and "the recipe has no impute step" in result.output
+
+
+def test_uncertainty_report_holds_the_nominal_build(tmp_path):
+    recipe = write_toy(tmp_path)
+    recipe.write_text(recipe.read_text() + "uncertainty:\n  weights: {noise: 0.2, levels: [1]}\n")
+    out = tmp_path / "mc"
+    result = runner.invoke(app, ["uncertainty", str(recipe), "--out", str(out), "--runs", "20",
+                                 "--report"])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").exists() and open_run(out / "nominal").kind == "build"

@@ -141,14 +141,15 @@ def argv() -> list[str]:
     return ["innometrics", *sys.argv[1:]]
 
 
-def add_report(target: Path) -> None:
+def add_report(target: Path, *companions: Path) -> None:
     """Render a finished run's offline HTML report into it (``--report``; listed in the run's
-    manifest)."""
+    manifest), with the runs it needs beside it (an uncertainty run's nominal build)."""
     from .report import render_report
     from .runs import add_to_run, open_run
 
     with working("rendering the report"):
-        add_to_run(target, {"report.html": render_report([open_run(target)])})
+        runs = [open_run(path) for path in (*companions, target)]
+        add_to_run(target, {"report.html": render_report(runs)})
     console.print(f"report → {target / 'report.html'}")
 
 
@@ -160,3 +161,16 @@ def record(target: Path) -> None:
     run_id = record_quietly(target)
     if run_id is not None:
         console.print(f"recorded in the run store as {run_id} (innometrics runs show {run_id})")
+
+
+def dask_client(scheduler: str, *, timeout: float = 10.0):
+    """A Dask client of the scheduler at ``--scheduler``; one clear line if it cannot be
+    reached."""
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"--scheduler {scheduler}", f"cannot be reached ({type(exc).__name__})",
+                         "check the address (e.g. tcp://host:8786) and that the scheduler "
+                         "runs, or leave --scheduler out to start a local cluster") from None

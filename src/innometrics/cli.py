@@ -22,6 +22,7 @@ from ._cli_util import (
     add_report,
     argv,
     console,
+    dask_client,
     friendly_errors,
     number_text,
     progress_bar,
@@ -30,6 +31,7 @@ from ._cli_util import (
     working,
 )
 from .clusters.cli import app as clusters_app
+from .errors import InvalidParameter
 from .gii.cli import app as gii_app
 from .rnd.cli import app as rnd_app
 from .store_cli import app as runs_app
@@ -180,6 +182,11 @@ def uncertainty(
     loaded = load_recipe(recipe)
     design = UncertaintyDesign.from_recipe(loaded, runs=runs, seed=seed)
     check_out_dir(out, kind="uncertainty", inputs=loaded.input_files().values(), force=force)
+    if not design.factors:
+        raise InvalidParameter(f"{recipe}: nothing in the design is uncertain, so every "
+                               "replication would equal the nominal result. Fix: give the "
+                               "recipe an 'uncertainty:' section with weights (noise, levels) "
+                               "or alternatives")
     with contextlib.ExitStack() as stack:
         client = None
         if engine is Engine.dask:
@@ -187,14 +194,15 @@ def uncertainty(
 
             cluster = None if scheduler else stack.enter_context(
                 LocalCluster(n_workers=2, threads_per_worker=1, processes=True))
-            client = stack.enter_context(Client(scheduler or cluster))
+            client = stack.enter_context(dask_client(scheduler) if scheduler
+                                         else Client(cluster))
         with progress_bar("replications") as progress:
             result = run_uncertainty(loaded, design, engine=engine.value, client=client,
                                      progress=progress)
             sa = (run_sensitivity(loaded, design, engine=engine.value, client=client,
                                   progress=progress) if sensitivity else None)
     target = result.write(out, sensitivity=sa, force=force, started=started,
-                          engine=engine.value)
+                          engine=engine.value, with_nominal=report)
     table = result.rank_intervals()
     console.print(f"{design.runs} replications ({', '.join(design.factors) or 'nothing'} "
                   f"uncertain) → {target}")
@@ -208,7 +216,7 @@ def uncertainty(
         for _, row in sa.table.iterrows():
             console.print(f"  {row['input']:<10} S1 {row['S1']:.3f}  ST {row['ST']:.3f}")
     if report:
-        add_report(target)
+        add_report(target, target / "nominal")
     record(target)
 
 

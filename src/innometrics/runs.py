@@ -150,8 +150,23 @@ def _read_manifest(directory: Path) -> dict | None:
     return manifest
 
 
-def _top_level(files: Iterable[str]) -> set[str]:
-    return {Path(name).parts[0] for name in files if name}
+def _foreign_files(directory: Path, listed: Iterable[str]) -> list[str]:
+    """Files (at any depth, hidden ones too) under ``directory`` that a run's manifest does
+    not list: a user's own files, which replacing the run would delete."""
+    own = set(listed)
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*")
+                  if (p.is_file() or p.is_symlink()) and str(p.relative_to(directory)) not in own)
+
+
+def _protected_places() -> list[Path]:
+    """Files innometrics keeps that no output may replace: the run store."""
+    from .store import default_store_path
+
+    with contextlib.suppress(Exception):
+        path = default_store_path()
+        if path is not None and path.exists():
+            return [path]
+    return []
 
 
 def _check_writable_parent(out: str | os.PathLike, path: Path) -> None:
@@ -191,7 +206,7 @@ def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | o
         With one line naming ``--out`` and why it is refused; nothing has been touched.
     """
     real = _real_path(out, "a directory name, e.g. --out results")
-    inputs = [Path(p) for p in inputs]
+    inputs = [Path(p) for p in inputs] + _protected_places()
     _never_replaced(out, real, inputs)
     if not real.exists():
         _check_writable_parent(out, real)
@@ -214,7 +229,7 @@ def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | o
             return real
         raise _refuse(out, "is a non-empty directory that is not an innometrics run",
                       "give a new directory name, or --force to replace it and everything in it")
-    foreign = sorted(entries - _top_level(manifest.get("files", [])))
+    foreign = _foreign_files(real, manifest.get("files", []))
     if foreign and not force:
         raise _refuse(out, f"holds files the earlier run did not write ({', '.join(foreign[:3])}"
                       f"{', ...' if len(foreign) > 3 else ''})",
@@ -233,9 +248,14 @@ def check_out_file(out: str | os.PathLike, *, inputs: Iterable[str | os.PathLike
     """Check that an output file may be written at ``out``: a new path, or a file innometrics
     wrote (its sidecar manifest records its SHA-256). Returns the absolute path."""
     real = _real_path(out, "a file name, e.g. --out records.parquet")
-    for item in inputs:
-        if Path(item).resolve() == real:
+    for item in [*inputs, *_protected_places()]:
+        if Path(item).resolve() in (real, _sidecar(real)):
             raise _refuse(out, f"is the input {item}", "give the name of a new file")
+    side = _sidecar(real)
+    if side.exists() and (not side.is_file()
+                          or (_read_json(side) or {}).get("schema") != SCHEMA):
+        raise _refuse(out, f"would replace {side.name}, which innometrics did not write",
+                      "give another file name, or move that file away")
     if not real.exists():
         _check_writable_parent(out, real)
         return real

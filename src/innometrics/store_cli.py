@@ -43,9 +43,9 @@ def _value(value: Any) -> str:
 
 def _short_path(path: str | None) -> str:
     """A recipe path as the list shows it: ``~`` for home, the last three parts if long."""
-    if not path:
+    if not isinstance(path, str) or not path:
         return "–"
-    text = str(path)
+    text = path
     with contextlib.suppress(RuntimeError, KeyError):
         home = str(Path.home())
         if text.startswith(home + os.sep):
@@ -83,7 +83,8 @@ def list_runs(store: StoreOpt = None, csv: CsvOpt = False,
                          justify="right" if column == "seconds" else "left")
     for row in runs.itertuples():
         table.add_row(row.id, row.kind, str(row.created or "")[:16].replace("T", " "),
-                      _short_path(row.recipe), (row.data_sha256 or "–")[:8],
+                      _short_path(row.recipe),
+                      row.data_sha256[:8] if isinstance(row.data_sha256, str) else "–",
                       number_text(row.duration_s))
     console.print(table)
 

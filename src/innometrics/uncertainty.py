@@ -113,6 +113,13 @@ class UncertaintyDesign:
             recipe.framework)
         if "aggregate" not in [n for n, _ in recipe.steps]:
             raise InvalidParameter("uncertainty needs a recipe with an aggregate step.")
+        present = {name for name, _ in recipe.steps}
+        for step, options in self.alternatives.items():
+            if step not in present and not any(o.get("method") == "none" for o in options):
+                raise InvalidParameter(
+                    f"uncertainty.alternatives.{step}: the recipe has no {step} step, so its "
+                    f"nominal result is {{method: none}}, which is not among the alternatives; "
+                    f"add it, or add the step to the recipe.")
 
     def to_dict(self) -> dict:
         """The design as a recipe's ``uncertainty:`` section would write it."""
@@ -349,14 +356,19 @@ class UncertaintyResult:
 
     def write(self, out: str | os.PathLike, sensitivity: SensitivityResult | None = None, *,
               force: bool = False, started: float | None = None,
-              engine: str = "local") -> Path:
-        """Write an ``uncertainty`` run directory (see :mod:`innometrics.runs`)."""
+              engine: str = "local", with_nominal: bool = False) -> Path:
+        """Write an ``uncertainty`` run directory (see :mod:`innometrics.runs`); with
+        ``with_nominal`` it also holds the nominal build as a run of its own in ``nominal/``
+        (what a report of the intervals needs beside them)."""
         from .runs import write_run
 
         settings = {**self.settings(), "engine": engine,
                     "sensitivity": None if sensitivity is None else
                     {"runs": sensitivity.runs, "resamples": sensitivity.resamples}}
-        return write_run(out, kind="uncertainty", tables=self.tables(sensitivity),
+        tables = self.tables(sensitivity)
+        if with_nominal:
+            tables["nominal"] = lambda path: build(self.recipe).write(path)
+        return write_run(out, kind="uncertainty", tables=tables,
                          settings=settings, inputs=self.recipe.input_files(), force=force,
                          started=started, details={"notes": self.notes()})
 

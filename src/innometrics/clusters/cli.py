@@ -31,6 +31,7 @@ from .._cli_util import (
     Report,
     add_report,
     console,
+    dask_client,
     friendly_errors,
     rank_text,
     record,
@@ -90,9 +91,7 @@ def _detector(engine: Engine, scheduler: str | None, tile_km: float) -> Iterator
     from .distributed import dask_detector, local_client
 
     if scheduler:
-        from distributed import Client
-
-        with Client(scheduler) as client:
+        with dask_client(scheduler) as client:
             yield dask_detector(client, tile_km)
     else:
         with local_client() as client:
