@@ -260,7 +260,7 @@ RECIPE_CASES = {
         "non-finite result for 'a'"),
     "geometric mean of zeros": (
         "steps:\n  - normalise: {method: minmax, range: [0, 100]}\n  - aggregate: "
-        "{method: geometric}\n", "geometric aggregation needs positive scores"),
+        "{method: geometric}\n", "which needs positive indicator scores, but min-max puts"),
     # uncertainty sections
     "uncertainty unknown key": ("steps:\n  - normalise: {}\n  - aggregate: {}\nuncertainty:\n"
                                 "  run: 5\n", "'run' is not a key of uncertainty. Did you mean "

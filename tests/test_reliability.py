@@ -109,7 +109,7 @@ def test_empty_openalex_file_is_an_error(tmp_path):
     result = runner.invoke(app, ["clusters", "import-openalex", str(empty),
                                  str(FIXTURES / "openalex_institutions.csv"), "--out",
                                  str(tmp_path / "out.csv")])
-    assert result.exit_code == 2 and "no record found" in result.output
+    assert result.exit_code == 2 and "no usable record" in result.output
 
 
 def test_weights_that_overflow_are_refused(tmp_path):
@@ -231,3 +231,93 @@ def test_uncertainty_report_holds_the_nominal_build(tmp_path):
                                  "--report"])
     assert result.exit_code == 0, result.output
     assert (out / "report.html").exists() and open_run(out / "nominal").kind == "build"
+
+
+def test_a_users_file_deep_in_an_earlier_run_is_never_deleted(tmp_path):
+    recipe = write_toy(tmp_path)
+    out = tmp_path / "res"
+    assert runner.invoke(app, ["build", str(recipe), "--out", str(out)]).exit_code == 0
+    (out / "data" / "my-notes.csv").write_text("mine\n")
+    result = runner.invoke(app, ["build", str(recipe), "--out", str(out)])
+    assert result.exit_code == 2 and "data/my-notes.csv" in result.output
+    assert (out / "data" / "my-notes.csv").read_text() == "mine\n"
+
+
+def test_a_users_sidecar_named_file_is_not_overwritten(tmp_path):
+    (tmp_path / "pts.csv.manifest.json").write_text("my own notes\n")
+    result = runner.invoke(app, ["clusters", "synth", "--points", "20", "--out",
+                                 str(tmp_path / "pts.csv")])
+    assert result.exit_code == 2 and "did not write" in result.output
+    assert (tmp_path / "pts.csv.manifest.json").read_text() == "my own notes\n"
+
+
+def test_the_run_store_is_never_inside_a_replaced_directory(tmp_path, monkeypatch):
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    monkeypatch.setenv("INNOMETRICS_STORE", str(keep / "runs.duckdb"))
+    recipe = write_toy(tmp_path)
+    assert runner.invoke(app, ["build", str(recipe), "--out", str(tmp_path / "a")]
+                         ).exit_code == 0
+    assert (keep / "runs.duckdb").exists()
+    result = runner.invoke(app, ["build", str(recipe), "--out", str(keep), "--force"])
+    assert result.exit_code == 2 and (keep / "runs.duckdb").exists()
+
+
+def test_duplicate_keys_in_a_recipe_are_refused(tmp_path):
+    recipe = write_toy(tmp_path, steps="steps:\n  - normalise: {method: minmax, method: zscore}"
+                       "\n  - aggregate: {}\n")
+    with pytest.raises(im.InputError, match="key 'method' appears twice"):
+        im.load_recipe(recipe)
+
+
+def test_codes_with_leading_zeros_stay_text_when_read_back(tmp_path):
+    from toy_index import DATA
+
+    data = DATA.replace("AAA", "001").replace("BBB", "002")
+    out = tmp_path / "res"
+    im.load_recipe(write_toy(tmp_path, data=data)).run().write(out)
+    assert "001" in open_run(out).scores.index and "002" in open_run(out).ranks.index
+
+
+def test_compressed_tables_say_so(tmp_path):
+    write_toy(tmp_path)
+    raw = (tmp_path / "iData.csv").read_bytes()
+    with gzip.open(tmp_path / "iData.csv", "wb") as fh:
+        fh.write(raw)
+    with pytest.raises(im.InputError, match="gzip-compressed"):
+        im.load_recipe(tmp_path / "recipe.yaml")
+
+
+def test_excel_formulas_without_saved_values_are_refused(tmp_path):
+    import openpyxl
+
+    write_toy(tmp_path)
+    frame = pd.read_csv(tmp_path / "iData.csv")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([None if pd.isna(v) else v for v in row])
+    sheet["E2"] = "=1+1"  # written by openpyxl: no cached value
+    book.save(tmp_path / "iData.xlsx")
+    (tmp_path / "recipe.yaml").write_text((tmp_path / "recipe.yaml").read_text()
+                                          .replace("iData.csv", "iData.xlsx"))
+    with pytest.raises(im.InputError, match="cell E2 .* holds a formula"):
+        im.load_recipe(tmp_path / "recipe.yaml")
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path):
+    recipe = write_toy(tmp_path)
+    recipe.write_text(recipe.read_text() + "uncertainty:\n  weights: {noise: 0.2, levels: [1]}\n")
+    result = runner.invoke(app, ["uncertainty", str(recipe), "--out", str(tmp_path / "mc"),
+                                 "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2 and "--scheduler tcp://127.0.0.1:9" in result.output
+
+
+def test_dask_flags_without_dask_are_refused(tmp_path):
+    records = tmp_path / "r.csv"
+    records.write_text("id,lat,lon,kind\na,1,1,patent\n")
+    result = runner.invoke(app, ["clusters", "detect", str(records), "--eps-km", "5",
+                                 "--min-weight", "1", "--tile-km", "100", "--out",
+                                 str(tmp_path / "o")])
+    assert result.exit_code == 2 and "'--tile-km' applies to '--engine dask'" in result.output

@@ -177,7 +177,7 @@ def test_aggregate_method_per_level():
 def test_parameter_errors_follow_one_template():
     with pytest.raises(InvalidParameter, match=r"'method' of impute must be one of .*got 'x'"):
         impute(np.zeros((2, 2)), method="x")
-    with pytest.raises(InvalidParameter, match=r"'sd' of normalise must be a real in \(0"):
+    with pytest.raises(InvalidParameter, match=r"'sd' of normalise must be a number in \(0"):
         normalise(np.zeros((2, 2)), method="zscore", sd=0)
     with pytest.raises(InvalidParameter, match="'foo' is not a setting of screen"):
         from innometrics._params import check_params

@@ -58,7 +58,8 @@ class Interval:
         right = "]" if self.closed in ("both", "right") else ")"
         low = "-inf" if self.low is None else self.low
         high = "inf" if self.high is None else self.high
-        return f"a {self.kind.__name__.lower()} in {left}{low}, {high}{right}"
+        kind = "an integer" if self.kind is Integral else "a number"
+        return f"{kind} in {left}{low}, {high}{right}"
 
 
 @dataclass(frozen=True)

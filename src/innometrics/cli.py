@@ -89,6 +89,11 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
     check_out_dir(out, kind="build", inputs=loaded.input_files().values(), force=force)
     result = loaded.run()
     target = result.write(out, force=force, started=started)
+    if "aggregate" not in result.records:
+        console.print(f"built {len(result.scores.columns)} indicator scores for "
+                      f"{len(result.scores)} units (no aggregate step, so no index) → {target}")
+        record(target)
+        return
     console.print(f"built {result.index_code} for {len(result.scores)} units → {target}")
     for code, row in result.top(5).iterrows():
         console.print(f"  {rank_text(row['rank']):>3}  {code:<6} {row['uName']:<30} "
@@ -261,8 +266,8 @@ def serve(
     """
     from .serve import serve as run_server
 
-    console.print(f"dashboard on http://{host}:{port} (Ctrl+C to stop)")
-    run_server(recipe, host=host, port=port)
+    run_server(recipe, host=host, port=port, on_ready=lambda: console.print(
+        f"dashboard on http://{host}:{port} (Ctrl+C to stop)"))
 
 
 @app.command()
@@ -286,11 +291,13 @@ def check(
     """
     from rich.table import Table
 
-    from .claims import GiiData, check_claims
+    from .claims import GiiData, check_claims, load_claims
     from .runs import RunWriter
 
     started = time.perf_counter()
-    writer = RunWriter(kind="check", inputs={"claims": claims})
+    linked = clusters_run or load_claims(claims).clusters_run
+    writer = RunWriter(kind="check", inputs={"claims": claims, **(
+        {"clusters_run": linked} if linked is not None else {})})
     writer.check(out, force=force)
     with working("checking claims (GII rank claims run a Monte Carlo)"):
         result = check_claims(claims, clusters_run=clusters_run,
@@ -338,7 +345,14 @@ def demo(
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    import os
+    import sys
+
     from .runs import command_line
 
-    with command_line(argv()):
-        app()
+    try:
+        with command_line(argv()):
+            app()
+    except BrokenPipeError:  # the reader of a pipe (e.g. `| head`) has gone: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

@@ -24,6 +24,8 @@ class InputError(ValueError):
         Row as a spreadsheet shows it: the header is row 1, the first record row 2.
     column : str, optional
         Column name.
+    key : str, optional
+        The recipe or claims-file key, where the problem is in one.
     """
 
     def __init__(
@@ -34,6 +36,7 @@ class InputError(ValueError):
         *,
         row: int | None = None,
         column: str | None = None,
+        key: str | None = None,
     ) -> None:
         self.source = source
         self.problem = problem
@@ -45,6 +48,8 @@ class InputError(ValueError):
             place.append(f"row {row}")
         if column is not None:
             place.append(f"column '{column}'")
+        if key is not None:
+            place.append(f"key '{key}'")
         end = "" if problem.endswith((".", "?", "!")) else "."
         super().__init__(f"{', '.join(place)}: {problem}{end} Fix: {fix}")
 

@@ -176,6 +176,13 @@ def _check_weights(framework: Framework, source: str) -> None:
     for level in range(2, framework.n_levels + 1):
         for parent in framework.codes_at(level):
             kids = children.get(parent, [])
+            with np.errstate(over="ignore"):
+                total = float(np.sum([n.weight for n in kids]))
+            if not math.isfinite(total):
+                raise InputError(
+                    source, f"the weights of the children of '{parent}' sum to infinity",
+                    "weights are relative to their siblings: write them on a small scale "
+                    "(e.g. 1 and 0.5)", column="Weight")
             if kids and all(n.weight == 0 for n in kids):
                 raise InputError(
                     source, f"all weights of the children of '{parent}' are zero",

@@ -54,27 +54,27 @@ class TableSpec:
         if not isinstance(value, Mapping):
             raise InputError(source, f"'{key}' is neither a path nor {{path: ..., sheet: ...}}",
                              f"write '{key}: file.csv' or '{key}: {{path: book.xlsx, sheet: "
-                             "Sheet1}'", column=key)
+                             "Sheet1}'", key=key)
         unknown = [k for k in value if k not in cls._KEYS]
         if unknown:
             raise InputError(source, f"'{key}.{unknown[0]}' is not a table setting."
                              f"{did_you_mean(unknown[0], cls._KEYS)}",
-                             f"use {', '.join(cls._KEYS)}", column=key)
+                             f"use {', '.join(cls._KEYS)}", key=key)
         if not isinstance(value.get("path"), str) or not value["path"].strip():
             raise InputError(source, f"'{key}.path' is missing", f"give the file of the {key}",
-                             column=key)
+                             key=key)
         for name in ("sheet", "delimiter", "decimal"):
             if name in value and not isinstance(value[name], str):
                 raise InputError(source, f"'{key}.{name}' must be a text; got {value[name]!r}",
-                                 f"quote it, e.g. {name}: \"{value[name]}\"", column=key)
+                                 f"quote it, e.g. {name}: \"{value[name]}\"", key=key)
         delimiter = value.get("delimiter")
         if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
             raise InputError(source, f"'{key}.delimiter' must be one character; got "
-                             f"{delimiter!r}", 'write e.g. delimiter: ";" or "\\t"', column=key)
+                             f"{delimiter!r}", 'write e.g. delimiter: ";" or "\\t"', key=key)
         decimal = value.get("decimal", ".")
         if decimal not in (".", ","):
             raise InputError(source, f"'{key}.decimal' must be '.' or ','; got {decimal!r}",
-                             'write decimal: "," for decimal commas', column=key)
+                             'write decimal: "," for decimal commas', key=key)
         path = Path(os.path.expanduser(value["path"]))
         return cls(path=(base / path).resolve() if not path.is_absolute() else path,
                    sheet=value.get("sheet"),
@@ -155,13 +155,35 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
             name = sheet
         else:
             raise _not_a_table(path, f"has no sheet '{sheet}' (sheets: {', '.join(names)})",
-                               f"use one of the sheet names{did_you_mean(sheet, names)}")
+                               f"use one of the sheet names.{did_you_mean(sheet, names)}")
         raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+    _check_formulas(path, name)
     if raw.empty:
         raise _not_a_table(path, f"sheet '{name}' is empty", "put the table in that sheet")
     header = [("" if pd.isna(c) else str(c).strip()) for c in raw.iloc[0]]
-    body = raw.iloc[1:].reset_index(drop=True)
+    body = raw.iloc[1:]
+    blank = body.map(lambda v: pd.isna(v) or str(v).strip() == "").all(axis=1)
+    body = body[~blank].reset_index(drop=True)  # blank rows are skipped, as in CSV files
     return _drop_empty_trailing(body, header, path)
+
+
+def _check_formulas(path: Path, sheet: str) -> None:
+    """A formula cell whose value was never computed reads as empty: refuse it (a workbook
+    written by a program that does not evaluate formulas), naming the cell."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)[sheet]
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)[sheet]
+    for row_f, row_v in zip(formulas.iter_rows(), values.iter_rows(), strict=False):
+        for cell_f, cell_v in zip(row_f, row_v, strict=False):
+            formula = getattr(cell_f, "value", None)
+            if isinstance(formula, str) and formula.startswith("=") and cell_v.value is None:
+                raise _not_a_table(path, f"cell {cell_f.coordinate} of sheet '{sheet}' holds a "
+                                   f"formula ({formula[:40]}) with no saved value",
+                                   "open and save the workbook in Excel or LibreOffice (which "
+                                   "compute formulas), or export the sheet as CSV")
 
 
 def _check_header(header: list[str], path: Path) -> None:
@@ -204,8 +226,18 @@ def _sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+#: First bytes of compressed files, which are read as text only after decompressing.
+_COMPRESSED = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "zip", b"BZh": "bzip2",
+               b"\xfd7zXZ": "xz"}
+
+
 def _read_csv(path: Path, delimiter: str | None) -> pd.DataFrame:
-    text = path.read_bytes().decode("utf-8-sig")
+    raw = path.read_bytes()
+    for magic, kind in _COMPRESSED.items():
+        if raw.startswith(magic):
+            raise _not_a_table(path, f"is a {kind}-compressed file, not a text table",
+                               "decompress it first (or give .xlsx or .parquet)")
+    text = raw.decode("utf-8-sig")
     if not text.strip():
         raise _not_a_table(path, "is empty", "write a header row and one row per record")
     first = next(line for line in text.splitlines() if line.strip())

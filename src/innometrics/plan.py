@@ -59,5 +59,7 @@ def describe_plan(recipe: Recipe) -> list[str]:
         lines.append(f"uncertainty: {u['runs']} runs, seed {u['seed']}, weights noise "
                      f"{u['weights']['noise']} at levels {u['weights']['levels']}"
                      + (f", alternatives: {alternatives}" if alternatives else ""))
+    if "aggregate" not in names:
+        lines.append("note: no aggregate step: a build gives indicator scores, no index")
     lines.append("valid: nothing was built or written")
     return lines

@@ -19,6 +19,7 @@ data. Running it (:func:`build` or :meth:`Recipe.run`) gives an
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Mapping
@@ -151,6 +152,27 @@ class Recipe:
         return build(self)
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, first: int, line: int) -> None:
+        self.key, self.first, self.line = key, first, line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping (plain YAML keeps the
+    last silently, so ``{method: minmax, method: zscore}`` would build z-scores)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _DuplicateKey(key, seen[key], line)
+            with contextlib.suppress(TypeError):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> Any:
     src = str(path)
     if not path.exists():
@@ -159,7 +181,11 @@ def _read_yaml(path: Path) -> Any:
         raise InputError(src, "is a directory, not a recipe file",
                          "give the recipe's YAML file (e.g. recipe.yaml)")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except _DuplicateKey as exc:
+        raise InputError(src, f"key '{exc.key}' appears twice in one mapping (lines "
+                         f"{exc.first} and {exc.line})", "keep one of them", row=exc.line,
+                         ) from None
     except UnicodeDecodeError:
         raise InputError(src, "is not UTF-8 text", "save the recipe as UTF-8 YAML") from None
     except yaml.YAMLError as exc:
@@ -194,14 +220,14 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
     for key in raw:
         if key not in RECIPE_KEYS:
             raise InputError(src, f"'{key}' is not a recipe key.{did_you_mean(key, RECIPE_KEYS)}",
-                             f"use {', '.join(RECIPE_KEYS)}", column=str(key))
+                             f"use {', '.join(RECIPE_KEYS)}", key=str(key))
     for key in ("framework", "data", "steps"):
         if key not in raw:
             raise InputError(src, f"key '{key}' is missing", f"add '{key}:' to the recipe")
     for key in ("name", "description"):
         if key in raw and not isinstance(raw[key], str):
             raise InputError(src, f"'{key}' is not a text", f"write '{key}: \"...\"'",
-                             column=key)
+                             key=key)
     try:
         tables = {key: TableSpec.parse(raw[key], key=key, source=src, base=path.parent)
                   for key in ("framework", "data")}
@@ -342,12 +368,13 @@ def _check_finite(recipe: Recipe, where: str, before: np.ndarray, after: np.ndar
             bad |= lost & ~constant
     if bad.any():
         i, j = (int(k[0]) for k in np.nonzero(bad))
-        value = before[i, j] if after.shape == before.shape else None
-        was = f" (input {value!r})" if value is not None else ""
+        value = float(before[i, j]) if after.shape == before.shape else None
+        was = f" (input {value:g})" if value is not None else ""
         raise InputError(recipe.data.source, f"{where} gives a non-finite result for "
                          f"'{columns[j]}' of unit '{units[i]}'{was}",
-                         "values this large or this small overflow: rescale the indicator "
-                         "(e.g. to thousands) or choose another method", column=columns[j])
+                         "check the indicator's values (numbers this large overflow; a log needs "
+                         "positive values; a fraction of the maximum needs a non-zero maximum) "
+                         "or choose another method", column=columns[j])
 
 
 def _frame(values: np.ndarray, units: pd.Index, columns: pd.Index) -> pd.DataFrame:
@@ -378,8 +405,14 @@ def build(recipe: Recipe):
     stages = {"Raw": _frame(state.values, index, indicators)}
     records: dict[str, dict] = {}
     for i, (name, settings) in enumerate(recipe.steps):
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = _ADAPTERS[name](recipe, state, settings)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                out = _ADAPTERS[name](recipe, state, settings)
+        except (InputError, InvalidParameter):
+            raise
+        except ValueError as exc:  # what a step finds in the data, named by its recipe key
+            raise InvalidParameter(f"{recipe.source or 'recipe'}: steps[{i}].{name}: {exc}"
+                                   ) from None
         units_in = list(state.units)
         before = state.values
         if name == "screen":

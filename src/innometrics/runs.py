@@ -565,9 +565,25 @@ class Run:
             raise InputError(str(self.path), f"the {self.kind} run has no table '{name}'",
                              f"use one of {tables}")
         path = self.path / found
-        if found.endswith(".parquet"):
-            return pd.read_parquet(path)
-        return pd.read_csv(path, keep_default_na=True, na_values=[""])
+        try:
+            if found.endswith(".parquet"):
+                return pd.read_parquet(path)
+            # the first column holds codes (uCode, iCode, id): text, so "028" stays "028"
+            header = pd.read_csv(path, nrows=0).columns
+            return pd.read_csv(path, keep_default_na=True, na_values=[""],
+                               dtype={header[0]: str} if len(header) else None)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+                OSError, ValueError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(str(path), f"cannot be read as a table ({first})",
+                             "rerun the command that wrote the run") from None
+
+    def _indexed(self, name: str) -> pd.DataFrame:
+        table = self.table(name)
+        if "uCode" not in table.columns:
+            raise InputError(str(self.path / f"{name}.csv"), "has no uCode column",
+                             "rerun the command that wrote the run")
+        return table.set_index("uCode")
 
     def tables(self) -> list[str]:
         """Names of the tables the run holds."""
@@ -576,12 +592,12 @@ class Run:
     @property
     def scores(self) -> pd.DataFrame:
         """``scores.csv`` indexed by ``uCode`` (build and GII import runs)."""
-        return self.table("scores").set_index("uCode")
+        return self._indexed("scores")
 
     @property
     def ranks(self) -> pd.DataFrame:
         """``ranks.csv`` indexed by ``uCode``."""
-        return self.table("ranks").set_index("uCode")
+        return self._indexed("ranks")
 
     def recipe(self):
         """The recipe recorded in the run (``recipe.yaml``), loaded and validated."""
@@ -619,7 +635,14 @@ def open_run(path: str | os.PathLike) -> Run:
     if manifest is None or manifest.get("schema") != SCHEMA:
         raise InputError(str(path), f"has no innometrics {MANIFEST}",
                          "give a directory written by an innometrics command")
-    missing = [f for f in manifest.get("files", []) if not (directory / f).is_file()]
+    files = manifest.get("files")
+    if (not isinstance(manifest.get("kind"), str) or not manifest["kind"]
+            or not isinstance(files, list) or not all(isinstance(f, str) for f in files)
+            or not isinstance(manifest.get("settings", {}), dict)):
+        raise InputError(str(directory / MANIFEST), "is not a valid manifest (kind, files or "
+                         "settings is missing or of the wrong type)",
+                         "rerun the command that wrote the run; do not edit manifest.json")
+    missing = [f for f in files if not (directory / f).is_file()]
     if missing:
         raise InputError(str(path), f"lacks {missing[0]}, which its manifest lists",
                          "rerun the command that wrote it")

@@ -174,30 +174,30 @@ def check_order(names: Sequence[str], source: str) -> None:
     for i, name in enumerate(names):
         if name in seen:
             raise InputError(source, f"step '{name}' appears twice (steps[{seen[name]}] and "
-                             f"steps[{i}])", "keep one entry per step", column="steps")
+                             f"steps[{i}])", "keep one entry per step", key="steps")
         seen[name] = i
     if "aggregate" in seen and names[-1] != "aggregate":
         raise InputError(source, "'aggregate' is not the last step",
-                         "move aggregate to the end of the steps", column="steps")
+                         "move aggregate to the end of the steps", key="steps")
     for earlier, later, why in ORDER_RULES:
         if earlier in seen and later in seen and seen[earlier] > seen[later]:
             raise InputError(source, f"'{earlier}' (steps[{seen[earlier]}]) comes after "
                              f"'{later}' (steps[{seen[later]}]): {why}",
-                             f"move {earlier} before {later}", column="steps")
+                             f"move {earlier} before {later}", key="steps")
 
 
 def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
     """The ``steps:`` list of a recipe as ``(name, settings)`` pairs, unchecked."""
     if not isinstance(raw, list) or not raw:
         raise InputError(source, "'steps' is not a list of steps", "write steps as a YAML list, "
-                         "e.g. '- normalise: {method: minmax}'", column="steps")
+                         "e.g. '- normalise: {method: minmax}'", key="steps")
     parsed = []
     for i, entry in enumerate(raw):
         if isinstance(entry, str):
             entry = {entry: {}}
         if not isinstance(entry, Mapping) or len(entry) != 1:
             raise InputError(source, f"steps[{i}] is not a single 'name: settings' entry",
-                             "write each step as '- name: {settings}'", column="steps")
+                             "write each step as '- name: {settings}'", key="steps")
         (name, settings), = entry.items()
         parsed.append((str(name), {} if settings is None else settings))
     return tuple(parsed)
@@ -210,11 +210,41 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
         if name not in STEP_SETTINGS:
             raise InputError(source, f"steps[{i}] '{name}' is not a known step."
                              f"{did_you_mean(name, STEP_NAMES)}",
-                             f"use one of {', '.join(STEP_NAMES)}", column="steps")
+                             f"use one of {', '.join(STEP_NAMES)}", key="steps")
         names.append(name)
     check_order(names, source)
-    return tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
-                 for i, (name, settings) in enumerate(steps))
+    resolved = tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
+                     for i, (name, settings) in enumerate(steps))
+    _check_positive_for_means(resolved)
+    return resolved
+
+
+#: Normalisations whose lowest score is 0 or below, whatever the data.
+_NON_POSITIVE = {"prank": "the lowest percentile rank is 0",
+                 "dist2max": "the lowest distance score is 0"}
+
+
+def _check_positive_for_means(steps: Sequence[tuple[str, dict]]) -> None:
+    """A geometric or harmonic mean of indicator scores needs them positive: refuse, at
+    load, a normalisation that certainly gives zero or negative scores."""
+    from .steps.aggregate import at_level
+
+    position = {name: i for i, (name, _) in enumerate(steps)}
+    if "aggregate" not in position or "normalise" not in position:
+        return
+    method = at_level(steps[position["aggregate"]][1].get("method", "arithmetic"), 2, "method")
+    normalise = steps[position["normalise"]][1]
+    why = _NON_POSITIVE.get(normalise.get("method"))
+    if normalise.get("method") == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
+        why = f"min-max puts the lowest value at {normalise['range'][0]}"
+    if normalise.get("method") == "zscore" and normalise.get("mean", 0) <= 0:
+        why = f"z-scores centred on {normalise.get('mean', 0)} are negative below the mean"
+    if method in ("geometric", "harmonic") and why:
+        raise InvalidParameter(
+            f"'method' of steps[{position['aggregate']}].aggregate is {method} at level 2, "
+            f"which needs positive indicator scores, but {why} "
+            f"(steps[{position['normalise']}].normalise); use min-max onto a positive range "
+            "such as range: [1, 100], or the arithmetic mean.")
 
 
 def check_against_framework(step: str, settings: Mapping, where: str, framework) -> None:
@@ -275,7 +305,7 @@ def check_uncertainty(spec: Any, source: str) -> dict:
     if not isinstance(spec, Mapping):
         raise InputError(source, "'uncertainty' is not a mapping",
                          "write 'uncertainty:' with runs, seed, weights, alternatives",
-                         column="uncertainty")
+                         key="uncertainty")
     for key in spec:
         if key not in _UNCERTAINTY_KEYS:
             raise InvalidParameter(unknown_key(key, "uncertainty", _UNCERTAINTY_KEYS))

@@ -18,6 +18,8 @@ import typer
 from rich.table import Table
 
 from ._cli_util import console, err_console, friendly_errors, number_text, rank_text
+from ._params import did_you_mean
+from .errors import InputError
 from .store import ABSENT, RunStore, open_recordable
 
 __all__ = ["app"]
@@ -70,6 +72,11 @@ def list_runs(store: StoreOpt = None, csv: CsvOpt = False,
     """
     rs = _store(store)
     runs = rs.list(kind=kind)
+    known = set(rs.list()["kind"])
+    if kind is not None and kind not in known:
+        raise InputError("--kind", f"no run of kind '{kind}' is recorded."
+                         f"{did_you_mean(kind, known)}",
+                         f"use one of {sorted(known) or 'the kinds recorded (none yet)'}")
     if csv:
         _csv(runs)
         return

@@ -151,6 +151,8 @@ _CONSTRAINTS = {
     "noise": [Interval(Real, 0, 1, closed="left")],
 }
 _ENGINES = ("local", "dask")
+#: Base samples below this give Sobol indices too noisy to read (a warning says so).
+_MIN_SOBOL_RUNS = 64
 #: Aggregate settings that change index scores (the Monte Carlo passes only these).
 _SCORING_SETTINGS = ("method", "min_coverage")
 #: Normalisation settings that decide the scale of the scores.
@@ -459,6 +461,11 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                                f"(weights noise and/or step alternatives); got {factors}.")
     n_noisy = int(_noisy_nodes(recipe, design).sum())
     check_memory(design.runs * (len(factors) + 2), len(recipe.data.units), "--runs N·(d+2) =")
+    if design.runs < _MIN_SOBOL_RUNS:
+        warnings.warn(f"sensitivity indices from a base sample of N = {design.runs} are "
+                      f"unreliable (their bootstrap intervals collapse); use N ≥ "
+                      f"{_MIN_SOBOL_RUNS}, e.g. --runs 500 as in COINr's example",
+                      RuntimeWarning, stacklevel=2)
     names = [f"w{i}" for i in range(n_noisy if "weights" in factors else 0)]
     groups = ["weights"] * len(names) + list(design.alternatives)
     names += list(design.alternatives)

@@ -219,6 +219,9 @@ def load_claims(path_or_mapping: str | os.PathLike | Mapping) -> ClaimsFile:
     else:
         path = Path(path_or_mapping)
         reader, folder = _Reader(path.name), path.parent
+        if path.is_dir():
+            reader.fail(None, "is a directory, not a claims file",
+                        "give the claims YAML file (e.g. claims.yaml)")
         if not path.is_file():
             reader.fail(None, "file not found", "check the path")
         try:

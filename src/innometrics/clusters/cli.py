@@ -37,6 +37,7 @@ from .._cli_util import (
     record,
 )
 from .._params import Interval, Real, check_params
+from ..errors import InvalidParameter
 from ..runs import RunWriter, check_out_file, write_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -67,7 +68,9 @@ RecordsArg = Annotated[Path, typer.Argument(help="Records file (CSV or Parquet).
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="numba (one machine) or dask.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address (default: an in-process local cluster).")]
-TileOpt = Annotated[float, typer.Option("--tile-km", help="Dask tile side, km.")]
+TileOpt = Annotated[float | None, typer.Option(
+    "--tile-km", help="Dask tile side, km (default 500; with --engine dask).")]
+_DEFAULT_TILE_KM = 500.0
 DropOpt = Annotated[bool, typer.Option(
     "--drop-invalid", help="Exclude bad rows (counted in the report) instead of failing.")]
 
@@ -81,6 +84,17 @@ def _check_flags(values: dict, constraints: dict) -> None:
     flag = {name: "--" + name.replace("_", "-") for name in values}
     check_params("the command line", {flag[k]: v for k, v in values.items()},
                  {flag[k]: constraints[k] for k in values if k in constraints})
+
+
+def _engine_flags(engine: Engine, scheduler: str | None, tile_km: float | None) -> float:
+    """The tile side to use; the Dask flags are refused without ``--engine dask`` rather than
+    silently ignored."""
+    if engine is not Engine.dask:
+        for flag, value in (("--scheduler", scheduler), ("--tile-km", tile_km)):
+            if value is not None:
+                raise InvalidParameter(f"'{flag}' applies to '--engine dask' only; add "
+                                       f"--engine dask or leave {flag} out.")
+    return _DEFAULT_TILE_KM if tile_km is None else tile_km
 
 
 @contextlib.contextmanager
@@ -134,15 +148,18 @@ def _check_import_out(out: Path, inputs: list[Path]) -> None:
 
 
 def _save_import(rec, kind: str, inputs: dict[str, Path], out: Path) -> None:
-    """Write imported records to ``out`` and the excluded rows next to it."""
+    """Write imported records to ``out`` and the excluded rows next to it; an import with no
+    usable record is an error (the wrong file given, or a file cut short)."""
+    if len(rec.frame) == 0:
+        reasons = "; ".join(f"{n} × {reason}" for reason, n in rec.exclusion_counts().items())
+        raise ValueError(f"{next(iter(inputs.values()))}: no usable record"
+                         + (f" ({reasons})" if reasons else "") + ". Fix: check that each "
+                         "file is the table its argument names, and complete")
     details = {"records": len(rec.frame), "excluded": int(len(rec.excluded))}
     out = write_file(out, rec.frame, kind=kind, inputs=inputs, details=details)
     excluded = write_file(_excluded_path(out), rec.excluded, kind=kind, inputs=inputs,
                           details=details)
     _print_counts(rec, next(iter(inputs.values())))
-    if len(rec.frame) == 0 and len(rec.excluded) == 0:
-        raise ValueError(f"{next(iter(inputs.values()))}: no record found. Fix: check that the "
-                         "file is the right table (and not empty)")
     console.print(f"records → {out}\nexcluded rows and reasons → {excluded}")
     record(out)
 
@@ -225,7 +242,7 @@ def _report(result, rec, out: Path, n: int, min_weights: dict[str, float]) -> No
 def synth(
     points: Annotated[int, typer.Option("--points", min=1, help="Number of points.")],
     out: Annotated[Path, typer.Option("--out", help="Output file (.csv or .parquet).")],
-    seed: Annotated[int, _opt("Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
     cities: Annotated[int, _opt("Host cities (the most populous).")] = 300,
     spread_km: Annotated[float, _opt("Spread of a city of one million, km.")] = 6.0,
     background: Annotated[float, _opt("Share of background points.")] = 0.05,
@@ -237,8 +254,16 @@ def synth(
 
     Example: innometrics clusters synth --points 100000 --seed 0 --out synthetic.parquet
     """
-    from .synth import synthesize
+    from .synth import SYNTH_CONSTRAINTS, synthesize
 
+    flags = {"points": "n_points", "cities": "n_cities", "background": "background",
+             "spread_km": "spread_km", "duplicate_share": "duplicate_share"}
+    given = {"points": points, "cities": cities, "background": background,
+             "spread_km": spread_km, "duplicate_share": duplicate_share}
+    _check_flags(given, {flag: SYNTH_CONSTRAINTS[name] for flag, name in flags.items()})
+    if points > 10**9:
+        raise InvalidParameter(f"'--points' {points:,} would not fit in memory (about 100 bytes "
+                               "a point); use at most 1,000,000,000.")
     check_out_file(out)
     settings = {"points": points, "seed": seed, "n_cities": cities, "spread_km": spread_km,
                 "background": background, "duplicate_share": duplicate_share,
@@ -259,7 +284,7 @@ def detect(
     kind: Annotated[Kind | None, _opt("Only this kind (default: all, pooled).")] = None,
     engine: EngineOpt = Engine.numba,
     scheduler: SchedulerOpt = None,
-    tile_km: TileOpt = 500.0,
+    tile_km: TileOpt = None,
     drop_invalid: DropOpt = False,
     force: Force = False,
     quiet: Quiet = False,
@@ -272,6 +297,7 @@ def detect(
     from .dbscan import DBSCAN_CONSTRAINTS
     from .ranking import detect_clusters
 
+    tile_km = _engine_flags(engine, scheduler, tile_km)
     _check_flags({"eps_km": eps_km, "min_weight": min_weight, "tile_km": tile_km},
                  {**DBSCAN_CONSTRAINTS, "tile_km": _TILE})
     settings = {"eps_km": eps_km, "min_weight": min_weight,
@@ -317,7 +343,7 @@ def rank(
         "Second pass core weight (default: the first pass's).")] = None,
     engine: EngineOpt = Engine.numba,
     scheduler: SchedulerOpt = None,
-    tile_km: TileOpt = 500.0,
+    tile_km: TileOpt = None,
     drop_invalid: DropOpt = False,
     force: Force = False,
     report: Report = False,
@@ -339,6 +365,10 @@ def rank(
         place_km=place_km, gazetteer_min_population=gazetteer_min_population,
         economy_min_share=economy_min_share, intensity_per=intensity_per,
         refine_eps_km=refine_eps_km, refine_min_weight=refine_min_weight)
+    tile_km = _engine_flags(engine, scheduler, tile_km)
+    if refine_min_weight is not None and refine_eps_km is None:
+        raise InvalidParameter("'--refine-min-weight' needs '--refine-eps-km' (the second "
+                               "pass runs only with a radius); add it or leave the weight out.")
     _check_flags({**values, "tile_km": tile_km}, {**RANKING_CONSTRAINTS, "tile_km": _TILE})
     settings = RankingSettings(**values)
     used = {**asdict(settings), "merge_km_used": settings.overlap_km, "engine": engine.value,

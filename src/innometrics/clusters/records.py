@@ -188,6 +188,8 @@ def validate_records(frame: pd.DataFrame, *, source: str = "records",
 
 def read_records(path: str | os.PathLike, *, on_invalid: str = "raise") -> Records:
     """Read and validate a records CSV or Parquet file (see :func:`validate_records`)."""
+    if not Path(path).exists():
+        raise InputError(str(path), "file not found", "check the path of the records file")
     return validate_records(read_table(path), source=str(path), on_invalid=on_invalid)
 
 

@@ -194,8 +194,12 @@ def _notes(agreement: pd.DataFrame, workbook: Workbook, weights: dict[str, float
         halves = [k for k in kids if weights.get(k, 1.0) != 1.0]
         if code not in differs:
             notes.append("")
+        elif not kids and np.isinf(agreement.set_index("code").loc[code, "max_abs_diff"]):
+            notes.append("WIPO has scores where VALUE_SCREEN is empty (values missing from "
+                         "the workbook's data)")
         elif not kids:
-            notes.append("indicator rule differs: see rules.csv and differences.csv")
+            notes.append("the indicator's rule does not reproduce WIPO's scores: see the "
+                          "evidence in rules.csv (and differences.csv with --rules documented)")
         elif halves:
             notes.append("WIPO weights " + ", ".join(f"{k} {weights[k]:g}" for k in halves)
                          + "; the documentation does not say which (equal weights used)")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,20 +155,23 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
     if not path.exists():
         raise InputError(str(path), "file not found", "check the path of the GII workbook")
     try:
-        book = pd.ExcelFile(path)
-    except (ValueError, OSError) as exc:
-        raise InputError(path.name, f"cannot be read as an Excel workbook ({exc})",
-                         "give WIPO's .xlsx data file") from None
-    with book:
-        names = {_fold(n): str(n) for n in book.sheet_names}
-        tables = {}
-        for key, wanted in SHEETS.items():
-            if _fold(wanted) not in names:
-                raise InputError(path.name, f"sheet '{wanted}' is missing (sheets: "
-                                 f"{', '.join(map(str, book.sheet_names))})",
-                                 f"add the '{wanted}' sheet of WIPO's GII data workbook")
-            sheet = names[_fold(wanted)]
-            tables[key] = pd.read_excel(book, sheet_name=sheet, dtype=object)
+        with pd.ExcelFile(path) as book:
+            names = {_fold(n): str(n) for n in book.sheet_names}
+            tables = {}
+            for key, wanted in SHEETS.items():
+                if _fold(wanted) not in names:
+                    raise InputError(path.name, f"sheet '{wanted}' is missing (sheets: "
+                                     f"{', '.join(map(str, book.sheet_names))})",
+                                     f"add the '{wanted}' sheet of WIPO's GII data workbook")
+                sheet = names[_fold(wanted)]
+                tables[key] = pd.read_excel(book, sheet_name=sheet, dtype=object)
+    except (ValueError, OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(path.name, f"cannot be read as an Excel workbook ({first})",
+                         "give WIPO's .xlsx data file, complete (a download may be cut "
+                         "short)") from None
     return _validate(tables, f"{_braces(path.name)}, sheet '{{sheet}}'", path.name)
 
 

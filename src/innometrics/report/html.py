@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from markupsafe import Markup
 
+from ..errors import InputError
 from ..runs import Run, write_file
 from .cluster_section import cluster_section
 from .common import extra_tables, new_id, provenance
@@ -134,8 +135,13 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
     """
     started = time.perf_counter()
     grouped = collect_runs(runs)
-    sections: list[Any] = [index_section(g) for g in grouped.groups]
-    sections += [cluster_section(r) for r in grouped.clusters]
+    try:
+        sections: list[Any] = [index_section(g) for g in grouped.groups]
+        sections += [cluster_section(r) for r in grouped.clusters]
+    except (KeyError, IndexError) as exc:  # a table edited by hand, a column gone
+        raise InputError(", ".join(str(r.path) for r in grouped.runs),
+                         f"a run's tables are not as innometrics wrote them (no {exc})",
+                         "rerun the commands that wrote the runs") from None
     sections += [_other_section(r) for r in grouped.others]
     synthetic = any(getattr(s, "synthetic", False) for s in sections)
     if title is None:

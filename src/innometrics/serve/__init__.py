@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Callable
 
 from .app import create_app
 from .model import AGGREGATE_PRESETS, NORMALISE_PRESETS, DashboardModel, Query, QueryError
@@ -35,8 +36,29 @@ def _is_ipv4_loopback(host: str) -> bool:
     return address.version == 4 and address.is_loopback
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse, before anything starts, an address the dashboard could not listen on."""
+    import socket
+
+    from ..errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        raise InputError(f"--host {host}", "is not a host name or address of this machine",
+                         "use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)"
+                         ) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(f"--port {port}", f"cannot be used on {host} ({exc.strerror})",
+                             "choose another port, e.g. --port 8051") from None
+
+
 def serve(recipe_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8050, *,
-          log_level: str = "warning") -> None:
+          log_level: str = "warning", on_ready: Callable[[], None] | None = None) -> None:
     """Load the recipe, build the dashboard and serve it with uvicorn until interrupted.
 
     Parameters
@@ -49,6 +71,8 @@ def serve(recipe_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8
     port : int, default 8050
     log_level : str, default "warning"
         uvicorn's log level.
+    on_ready : callable, optional
+        Called once the recipe is built and the address is free, just before serving.
 
     Raises
     ------
@@ -60,6 +84,9 @@ def serve(recipe_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8
     from ..recipe import load_recipe
 
     recipe = load_recipe(recipe_path)
+    check_address(host, int(port))
     allowed = LOOPBACK_HOSTS + [host] if _is_ipv4_loopback(host) else None
     app = create_app(recipe, allowed_hosts=allowed)
+    if on_ready is not None:
+        on_ready()
     uvicorn.run(app, host=host, port=int(port), log_level=log_level)

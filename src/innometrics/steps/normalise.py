@@ -60,8 +60,10 @@ def zscore(x: np.ndarray, *, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
     >>> zscore(np.array([[1.0], [2.0], [3.0]]), mean=10, sd=2).ravel()
     array([ 8., 10., 12.])
     """
-    mu = np.nanmean(x, axis=_UNITS, keepdims=True)
-    s = np.nanstd(x, axis=_UNITS, ddof=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mu = np.nanmean(x, axis=_UNITS, keepdims=True)
+        s = np.nanstd(x, axis=_UNITS, ddof=1, keepdims=True)
+    s = np.where(np.isfinite(s), s, np.nan)  # an overflowing spread gives NaN, not zeros
     _range_warning(s)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (x - mu) / s * sd + mean
@@ -122,8 +124,11 @@ def dist2target(x: np.ndarray, *, targets: np.ndarray, cap: bool = False,
 
 
 def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
-    """Fraction of the maximum: ``x/max·scale`` (COINr ``n_fracmax``)."""
-    return x / np.nanmax(x, axis=_UNITS, keepdims=True) * scale
+    """Fraction of the maximum: ``x/max·scale`` (COINr ``n_fracmax``); NaN where the
+    maximum is 0."""
+    top = np.nanmax(x, axis=_UNITS, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return x / np.where(top == 0, np.nan, top) * scale
 
 
 #: Accepted normalisation methods.
@@ -205,7 +210,9 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         raise ValueError(f"directions must be {n} values of +1 or -1.")
     base = {"method": method, "range": range, "mean": mean, "sd": sd, "scale": scale,
             "goalposts": goalposts, "truncate": truncate, "targets": targets, "cap": cap}
-    out = _normalise_all(x, d, codes, base)
+    with warnings.catch_warnings():  # one warning below names the indicators instead
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = _normalise_all(x, d, codes, base)
     if indicators:
         if codes is None:
             raise ValueError("normalise: per-indicator settings need the indicator codes.")
@@ -214,7 +221,18 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
             check_params(f"normalise.indicators.{code}", own, constraints_of(INDICATOR_SETTINGS))
             j = position[code]
             settings = {**base, "scale": None, **own}
-            out[..., j:j + 1] = _normalise_all(x[..., j:j + 1], d[j:j + 1], [code], settings)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                out[..., j:j + 1] = _normalise_all(x[..., j:j + 1], d[j:j + 1], [code],
+                                                   settings)
+    lost = np.all(np.isnan(out) | ~np.isfinite(x), axis=_UNITS) & np.any(np.isfinite(x),
+                                                                         axis=_UNITS)
+    if lost.any():
+        where = np.flatnonzero(lost.reshape(-1, n).any(axis=0))
+        named = [codes[j] if codes is not None else f"column {j}" for j in where]
+        warnings.warn(f"normalise: {', '.join(map(str, named))}: no spread (a single value, "
+                      f"or a zero maximum), so method '{method}' gives no scores.",
+                      RuntimeWarning, stacklevel=2)
     return StepResult(out, {"method": method})
 
 

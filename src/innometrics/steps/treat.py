@@ -282,12 +282,12 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
             info["points"][:, j] = np.where(np.isnan(x[:, j]), "", rule["method"])
     by_rule = [j for j, rule in enumerate(rules) if rule["method"] == "default"]
     if by_rule:
-        _apply_rule(x, np.array(by_rule), [rules[j] for j in by_rule], out, info)
+        _apply_rule(x, np.array(by_rule), [rules[j] for j in by_rule], out, info, codes)
     return StepResult(out, info)
 
 
 def _apply_rule(x: np.ndarray, cols: np.ndarray, rules: list[dict], out: np.ndarray,
-                info: dict) -> None:
+                info: dict, codes: Sequence[str] | None = None) -> None:
     """The outlier rule on the columns ``cols``: test, winsorise, fall back (module
     docstring)."""
     skew = np.array([r["skew"] for r in rules], dtype=np.float64)
@@ -295,9 +295,9 @@ def _apply_rule(x: np.ndarray, cols: np.ndarray, rules: list[dict], out: np.ndar
     sk0, ku0 = info["skew0"][cols], info["kurt0"][cols]
     undefined = np.isnan(sk0) | np.isnan(ku0)
     if undefined.any():
-        warnings.warn(f"treat: indicator column(s) {cols[undefined].tolist()} have too few "
-                      "distinct values for skew/kurtosis; left untreated.", RuntimeWarning,
-                      stacklevel=3)
+        named = [codes[j] if codes is not None else f"column {j}" for j in cols[undefined]]
+        warnings.warn(f"treat: {', '.join(map(str, named))}: too few distinct values for "
+                      "skew and kurtosis; left untreated.", RuntimeWarning, stacklevel=3)
     passes0 = _passes(sk0, ku0, skew, kurtosis)
     info["pass0"][cols[~undefined]] = passes0[~undefined]
     failing = ~undefined & ~passes0
