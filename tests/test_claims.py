@@ -314,3 +314,11 @@ def test_bad_arguments(tmp_path):
         check_claims(tmp_path / "missing.yaml")
     with pytest.raises(ValueError, match="press_report_2023"):
         claims_example_path("nope")
+
+
+@pytest.mark.parametrize(("measure", "value"), [("gii_rank", -12), ("gii_rank", 0),
+                                                ("clusters_in_top100", -1), ("gerd", -3.3e12)])
+def test_impossible_claim_values_are_refused(measure, value):
+    with pytest.raises(InputError, match="is impossible"):
+        check_claims({"claims": [{"id": "x", "measure": measure, "economy": "CHN",
+                                  "year": 2023, "value": value}]})

@@ -19,7 +19,7 @@ from ._params import did_you_mean
 from .errors import InputError
 
 __all__ = ["TableSpec", "read_table", "table_from", "to_float", "text_column",
-           "match_columns", "columns_of", "MISSING_MARKERS",
+           "match_columns", "columns_of", "sniff_delimiter", "MISSING_MARKERS",
            "DELIMITERS"]
 
 #: Cell texts read as a missing value (besides empty cells).
@@ -213,7 +213,7 @@ def _drop_empty_trailing(table: pd.DataFrame, header: list[str], path: Path) -> 
     return table.iloc[:, keep].set_axis(names, axis=1)
 
 
-def _sniff_delimiter(line: str) -> str:
+def sniff_delimiter(line: str) -> str:
     """The candidate delimiter most frequent outside quotes in ``line`` (``,`` if none)."""
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
@@ -241,7 +241,7 @@ def _read_csv(path: Path, delimiter: str | None) -> pd.DataFrame:
     if not text.strip():
         raise _not_a_table(path, "is empty", "write a header row and one row per record")
     first = next(line for line in text.splitlines() if line.strip())
-    sep = delimiter or _sniff_delimiter(first)
+    sep = delimiter or sniff_delimiter(first)
     try:
         rows = [r for r in csv.reader(io_module.StringIO(text, newline=""), delimiter=sep,
                                       strict=True) if r and any(c.strip() for c in r)]
@@ -250,16 +250,16 @@ def _read_csv(path: Path, delimiter: str | None) -> pd.DataFrame:
                            "check the quotes in the file") from None
     header = [c.strip() for c in rows[0]]
     width = len(header)
-    if width == 1 and delimiter is not None and _sniff_delimiter(first) != delimiter:
+    if width == 1 and delimiter is not None and sniff_delimiter(first) != delimiter:
         raise _not_a_table(path, f"with delimiter {delimiter!r} the header is one column "
                            f"'{header[0][:40]}'", f"the file looks delimited by "
-                           f"{_sniff_delimiter(first)!r}: set that delimiter or remove it",
+                           f"{sniff_delimiter(first)!r}: set that delimiter or remove it",
                            row=1)
     for i, row in enumerate(rows[1:], start=2):
         if len(row) != width:
             last = " (the last row: the file may be truncated)" if i == len(rows) else ""
-            hint = (f"; the file looks delimited by {_sniff_delimiter(first)!r}"
-                    if delimiter and _sniff_delimiter(first) != delimiter else "")
+            hint = (f"; the file looks delimited by {sniff_delimiter(first)!r}"
+                    if delimiter and sniff_delimiter(first) != delimiter else "")
             raise _not_a_table(path, f"row has {len(row)} fields but the header has {width}"
                                f"{last}{hint}", "give every row one value per column (empty "
                                "for missing)", row=i)

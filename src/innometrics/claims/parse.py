@@ -334,4 +334,17 @@ def _number(entry: tuple[Any, int | None], key: str, reader: _Reader, claim: str
         reader.fail(line, f"{key} '{stated}' is not a number", "write a number", claim)
     if not math.isfinite(value):
         reader.fail(line, f"{key} '{stated}' is not finite", "write a finite number", claim)
+    if key == "value" and measure in _WHOLE and value < _WHOLE[measure]:
+        reader.fail(line, f"a {measure} of {stated} is impossible", f"write a whole number "
+                    f"from {_WHOLE[measure]}", claim)
+    if key == "value" and measure in _NON_NEGATIVE and value < 0:
+        reader.fail(line, f"a {measure} of {stated} is impossible", "write a value of zero or "
+                    "more (growth rates may be negative)", claim)
     return stated, value
+
+
+#: Measures whose value is a whole number from the given minimum (ranks, counts).
+_WHOLE = {"gii_rank": 1, "clusters_in_top100": 0}
+#: Measures that cannot be negative (amounts, shares, scores).
+_NON_NEGATIVE = ("gerd", "basic_research", "gerd_ppp", "gerd_intensity", "basic_research_share",
+                 "gii_score")

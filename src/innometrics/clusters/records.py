@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, InvalidParameter
-from ..io import MISSING_MARKERS, read_table
+from ..io import MISSING_MARKERS, read_table, sniff_delimiter
 
 __all__ = ["Records", "KINDS", "read_records", "validate_records", "read_patentsview",
            "read_openalex", "read_institutions", "iter_json_objects", "open_text"]
@@ -241,10 +241,12 @@ def _read_delimited(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     inner = _inner_suffix(path)
     if path.suffix.lower() in (".zip", ".gz") or inner in (".tsv", ".txt"):
-        sep = "\t" if inner in (".tsv", ".txt") else ","
         with open_text(path) as fh:
+            header = fh.readline()
+            sep = sniff_delimiter(header)  # the name may not say (a .tsv holding commas)
             try:
-                return pd.read_csv(fh, sep=sep, dtype=str, keep_default_na=False)
+                return pd.read_csv(io_module.StringIO(header + fh.read()), sep=sep, dtype=str,
+                                   keep_default_na=False)
             except (pd.errors.ParserError, ValueError) as exc:
                 raise InputError(str(path), f"cannot be read as a table "
                                  f"({str(exc).splitlines()[0]})",
