@@ -58,6 +58,17 @@ CLAIM_MEASURES = {
     "gii_score": "GII score, 0-100 (edition = year)",
     "clusters_in_top100": "clusters in the top 100",
 }
+#: Where an unverifiable claim's figure would come from (its ``source``, so that every claim
+#: names one).
+_WANTED = {
+    **dict.fromkeys(("gerd", "basic_research", "gerd_ppp", "gerd_growth",
+                     "basic_research_growth", "gerd_intensity", "basic_research_share"),
+                    "not in the data here: OECD MSTI / NCSES R&D series for {year}"),
+    "gii_rank": "not in the data here: WIPO Global Innovation Index {year}, published scores",
+    "gii_score": "not in the data here: WIPO Global Innovation Index {year}, published scores",
+    "clusters_in_top100": "not in the data here: WIPO Global Innovation Index {year}, S&T "
+                          "cluster ranking (or a clusters run on real records)",
+}
 _NEEDS = {
     "gerd": "GERD in national currency", "basic_research": "GERD and basic research's share",
     "gerd_ppp": "GERD in PPP dollars", "gerd_growth": "GERD in national currency for the year "
@@ -289,7 +300,7 @@ def _check_rnd(claim: Claim, table: pd.DataFrame, cache: dict[str, pd.Series]
         note = (f"no {info.formula} for {economy} {year} in the R&D data ({span}); needs "
                 f"{_NEEDS[claim.measure]} for {economy} {year} (e.g. the national statistical "
                 "office or UNESCO UIS)")
-        return _row(claim, None, "", note)
+        return _row(claim, None, _WANTED.get(claim.measure, "").format(year=claim.year), note)
     found = float(value) * _RND_SCALE[claim.measure]
     sources = sorted({o.loc[(economy, y), "source"] for o in obs.values() for y in years
                       if (economy, y) in o.index})
@@ -330,7 +341,7 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
         state = "not bundled yet" if edition > editions[-1] else f"not bundled ({bundled})"
         note = (f"GII {edition} data {state}; needs WIPO's published GII {edition} scores "
                 f"(a datasets/gii_{edition}/scores.csv bundle)")
-        return _row(claim, None, "", note)
+        return _row(claim, None, _WANTED.get(claim.measure, "").format(year=claim.year), note)
     table = gii.published(edition)
     row = table[table["uCode"] == economy]
     source = gii.source(edition)
@@ -375,7 +386,8 @@ def _check_clusters(claim: Claim, run: ClustersRun | None, run_path: Path | None
     needs = ("needs WIPO's S&T cluster table for the edition, or a clusters run on real PCT "
              "and publication records (clusters_run: DIR in the claims file)")
     if run is None:
-        return _row(claim, None, "", f"no clusters run given; {needs}")
+        return _row(claim, None, _WANTED["clusters_in_top100"].format(year=claim.year),
+                    f"no clusters run given; {needs}")
     if run.synthetic:
         return _row(claim, None, f"clusters run {run.path.parent}",
                     f"the clusters run {run.path.parent} is synthetic (records drawn around "
