@@ -208,3 +208,19 @@ def test_per_indicator_goalposts_with_a_bad_direction():
                     indicators={"b": {"method": "goalposts", "goalposts": [1, 7]}})
     np.testing.assert_allclose(out.values[:, 0], [0, 50, 100])
     np.testing.assert_allclose(out.values[:, 1], [100, 50, 0])
+
+
+def test_per_indicator_override_leaves_the_other_columns_to_the_step_method():
+    """Targets given as one array over all indicators are sliced, not broadcast, when one
+    indicator has its own method (it must not depend on the others' targets)."""
+    from innometrics.steps import normalise
+
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 10.0]])
+    targets = np.array([10.0, 10.0, 12.0])
+    whole = normalise(x, method="dist2target", targets=targets, codes=["a", "b", "c"])
+    mixed = normalise(x, method="dist2target", targets=targets, codes=["a", "b", "c"],
+                      indicators={"b": {"method": "minmax"}})
+    np.testing.assert_allclose(mixed.values[:, [0, 2]], whole.values[:, [0, 2]])
+    np.testing.assert_allclose(mixed.values[:, 1], [0, 50, 100])
+    with pytest.raises(ValueError, match="2 target values for 3 indicators"):
+        normalise(x, method="dist2target", targets=targets[:2], codes=["a", "b", "c"])

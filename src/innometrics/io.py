@@ -343,7 +343,8 @@ def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
     dtypes = cells.dtypes if isinstance(cells, pd.DataFrame) else [np.asarray(cells).dtype]
     if all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes):
         return np.asarray(cells, dtype=np.float64)  # already numbers: nothing to parse
-    if isinstance(cells, np.ndarray) and cells.dtype == object:
+    if (isinstance(cells, np.ndarray) and cells.dtype == object
+            and not any(isinstance(v, bool | np.bool_) for v in cells.ravel().tolist())):
         try:  # numbers (or None) as Python objects convert directly
             return cells.astype(np.float64)
         except (TypeError, ValueError):

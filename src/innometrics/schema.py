@@ -163,8 +163,8 @@ def check_step(step: str, settings: Any, where: str) -> dict:
         inner = INDICATOR_SETTINGS[step]
         owner = f"{where}.indicators.{code}"
         check_params(owner, own, constraints_of(inner))
-        _check_applicable(step, inner, {"method": settings.get("method", "default"), **own}
-                          if step == "treat" else own, owner)
+        step_method = _method_of(step, settings)
+        _check_applicable(step, inner, {"method": step_method, **own}, owner)
     return _resolve(step, table, settings)
 
 

@@ -164,7 +164,23 @@ def _per_indicator(value, codes: Sequence[str] | None, n: int, what: str) -> np.
             raise ValueError(f"normalise: no {what} for indicator(s) {missing}; give one for "
                              "every indicator.")
         return np.array([value[c] for c in codes], dtype=np.float64)
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,) + np.shape(value))
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == (2 if what == "goalposts" else 1):  # one per indicator already
+        if len(array) != n:
+            raise ValueError(f"normalise: {len(array)} {what} values for {n} indicators.")
+        return array
+    return np.broadcast_to(array, (n,) + array.shape)
+
+
+def _columns_of(settings: Mapping, columns: Sequence[int], n: int) -> dict:
+    """``settings`` for a subset of the indicators: per-indicator arrays are sliced."""
+    out = dict(settings)
+    for key, per_column_ndim in (("targets", 1), ("goalposts", 2)):
+        value = settings[key]
+        if (value is not None and not isinstance(value, Mapping)
+                and np.ndim(value) == per_column_ndim and len(value) == n):
+            out[key] = np.asarray(value, dtype=np.float64)[list(columns)]
+    return out
 
 
 def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: str = "minmax",
@@ -210,21 +226,26 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         raise ValueError(f"directions must be {n} values of +1 or -1.")
     base = {"method": method, "range": range, "mean": mean, "sd": sd, "scale": scale,
             "goalposts": goalposts, "truncate": truncate, "targets": targets, "cap": cap}
+    if indicators and codes is None:
+        raise ValueError("normalise: per-indicator settings need the indicator codes.")
+    own_columns = [j for j, code in enumerate(codes or []) if code in (indicators or {})]
+    rest = np.setdiff1d(np.arange(n), own_columns)
+    out = np.full(x.shape, np.nan)
     with warnings.catch_warnings():  # one warning below names the indicators instead
         warnings.simplefilter("ignore", RuntimeWarning)
-        out = _normalise_all(x, d, codes, base)
-    if indicators:
-        if codes is None:
-            raise ValueError("normalise: per-indicator settings need the indicator codes.")
-        position = {code: j for j, code in enumerate(codes)}
-        for code, own in indicators.items():
-            check_params(f"normalise.indicators.{code}", own, constraints_of(INDICATOR_SETTINGS))
-            j = position[code]
-            settings = {**base, "scale": None, **own}
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                out[..., j:j + 1] = _normalise_all(x[..., j:j + 1], d[j:j + 1], [code],
-                                                   settings)
+        if len(rest) == n:
+            out = _normalise_all(x, d, codes, base)
+        elif len(rest):
+            out[..., rest] = _normalise_all(x[..., rest], d[rest],
+                                            None if codes is None else [codes[j] for j in rest],
+                                            _columns_of(base, rest, n))
+        for j in own_columns:
+            own = indicators[codes[j]]
+            check_params(f"normalise.indicators.{codes[j]}", own,
+                         constraints_of(INDICATOR_SETTINGS))
+            out[..., j:j + 1] = _normalise_all(x[..., j:j + 1], d[j:j + 1], [codes[j]],
+                                               {**_columns_of(base, [j], n), "scale": None,
+                                                **own})
     lost = np.all(np.isnan(out) | ~np.isfinite(x), axis=_UNITS) & np.any(np.isfinite(x),
                                                                          axis=_UNITS)
     if lost.any():
