@@ -103,6 +103,21 @@ def test_no_uncertainty_gives_nominal_ranks(toy):
     assert (result.ranks == result.nominal_ranks).all()
 
 
+def test_score_intervals_only_where_the_nominal_build_shares_the_scale(toy):
+    """Alternatives that agree with each other but not with the recipe's own normalisation
+    would put the nominal score on another scale than the intervals: they are left out."""
+    nominal = dict(toy.steps)["normalise"]
+    same = UncertaintyDesign(runs=4, seed=0, alternatives={"normalise": [dict(nominal)]})
+    assert same.shared_scale(toy) is None
+    assert "score_q05" in run_uncertainty(toy, same).rank_intervals()
+    other_range = UncertaintyDesign(runs=4, seed=0, alternatives={
+        "normalise": [{"method": "minmax", "range": [0, 1]}]})
+    assert "different scales" in other_range.shared_scale(toy)
+    result = run_uncertainty(toy, other_range)
+    assert "score_q05" not in result.rank_intervals()
+    assert any("score intervals left out" in n for n in result.notes())
+
+
 def test_dask_local_cluster_identical(toy):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,

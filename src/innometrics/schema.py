@@ -35,6 +35,7 @@ from .errors import InputError, InvalidParameter
 from .steps.aggregate import SETTINGS as _AGGREGATE
 from .steps.denominate import SETTINGS as _DENOMINATE
 from .steps.impute import SETTINGS as _IMPUTE
+from .steps.normalise import DEFAULT_SCALE
 from .steps.normalise import INDICATOR_SETTINGS as _NORMALISE_INDICATOR
 from .steps.normalise import SETTINGS as _NORMALISE
 from .steps.screen import SETTINGS as _SCREEN
@@ -72,9 +73,6 @@ ORDER_RULES = (
     ("treat", "normalise", "outliers are treated on the indicator's own scale"),
 )
 
-#: Where a setting's default depends on the method.
-_SCALE_DEFAULT = {"prank": 100.0, "goalposts": 100.0, "dist2max": 1.0, "dist2target": 1.0,
-                  "fracmax": 1.0}
 #: Settings the runner fills from the framework when the recipe leaves them out.
 _FROM_FRAMEWORK = {("normalise", "targets")}
 
@@ -127,7 +125,7 @@ def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict
         elif _applies(setting, method) and (step, name) not in _FROM_FRAMEWORK:
             default = defaults.get(name)
             if name == "scale" and default is None:
-                default = _SCALE_DEFAULT.get(method)
+                default = DEFAULT_SCALE.get(method)  # it depends on the method
             if default is not None:
                 out[name] = _plain(default)
     if step == "impute" and method in ("group_mean", "group_median") and "group" not in out:

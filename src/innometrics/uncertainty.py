@@ -127,15 +127,17 @@ class UncertaintyDesign:
                 "weights": {"noise": self.noise, "levels": list(self.levels)},
                 "alternatives": {k: [dict(o) for o in v] for k, v in self.alternatives.items()}}
 
-    def shared_scale(self) -> str | None:
-        """None when every normalisation alternative puts scores on one scale; otherwise why
-        not (score intervals would then mix scales)."""
-        options = self.alternatives.get("normalise", [])
+    def shared_scale(self, recipe: Recipe) -> str | None:
+        """None when the recipe's own normalisation and every alternative put scores on one
+        scale; otherwise why not (score intervals would then mix scales)."""
+        nominal = dict(recipe.steps).get("normalise", {"method": "none"})
+        options = [nominal] + [check_step("normalise", o, "uncertainty.alternatives.normalise")
+                               for o in self.alternatives.get("normalise", [])]
         scales = {json.dumps({k: v for k, v in o.items() if k in _SCALE_KEYS}, sort_keys=True)
                   for o in options}
         if len(scales) <= 1:
             return None
-        return "normalisation alternatives put scores on different scales (" + " vs ".join(
+        return "normalisations put scores on different scales (" + " vs ".join(
             sorted(scales)) + ")"
 
     @property
@@ -321,7 +323,7 @@ class UncertaintyResult:
         one scale (:meth:`UncertaintyDesign.shared_scale`), and uName."""
         table = rank_statistics(self.ranks, self.nominal_ranks)
         table.insert(0, "uCode", list(self.units))
-        if self.design.shared_scale() is None:
+        if self.design.shared_scale(self.recipe) is None:
             table["score_nominal"] = self.nominal_scores
             table["score_q05"] = np.quantile(self.scores, 0.05, axis=0)
             table["score_median"] = np.median(self.scores, axis=0)
@@ -336,7 +338,7 @@ class UncertaintyResult:
 
     def notes(self) -> list[str]:
         """What the tables leave out, and why."""
-        why = self.design.shared_scale()
+        why = self.design.shared_scale(self.recipe)
         return [f"score intervals left out: {why}; rank intervals are comparable"] if why else []
 
     def tables(self, sensitivity: SensitivityResult | None = None) -> dict:

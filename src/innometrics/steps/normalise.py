@@ -135,14 +135,16 @@ def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
 METHODS = ("minmax", "zscore", "rank", "prank", "goalposts", "dist2max", "dist2target",
            "fracmax", "none")
 
-_SCALED = ("prank", "goalposts", "dist2max", "dist2target", "fracmax")
+#: The ``scale`` of each scaled method when the recipe leaves it out.
+DEFAULT_SCALE = {"prank": 100.0, "goalposts": 100.0, "dist2max": 1.0, "dist2target": 1.0,
+                 "fracmax": 1.0}
 #: Settings of one indicator's normalisation (``indicators: {code: {...}}``).
 INDICATOR_SETTINGS = {
     "method": Setting([Options(METHODS)]),
     "range": Setting([RealPair], ("minmax",)),
     "mean": Setting([Real], ("zscore",)),
     "sd": Setting([Interval(Real, 0, None, closed="neither")], ("zscore",)),
-    "scale": Setting([Interval(Real, 0, None, closed="neither")], _SCALED),
+    "scale": Setting([Interval(Real, 0, None, closed="neither")], tuple(DEFAULT_SCALE)),
     "goalposts": Setting([RealPair, CodeMap((RealPair,), "[low, high]")], ("goalposts",)),
     "truncate": Setting([bool], ("goalposts",)),
     "targets": Setting([CodeMap((Real,), "target")], ("dist2target",)),
@@ -260,7 +262,8 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
 def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
                    settings: Mapping) -> np.ndarray:
     """Every column of ``x`` with one method (directions ``d`` applied first)."""
-    method, range, scale = settings["method"], settings["range"], settings["scale"]
+    method, range = settings["method"], settings["range"]
+    scale = DEFAULT_SCALE.get(method) if settings["scale"] is None else settings["scale"]
     goalposts, targets = settings["goalposts"], settings["targets"]
     n = x.shape[-1]
     y = x * d
@@ -271,7 +274,7 @@ def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
     elif method == "rank":
         out = rank(y)
     elif method == "prank":
-        out = percentile_rank(y, scale=100.0 if scale is None else scale)
+        out = percentile_rank(y, scale=scale)
     elif method == "goalposts":
         if goalposts is None:
             raise ValueError("normalise: method 'goalposts' needs 'goalposts: [low, high]' or "
@@ -281,19 +284,19 @@ def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
         # in flipped units the posts swap: [-high, -low]
         lower, upper = np.where(d > 0, low, -high), np.where(d > 0, high, -low)
         out = goalpost_scores(y, lower=lower, upper=upper,
-                              scale=100.0 if scale is None else scale,
+                              scale=scale,
                               truncate=settings["truncate"])
     elif method == "dist2max":
-        out = dist2max(y, scale=1.0 if scale is None else scale)
+        out = dist2max(y, scale=scale)
     elif method == "dist2target":
         if targets is None:
             raise ValueError("normalise: method 'dist2target' needs targets (a 'Target' column "
                              "in the framework or 'targets: {code: value}').")
         t = _per_indicator(targets, codes, n, "target") * d
         out = dist2target(y, targets=t, cap=settings["cap"],
-                          scale=1.0 if scale is None else scale)
+                          scale=scale)
     elif method == "fracmax":
-        out = fracmax(y, scale=1.0 if scale is None else scale)
+        out = fracmax(y, scale=scale)
     else:
         out = y.copy()
     return out
