@@ -21,10 +21,11 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io as io_module
+import itertools
 import json
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -306,26 +307,43 @@ def _short_openalex_id(value: object) -> str:
 def iter_json_objects(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
     """The JSON objects of an OpenAlex file, with the line (or array position) of each: JSON
     lines, a JSON array, an API page ``{"results": [...]}`` (also one page per line), plain
-    or gzipped. Anything else is an :class:`InputError` naming the line."""
+    or gzipped. Anything else is an :class:`InputError` naming the line.
+
+    JSON lines are read one line at a time (a snapshot file need not fit in memory); only an
+    array or a single pretty-printed document is parsed whole."""
     source = str(path)
     with open_text(path) as fh:
-        first = ""
-        for first in iter(lambda: fh.read(1), ""):
-            if not first.isspace():
+        line_no = 0
+        for line in fh:
+            line_no += 1
+            if line.strip():
                 break
-        rest = fh.read()
-    text = first + rest
-    if not text.strip():
-        return
-    if first == "[" or first == "{" and _is_one_document(text):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, f"is not valid JSON ({exc.msg})", "check that the file "
-                             "is complete", row=exc.lineno) from None
-        yield from _objects_of(value, 1, source)
-        return
-    for line_no, line in enumerate(text.splitlines(), start=1):
+        else:
+            return
+        first = line.lstrip()[0]
+        if first == "{":
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError:
+                pass  # the start of one pretty-printed document
+            else:
+                yield from _objects_of(value, line_no, source)
+                yield from _json_lines(fh, line_no, source)
+                return
+        if first in "[{":
+            try:
+                value = json.loads(line + fh.read())
+            except json.JSONDecodeError as exc:
+                raise InputError(source, f"is not valid JSON ({exc.msg})", "check that the "
+                                 "file is complete", row=line_no + exc.lineno - 1) from None
+            yield from _objects_of(value, line_no, source)
+            return
+        yield from _json_lines(itertools.chain([line], fh), line_no - 1, source)
+
+
+def _json_lines(lines: Iterable[str], before: int, source: str) -> Iterator[tuple[int, dict]]:
+    """The objects of JSON lines, numbered from ``before + 1``."""
+    for line_no, line in enumerate(lines, start=before + 1):
         if not line.strip():
             continue
         try:
@@ -335,16 +353,6 @@ def iter_json_objects(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                              "give one OpenAlex object per line, a JSON array or an API page",
                              row=line_no) from None
         yield from _objects_of(value, line_no, source)
-
-
-def _is_one_document(text: str) -> bool:
-    """Whether ``text`` is one (possibly pretty-printed) JSON value rather than JSON lines."""
-    first_line = text.split("\n", 1)[0]
-    try:
-        json.loads(first_line)
-    except json.JSONDecodeError:
-        return True
-    return "\n" not in text.strip()
 
 
 def _objects_of(value: object, line_no: int, source: str) -> Iterator[tuple[int, dict]]:
