@@ -174,16 +174,38 @@ def _check_formulas(path: Path, sheet: str) -> None:
         return
     import openpyxl
 
-    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)[sheet]
-    values = openpyxl.load_workbook(path, read_only=True, data_only=True)[sheet]
-    for row_f, row_v in zip(formulas.iter_rows(), values.iter_rows(), strict=False):
-        for cell_f, cell_v in zip(row_f, row_v, strict=False):
-            formula = getattr(cell_f, "value", None)
-            if isinstance(formula, str) and formula.startswith("=") and cell_v.value is None:
-                raise _not_a_table(path, f"cell {cell_f.coordinate} of sheet '{sheet}' holds a "
-                                   f"formula ({formula[:40]}) with no saved value",
-                                   "open and save the workbook in Excel or LibreOffice (which "
-                                   "compute formulas), or export the sheet as CSV")
+    formulas = _formula_cells(openpyxl, path, sheet, data_only=False)
+    if not formulas:  # the usual data file: one pass, no second reading
+        return
+    saved = _formula_cells(openpyxl, path, sheet, data_only=True, only=set(formulas))
+    for coordinate, formula in formulas.items():
+        if saved.get(coordinate) is None:
+            raise _not_a_table(path, f"cell {coordinate} of sheet '{sheet}' holds a formula "
+                               f"({formula[:40]}) with no saved value",
+                               "open and save the workbook in Excel or LibreOffice (which "
+                               "compute formulas), or export the sheet as CSV")
+
+
+def _formula_cells(openpyxl, path: Path, sheet: str, *, data_only: bool,
+                   only: set[str] | None = None) -> dict[str, object]:
+    """Formula cells of ``sheet`` (``data_only=False``: coordinate → formula), or the saved
+    values of the cells in ``only`` (``data_only=True``)."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        found = {}
+        for row in book[sheet].iter_rows():
+            for cell in row:
+                coordinate = getattr(cell, "coordinate", None)
+                if coordinate is None:  # an empty cell of a read-only sheet
+                    continue
+                if only is not None:
+                    if coordinate in only:
+                        found[coordinate] = cell.value
+                elif isinstance(cell.value, str) and cell.value.startswith("="):
+                    found[coordinate] = cell.value
+        return found
+    finally:
+        book.close()
 
 
 def _check_header(header: list[str], path: Path) -> None:
