@@ -46,7 +46,7 @@ from .profile import (
     overall_strengths_weaknesses,
 )
 from .recipe import data_table, framework_table, recipe_dict
-from .weights import infer_weights
+from .weights import infer_weights, weights_of
 from .workbook import Workbook, read_workbook
 
 __all__ = ["GiiImport", "import_gii", "RULE_MODES", "AGREEMENT_TOLERANCE"]
@@ -292,13 +292,13 @@ def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated
     if rules not in RULE_MODES:
         raise InvalidParameter(f"'--rules' must be one of {RULE_MODES}; got {rules!r}.")
     workbook = source if isinstance(source, Workbook) else read_workbook(source)
-    calibrated = calibrated_rules(workbook)
+    node_weights = infer_weights(workbook)  # the slow inference: done once, passed on
+    weights = weights_of(node_weights)
+    calibrated = calibrated_rules(workbook, weights=weights)
     directions = dict(zip(calibrated["iCode"], calibrated["direction"], strict=True))
-    documented = documented_rules(workbook, directions=directions)
+    documented = documented_rules(workbook, directions=directions, weights=weights)
     edition = Path(workbook.source).stem
     if rules == "calibrated":
-        node_weights = infer_weights(workbook)
-        weights = dict(zip(node_weights["NUM"], node_weights["weight"], strict=True))
         chosen = calibrated.assign(weight=calibrated["iCode"].map(weights).fillna(1.0))
         recipe = build_recipe(workbook, chosen, node_weights, documented=documented,
                               name=f"{edition}, calibrated rules")
@@ -310,9 +310,7 @@ def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated
         differences = rule_differences(documented, calibrated)
     result = recipe.run()
     agreement = _agreement(workbook, result)
-    inferred = infer_weights(workbook)
-    agreement["note"] = _notes(agreement, workbook,
-                               dict(zip(inferred["NUM"], inferred["weight"], strict=True)))
+    agreement["note"] = _notes(agreement, workbook, weights)
     per_indicator = agreement.set_index("code")
     chosen = chosen.assign(
         max_abs_error=chosen["iCode"].map(per_indicator["max_abs_diff"]),
