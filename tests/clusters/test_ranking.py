@@ -123,3 +123,8 @@ def test_second_pass_splits_without_losing_records():
     a = two.assignments.set_index("id")["cluster_id"]
     assert a["a0"] != a["b0"] and a["c1"] == a["a0"] and a["c9"] == a["b0"]
     assert c.loc[0, "patents"] > 60  # town A and the corridor's near half
+
+
+def test_refine_weight_without_its_radius_is_refused():
+    with pytest.raises(InvalidParameter, match="'refine_min_weight' .* needs 'refine_eps_km'"):
+        RankingSettings(refine_min_weight=10)

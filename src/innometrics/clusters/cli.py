@@ -261,9 +261,6 @@ def synth(
     given = {"points": points, "cities": cities, "background": background,
              "spread_km": spread_km, "duplicate_share": duplicate_share}
     _check_flags(given, {flag: SYNTH_CONSTRAINTS[name] for flag, name in flags.items()})
-    if points > 10**9:
-        raise InvalidParameter(f"'--points' {points:,} would not fit in memory (about 100 bytes "
-                               "a point); use at most 1,000,000,000.")
     check_out_file(out)
     settings = {"points": points, "seed": seed, "n_cities": cities, "spread_km": spread_km,
                 "background": background, "duplicate_share": duplicate_share,

@@ -59,6 +59,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from .._params import Interval, Options, check_params
+from ..errors import InvalidParameter
 from ..ranking import rank_min
 from .dbscan import dbscan
 from .gazetteer import GAZETTEER_POPULATIONS, Gazetteer, iso3_of_iso2, load_gazetteer
@@ -153,6 +154,10 @@ class RankingSettings:
 
     def __post_init__(self) -> None:
         check_params("clusters.RankingSettings", asdict(self), RANKING_CONSTRAINTS)
+        if self.refine_min_weight is not None and self.refine_eps_km is None:
+            raise InvalidParameter("'refine_min_weight' of clusters.RankingSettings needs "
+                                   "'refine_eps_km' (the second pass runs only with a radius); "
+                                   "give it or leave the weight out.")
 
     @property
     def overlap_km(self) -> float:

@@ -30,7 +30,7 @@ __all__ = ["synthesize", "SYNTH_CONSTRAINTS"]
 _KM_PER_DEG = 111.19492664455873  # 2πR / 360 with R = 6371.0088 km
 
 SYNTH_CONSTRAINTS = {
-    "n_points": [Interval(Integral, 1, None)],
+    "n_points": [Interval(Integral, 1, 10**9)],  # about 100 bytes a point in memory
     "n_cities": [Interval(Integral, 1, 34006)],
     "background": [Interval(Real, 0.0, 1.0)],
     "spread_km": [Interval(Real, 0.0, 500.0, closed="neither")],
