@@ -310,9 +310,8 @@ def detect(
             result = detect_clusters(rec, eps_km=eps_km, min_weight=min_weight,
                                      kind=kind.value if kind else None, detector=detector)
         step("writing")
-        target = writer.write(out, result.tables(), force=force,
-                              details={"synthetic": result.synthetic,
-                                       "clusters": len(result.clusters)})
+        target = result.write(out, kind=writer.kind, settings=settings,
+                              inputs=writer.inputs, force=force, started=writer.started)
     _report(result, rec, target, 10, {kind.value if kind else "all records": min_weight})
     record(target)
 
@@ -377,9 +376,8 @@ def rank(
         with _detector(engine, scheduler, tile_km) as detector:
             result = rank_clusters(rec, settings, detector=detector, on_step=step)
         step("writing")
-        target = writer.write(out, result.tables(), force=force,
-                              details={"synthetic": result.synthetic,
-                                       "clusters": len(result.clusters)})
+        target = result.write(out, kind=writer.kind, settings=used, inputs=writer.inputs,
+                              force=force, started=writer.started)
     _report(result, rec, target, min(top_n, 10), {"patent": patent_min_weight,
                                              "publication": publication_min_weight})
     if report:
