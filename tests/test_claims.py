@@ -322,3 +322,14 @@ def test_impossible_claim_values_are_refused(measure, value):
     with pytest.raises(InputError, match="is impossible"):
         check_claims({"claims": [{"id": "x", "measure": measure, "economy": "CHN",
                                   "year": 2023, "value": value}]})
+
+
+def test_a_result_writes_its_own_run_with_every_file_read(tmp_path):
+    from innometrics.runs import open_run
+
+    result = check_claims(claims_example_path(), gii=GiiData(monte_carlo=False))
+    run = open_run(result.write(tmp_path / "checked"))
+    assert run.kind == "check"
+    roles = {i["role"] for i in run.manifest["inputs"]}
+    assert roles == {"claims", "data"}
+    assert run.manifest["details"] == result.counts()

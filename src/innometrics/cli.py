@@ -296,16 +296,12 @@ def check(
 
     started = time.perf_counter()
     linked = clusters_run or load_claims(claims).clusters_run
-    writer = RunWriter(kind="check", inputs={"claims": claims, **(
-        {"clusters_run": linked} if linked is not None else {})})
-    writer.check(out, force=force)
+    RunWriter(kind="check", inputs={"claims": claims, **(
+        {"clusters_run": linked} if linked is not None else {})}).check(out, force=force)
     with working("checking claims (GII rank claims run a Monte Carlo)"):
         result = check_claims(claims, clusters_run=clusters_run,
                               gii=GiiData(runs=runs, seed=seed))
-    writer = RunWriter(kind="check", settings=result.settings,
-                       inputs={"claims": claims, "data": list(result.inputs[1:])},
-                       started=started)
-    target = writer.write(out, result.tables(), force=force, details=result.counts())
+    target = result.write(out, force=force, started=started)
     counts = ", ".join(f"{n} {verdict}" for verdict, n in result.counts().items())
     table = Table(title=f"Claims checked ({counts})")
     for column in ("id", "claimed", "found", "verdict"):

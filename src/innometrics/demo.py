@@ -122,9 +122,7 @@ def _claims(console: Console):
     for row in result.table.itertuples():
         console.print(f"  {row.id}: {row.note}")
     console.print()
-    inputs = {"claims": claims_example_path(), "data": list(result.inputs[1:])}
-    return lambda path: RunWriter(kind="check", settings=result.settings, inputs=inputs).write(
-        path, result.tables(), details=result.counts())
+    return result.write
 
 
 def run_cluster_demo(console: Console, *, points: int = CLUSTER_DEMO_POINTS, seed: int = 0):

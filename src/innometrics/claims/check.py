@@ -115,6 +115,18 @@ class ClaimsResult:
         """Number of claims per verdict."""
         return {v: int((self.table["verdict"] == v).sum()) for v in VERDICTS}
 
+    def write(self, out: str | os.PathLike, *, force: bool = False,
+              started: float | None = None) -> Path:
+        """Write a ``check`` run directory (see :mod:`innometrics.runs`): ``claims.csv`` and a
+        manifest naming the claims file and every data file read, with the verdict counts."""
+        from ..runs import write_run
+
+        data = [p for p in self.inputs if p != self.claims.path]
+        inputs = {**({"claims": self.claims.path} if self.claims.path else {}),
+                  **({"data": data} if data else {})}
+        return write_run(out, kind="check", tables=self.tables(), settings=self.settings,
+                         inputs=inputs, force=force, started=started, details=self.counts())
+
 
 @functools.lru_cache(maxsize=1)
 def _bundled_rnd() -> pd.DataFrame:
