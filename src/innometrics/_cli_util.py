@@ -144,13 +144,11 @@ def argv() -> list[str]:
 def add_report(target: Path, *companions: Path) -> None:
     """Render a finished run's offline HTML report into it (``--report``; listed in the run's
     manifest), with the runs it needs beside it (an uncertainty run's nominal build)."""
-    from .report import render_report
-    from .runs import add_to_run, open_run
+    from .report import add_report_to_run
 
     with working("rendering the report"):
-        runs = [open_run(path) for path in (*companions, target)]
-        add_to_run(target, {"report.html": render_report(runs)})
-    console.print(f"report → {target / 'report.html'}")
+        page = add_report_to_run(target, *companions)
+    console.print(f"report → {page}")
 
 
 def record(target: Path) -> None:

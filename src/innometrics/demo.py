@@ -65,8 +65,7 @@ def run_demo(out: Path, console: Console, *, editions: tuple[int, ...] = DEMO_ED
 def _gii_2023(parts: dict, console: Console) -> None:
     from .gii import import_gii
     from .gii.robustness import with_jrc_design
-    from .report import render_report
-    from .runs import add_to_run, open_run
+    from .report import add_report_to_run
 
     book = gii_workbook(2023)
     imported = import_gii(book)
@@ -102,7 +101,7 @@ def _gii_2023(parts: dict, console: Console) -> None:
 
     def write_import(path: Path) -> None:
         imported.write(path)
-        add_to_run(path, {"report.html": render_report([open_run(path)])})
+        add_report_to_run(path)
 
     parts["gii-2023"] = write_import
     parts["gii-2023-uncertainty"] = mc.write

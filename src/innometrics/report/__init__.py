@@ -20,8 +20,17 @@ Modules: ``inputs`` (which runs belong together), ``charts`` (plotly figures as 
 ``profiles`` (strengths and weaknesses), ``html`` (assets, template, writing).
 """
 
-from .html import geo_assets_js, plotly_js, render_report, script_json, summary_html, write_report
+from .html import (
+    add_report_to_run,
+    geo_assets_js,
+    plotly_js,
+    render_report,
+    script_json,
+    summary_html,
+    write_report,
+)
 from .inputs import IndexGroup, ReportInputs, collect_runs
 
-__all__ = ["render_report", "write_report", "summary_html", "collect_runs", "IndexGroup",
-           "ReportInputs", "plotly_js", "geo_assets_js", "script_json"]
+__all__ = ["render_report", "write_report", "add_report_to_run", "summary_html",
+           "collect_runs", "IndexGroup", "ReportInputs", "plotly_js", "geo_assets_js",
+           "script_json"]

@@ -182,6 +182,22 @@ def write_report(run_dirs: Sequence[str | os.PathLike | Run], out_html: str | os
                       details={"matching": notes}, started=started)
 
 
+def add_report_to_run(run_dir: str | os.PathLike, *companions: str | os.PathLike) -> Path:
+    """Render a finished run's report into the run itself (``report.html``, listed in its
+    manifest), with the runs it needs beside it (an uncertainty run's nominal build).
+
+    Returns
+    -------
+    Path
+        The report's path.
+    """
+    from ..runs import add_to_run, open_run
+
+    runs = [open_run(path) for path in (*companions, run_dir)]
+    add_to_run(run_dir, {"report.html": render_report(runs)})
+    return Path(run_dir) / "report.html"
+
+
 def summary_html(obj: Any, *, rows: int = 10) -> str:
     """A small HTML summary for Jupyter (``_repr_html_``) of a :class:`~innometrics.runs.Run`
     or an :class:`~innometrics.result.IndexResult`: kind, time, inputs and the top ``rows``
