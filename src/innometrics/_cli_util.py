@@ -73,10 +73,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        previous = warnings.showwarning
-        warnings.showwarning = _show_warning
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings():  # restores showwarning on the way out
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
                 return command(*args, **kwargs)
@@ -84,8 +82,6 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             fail(" ".join(str(exc).split()))
         except MemoryError:
             fail("not enough memory for this run; use fewer replications or a smaller input")
-        finally:
-            warnings.showwarning = previous
 
     return wrapper
 

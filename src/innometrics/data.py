@@ -99,8 +99,8 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
     Warns
     -----
     DataWarning
-        Naming the units with no indicator data, the indicators with a single value, and the
-        values that a missing denominator will blank.
+        Naming the units with no indicator data and the indicators with a single value
+        (values a missing denominator blanks are named when the denominate step runs).
     """
     table, src = table_from(path_or_frame, default_source="data", source=source)
     table = match_columns(table, _UNIT_COLUMNS)

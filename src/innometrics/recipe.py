@@ -353,13 +353,13 @@ _ADAPTERS = {
 }
 
 
-def _check_finite(recipe: Recipe, where: str, before: np.ndarray, after: np.ndarray,
-                  columns: list[str], units: list[str]) -> None:
+def _check_finite(recipe: Recipe, step: str, where: str, before: np.ndarray,
+                  after: np.ndarray, columns: list[str], units: list[str]) -> None:
     """A step must not turn a finite value into ±inf or NaN (overflow, a log of a
     non-positive number): that is an error naming the cell, never a silent gap. NaN from a
     zero-range indicator (which warns) or from a missing denominator is allowed."""
     bad = np.isinf(after)
-    if after.shape == before.shape and not where.endswith("denominate"):
+    if after.shape == before.shape and step != "denominate":
         lost = np.isnan(after) & np.isfinite(before)
         if lost.any():
             with warnings.catch_warnings():  # an all-missing column has no range: NaN is right
@@ -422,7 +422,7 @@ def build(recipe: Recipe):
             index = pd.Index(state.units, name="uCode", dtype=object)
             before = before[kept]
         columns = codes if name == "aggregate" else indicators
-        _check_finite(recipe, f"steps[{i}].{name}", before, out.values, list(columns),
+        _check_finite(recipe, name, f"steps[{i}].{name}", before, out.values, list(columns),
                       state.units)
         state.values = out.values
         stages[STAGE_NAMES[name]] = _frame(out.values, index, columns)

@@ -111,8 +111,10 @@ def _refuse(out: str | os.PathLike, problem: str, fix: str) -> InputError:
     return InputError(f"--out {out}", problem, fix)
 
 
-def _is_relative_to(path: Path, other: Path) -> bool:
-    return path == other or other in path.parents
+#: Columns of run tables that hold codes: read back as text, so "028" stays "028" (numeric
+#: columns such as cluster_id or run stay numbers).
+CODE_COLUMNS = frozenset({"uCode", "iCode", "code", "id", "economy", "economies_iso2", "group",
+                          "NUM", "Parent", "ISO3", "iso3"})
 
 
 def _never_replaced(out: str | os.PathLike, real: Path, inputs: Iterable[Path]) -> None:
@@ -127,11 +129,11 @@ def _never_replaced(out: str | os.PathLike, real: Path, inputs: Iterable[Path]) 
             raise _refuse(out, "is your home directory", fix)
     if real == cwd:
         raise _refuse(out, "is the working directory", fix)
-    if _is_relative_to(cwd, real):
+    if cwd.is_relative_to(real):
         raise _refuse(out, "contains the working directory", fix)
     for item in inputs:
         source = Path(item).resolve()
-        if _is_relative_to(source, real):
+        if source.is_relative_to(real):
             what = "is" if source == real else "contains"
             raise _refuse(out, f"{what} the input {item}", fix)
 
@@ -568,10 +570,9 @@ class Run:
         try:
             if found.endswith(".parquet"):
                 return pd.read_parquet(path)
-            # the first column holds codes (uCode, iCode, id): text, so "028" stays "028"
             header = pd.read_csv(path, nrows=0).columns
             return pd.read_csv(path, keep_default_na=True, na_values=[""],
-                               dtype={header[0]: str} if len(header) else None)
+                               dtype={c: str for c in header if c in CODE_COLUMNS})
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
                 OSError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

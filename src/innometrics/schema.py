@@ -297,7 +297,7 @@ def check_uncertainty(spec: Any, source: str) -> dict:
     """Validate a recipe's ``uncertainty:`` section; return it with defaults resolved:
     ``{runs, seed, weights: {noise, levels}, alternatives: {step: [settings, ...]}}`` where
     every alternative went through :func:`check_step`. Levels are checked against the
-    framework by :func:`check_uncertainty_levels`."""
+    framework by :func:`check_uncertainty_against_framework`."""
     if spec is None or spec == {}:
         return {}
     if not isinstance(spec, Mapping):
