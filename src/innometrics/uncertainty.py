@@ -48,6 +48,7 @@ from ._params import Integral, Interval, Real, check_params
 from .errors import InvalidParameter
 from .ranking import rank_min
 from .recipe import Recipe, build
+from .result import IndexResult
 from .schema import ALTERNATIVE_STEPS, check_step, check_uncertainty_against_framework
 from .steps.aggregate import aggregate
 
@@ -316,6 +317,7 @@ class UncertaintyResult:
     nominal_scores: np.ndarray
     nominal_ranks: np.ndarray
     units: tuple[str, ...]
+    nominal: IndexResult  # the nominal build itself (written beside the intervals on request)
 
     def rank_intervals(self) -> pd.DataFrame:
         """Per unit: uCode, nominal, mean, median, q05, q95 ranks, then the score interval
@@ -371,16 +373,16 @@ class UncertaintyResult:
                     {"runs": sensitivity.runs, "resamples": sensitivity.resamples}}
         tables = self.tables(sensitivity)
         if with_nominal:
-            tables["nominal"] = lambda path: build(self.recipe).write(path)
+            tables["nominal"] = self.nominal.write
         return write_run(out, kind="uncertainty", tables=tables,
                          settings=settings, inputs=self.recipe.input_files(), force=force,
                          started=started, details={"notes": self.notes()})
 
 
-def _nominal(recipe: Recipe) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+def _nominal(recipe: Recipe) -> tuple[np.ndarray, np.ndarray, IndexResult]:
     result = build(recipe)
     scores = result.scores.iloc[:, -1].to_numpy()
-    return scores, rank_min(scores[:, None])[:, 0], tuple(result.scores.index)
+    return scores, rank_min(scores[:, None])[:, 0], result
 
 
 def available_memory() -> int | None:
@@ -419,10 +421,11 @@ def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
     sampled = sample_design(recipe, design)
     scores = evaluate_design(recipe, design, sampled, engine=engine, client=client,
                              progress=progress)
-    nominal_scores, nominal_ranks, units = _nominal(recipe)
+    nominal_scores, nominal_ranks, nominal = _nominal(recipe)
     return UncertaintyResult(recipe=recipe, design=design, sampled=sampled, scores=scores,
                              ranks=rank_min(scores, axis=-1), nominal_scores=nominal_scores,
-                             nominal_ranks=nominal_ranks, units=units)
+                             nominal_ranks=nominal_ranks, units=tuple(nominal.scores.index),
+                             nominal=nominal)
 
 
 @dataclass(frozen=True)
