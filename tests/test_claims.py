@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 import pytest
+from one_line import assert_one_line_error
 
 import innometrics.datasets as ds
 from innometrics.claims import (
@@ -294,14 +295,7 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_claims_files(tmp_path, case):
     text, words = BAD_FILES[case]
-    path = tmp_path / "claims.yaml"
-    path.write_text(text)
-    with pytest.raises(InputError) as info:
-        check_claims(path)
-    message = str(info.value)
-    assert message.startswith("claims.yaml") and "Fix:" in message and "\n" not in message
-    for word in words:
-        assert word in message, message
+    assert_one_line_error(check_claims, tmp_path / "claims.yaml", text, words)
 
 
 def test_bad_arguments(tmp_path):

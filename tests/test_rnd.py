@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import REFERENCE
+from one_line import assert_one_line_error
 
 from innometrics.datasets import (
     NCSES_RND_FILES,
@@ -411,14 +412,7 @@ XML_CASES = {
 @pytest.mark.parametrize("case", list(XML_CASES))
 def test_malformed_sdmx_ml(tmp_path, case):
     text, words = XML_CASES[case]
-    path = tmp_path / "bad.xml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        read_sdmx_ml(path)
-    message = str(info.value)
-    assert message.startswith("bad.xml") and "Fix:" in message and "\n" not in message
-    for word in words:
-        assert word in message, message
+    assert_one_line_error(read_sdmx_ml, tmp_path / "bad.xml", text, words)
 
 
 CSV_LINE = "datastructure,OECD.STI.STP:DSD_SBRD(1.2),I,CHN,G_BRXG,2019,6.031415414,,,"
@@ -446,14 +440,7 @@ CSV_CASES = {
 @pytest.mark.parametrize("case", list(CSV_CASES))
 def test_malformed_sdmx_csv(tmp_path, case):
     text, words = CSV_CASES[case]
-    path = tmp_path / "bad.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        read_sdmx(path)
-    message = str(info.value)
-    assert message.startswith("bad.csv") and "Fix:" in message and "\n" not in message
-    for word in words:
-        assert word in message, message
+    assert_one_line_error(read_sdmx, tmp_path / "bad.csv", text, words)
 
 
 def test_missing_file(tmp_path):
