@@ -119,10 +119,9 @@ def test_score_intervals_only_where_the_nominal_build_shares_the_scale(toy):
 
 
 def test_dask_local_cluster_identical(toy):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    from innometrics._dask import dask_client
+
+    with dask_client(processes=False, dashboard_address=None) as client:
         on_dask = run_uncertainty(toy, engine="dask", client=client)
     local = run_uncertainty(toy)
     np.testing.assert_array_equal(on_dask.scores, local.scores)
