@@ -1,4 +1,9 @@
-"""Shared fixtures: where the peer reference outputs live, and the two COINr ASEM recipes."""
+"""Shared fixtures: where the peer reference outputs live, and the two COINr ASEM recipes.
+
+The reference files the parity tests read (COINr's ASEM outputs, WIPO's published GII panel, the
+NCSES table and the fingerprints of the bundled OECD/NCSES files) are committed under
+``tests/reference/<folder>/``, each folder with a SOURCE.md, so that every clone runs them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"
 ASEM = REFERENCE / "coinr-asem"
 
 ASEM_MAIN_STEPS = """
@@ -35,23 +40,16 @@ def _own_run_store(tmp_path, monkeypatch):
     monkeypatch.setenv("INNOMETRICS_STORE", str(tmp_path / "runs.duckdb"))
 
 
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"reference data not found at {path}: these tests compare against the peer "
-                    "outputs in ../shared/reference (absent in this checkout)")
-    return path
-
-
 @pytest.fixture
 def asem_dir() -> Path:
-    """COINr 1.1.14's ASEM reference outputs (skips where ../shared is absent)."""
-    return _need(ASEM)
+    """COINr 1.1.14's ASEM reference outputs (``tests/reference/coinr-asem``)."""
+    return ASEM
 
 
 @pytest.fixture
 def gii_panel_dir() -> Path:
-    """Published GII pillar scores 2011-2022 (skips where ../shared is absent)."""
-    return _need(REFERENCE / "gii" / "panel-2011-2022")
+    """WIPO's published GII and pillar scores 2011-2022 (``tests/reference/gii-panel``)."""
+    return REFERENCE / "gii-panel"
 
 
 def write_asem_recipe(tmp_path: Path, steps: str, name: str = "asem") -> Path:

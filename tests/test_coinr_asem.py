@@ -1,4 +1,4 @@
-"""Both COINr ASEM builds reproduced stage by stage (COINr 1.1.14 outputs in ../shared).
+"""Both COINr ASEM builds reproduced stage by stage (COINr 1.1.14 outputs in tests/reference).
 
 Tolerance: 1e-9 relative (``rtol=1e-9``), with ``atol=1e-12`` only so that exact zeros compare
 (the reference files carry 17 significant digits). Ranks, missing cells, winsorised points and

@@ -148,7 +148,7 @@ def test_cluster_settings_errors_name_the_flag(tmp_path, args, flag):
 
 
 def test_monte_carlo_too_large_for_memory_is_refused_up_front(tmp_path, monkeypatch):
-    monkeypatch.setattr(uncertainty, "available_memory", lambda: 2**30)
+    monkeypatch.setattr(uncertainty.evaluation, "available_memory", lambda: 2**30)
     recipe = write_toy(tmp_path)
     recipe.write_text(recipe.read_text() + "uncertainty:\n  weights: {noise: 0.2, levels: [1]}\n")
     result = runner.invoke(app, ["uncertainty", str(recipe), "--out", str(tmp_path / "mc"),
@@ -306,7 +306,8 @@ def test_excel_formulas_without_saved_values_are_refused(tmp_path):
         im.load_recipe(tmp_path / "recipe.yaml")
 
 
-def test_unreachable_scheduler_is_one_line(tmp_path):
+def test_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("INNOMETRICS_SCHEDULER_TIMEOUT", "1")  # the wait is a setting (10 s)
     recipe = write_toy(tmp_path)
     recipe.write_text(recipe.read_text() + "uncertainty:\n  weights: {noise: 0.2, levels: [1]}\n")
     result = runner.invoke(app, ["uncertainty", str(recipe), "--out", str(tmp_path / "mc"),

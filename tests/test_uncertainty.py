@@ -119,10 +119,9 @@ def test_score_intervals_only_where_the_nominal_build_shares_the_scale(toy):
 
 
 def test_dask_local_cluster_identical(toy):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    from innometrics._dask import dask_client
+
+    with dask_client(processes=False, dashboard_address=None) as client:
         on_dask = run_uncertainty(toy, engine="dask", client=client)
     local = run_uncertainty(toy)
     np.testing.assert_array_equal(on_dask.scores, local.scores)
@@ -158,3 +157,34 @@ def test_bad_design_is_one_clear_line(tmp_path, block, fragment):
     assert run.exit_code == 2
     assert fragment in run.output and run.output.count("\n") == 1
     assert not out.exists()
+
+
+def test_rank_quantiles_are_ranks_that_occurred(toy, tmp_path):
+    """Median, q05 and q95 of every unit are ranks it took in some replication (numpy's
+    inverted_cdf), and the manifest names the method."""
+    import json
+
+    result = run_uncertainty(toy)
+    table = result.rank_intervals().set_index("uCode")
+    for j, unit in enumerate(result.units):
+        taken = set(result.ranks[:, j].tolist())
+        assert {table.loc[unit, c] for c in ("median", "q05", "q95")} <= taken, unit
+    out = result.write(tmp_path / "ua")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["details"]["quantile_method"] == {"ranks": "inverted_cdf",
+                                                       "scores": "linear"}
+
+
+def test_scheduler_wait_is_a_setting(monkeypatch):
+    from innometrics._dask import DEFAULT_TIMEOUT, TIMEOUT_VARIABLE, scheduler_timeout
+
+    monkeypatch.delenv(TIMEOUT_VARIABLE, raising=False)
+    assert scheduler_timeout() == DEFAULT_TIMEOUT == 10.0
+    monkeypatch.setenv(TIMEOUT_VARIABLE, "2.5")
+    assert scheduler_timeout() == 2.5 and scheduler_timeout(0.5) == 0.5
+    for bad in ("soon", "0", "-1", "nan"):
+        monkeypatch.setenv(TIMEOUT_VARIABLE, bad)
+        with pytest.raises(im.InvalidParameter, match=f"{TIMEOUT_VARIABLE} must be a positive"):
+            scheduler_timeout()
+    with pytest.raises(im.InvalidParameter, match="'timeout' of dask_client"):
+        scheduler_timeout(0)

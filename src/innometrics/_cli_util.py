@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from ._dask import connect as dask_client  # noqa: F401  (clusters/cli.py's name)
 from .errors import InputError, InvalidParameter
 
 #: Output to a file or pipe is not limited to 80 columns (a terminal's own width is used).
@@ -155,16 +156,3 @@ def record(target: Path) -> None:
     run_id = record_quietly(target)
     if run_id is not None:
         console.print(f"recorded in the run store as {run_id} (innometrics runs show {run_id})")
-
-
-def dask_client(scheduler: str, *, timeout: float = 10.0):
-    """A Dask client of the scheduler at ``--scheduler``; one clear line if it cannot be
-    reached."""
-    from distributed import Client
-
-    try:
-        return Client(scheduler, timeout=timeout)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"--scheduler {scheduler}", f"cannot be reached ({type(exc).__name__})",
-                         "check the address (e.g. tcp://host:8786) and that the scheduler "
-                         "runs, or leave --scheduler out to start a local cluster") from None

@@ -25,7 +25,7 @@ from .errors import InvalidParameter
 
 __all__ = ["Interval", "Options", "Real", "Integral", "check_params", "RealPair", "LevelMap",
            "Setting", "constraints_of", "level_key", "unknown_message", "did_you_mean",
-           "CodeMap", "describe_forms", "accepts", "is_number"]
+           "CodeMap", "describe_forms", "accepts", "is_number", "one_of", "options_text"]
 
 
 def is_number(value: Any, kind: type = Real) -> bool:
@@ -78,7 +78,25 @@ class Options:
             return False
 
     def __str__(self) -> str:
-        return "one of {" + ", ".join(repr(v) for v in sorted(self.values, key=str)) + "}"
+        return options_text(sorted(self.values, key=str))
+
+
+def options_text(options: Iterable) -> str:
+    """``one of {'a', 'b'}``: the accepted values, in the order given."""
+    return "one of {" + ", ".join(repr(v) for v in options) + "}"
+
+
+def one_of(name: str, options: Iterable, value: Any, *, owner: str | None = None,
+           why: str = "") -> str:
+    """The one message for a value outside a fixed set of options (``why``: what the value
+    lacks, in brackets after it).
+
+    >>> one_of("engine", ("local", "dask"), "spark", owner="evaluate_design")
+    "'engine' of evaluate_design must be one of {'local', 'dask'}; got 'spark'."
+    """
+    where = f" of {owner}" if owner else ""
+    because = f" ({why})" if why else ""
+    return f"'{name}'{where} must be {options_text(options)}; got {value!r}{because}."
 
 
 class _RealPair:

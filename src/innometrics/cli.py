@@ -22,7 +22,6 @@ from ._cli_util import (
     add_report,
     argv,
     console,
-    dask_client,
     friendly_errors,
     number_text,
     progress_bar,
@@ -30,6 +29,7 @@ from ._cli_util import (
     record,
     working,
 )
+from ._dask import dask_client
 from .clusters.cli import app as clusters_app
 from .errors import InvalidParameter
 from .gii.cli import app as gii_app
@@ -195,12 +195,7 @@ def uncertainty(
     with contextlib.ExitStack() as stack:
         client = None
         if engine is Engine.dask:
-            from dask.distributed import Client, LocalCluster
-
-            cluster = None if scheduler else stack.enter_context(
-                LocalCluster(n_workers=2, threads_per_worker=1, processes=True))
-            client = stack.enter_context(dask_client(scheduler) if scheduler
-                                         else Client(cluster))
+            client = stack.enter_context(dask_client(scheduler))
         with progress_bar("replications") as progress:
             result = run_uncertainty(loaded, design, engine=engine.value, client=client,
                                      progress=progress)

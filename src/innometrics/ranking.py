@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import rankdata
 
 __all__ = ["rank_min"]
 
@@ -12,7 +13,9 @@ def rank_min(x: np.ndarray, *, axis: int = -2, descending: bool = True) -> np.nd
 
     With ``descending=True`` (the default) rank 1 is the highest value, as in an index
     ranking; with ``descending=False`` rank 1 is the lowest (R's ``rank(ties.method="min")``).
-    Works with any leading batch axes, in O(n log n).
+    Any other axes are batch axes. This is ``scipy.stats.rankdata(method="min",
+    nan_policy="omit")`` on ``-x`` (or ``x``): missing values are left out of the ranking and
+    keep NaN as their rank. O(n log n) per ranking.
 
     Examples
     --------
@@ -22,16 +25,5 @@ def rank_min(x: np.ndarray, *, axis: int = -2, descending: bool = True) -> np.nd
     array([1., 3., 1.])
     """
     x = np.asarray(x, dtype=np.float64)
-    key = np.moveaxis(-x if descending else x, axis, -1)
-    order = np.argsort(key, axis=-1, kind="stable")  # NaN sorts last
-    ordered = np.take_along_axis(key, order, axis=-1)
-    n = ordered.shape[-1]
-    position = np.broadcast_to(np.arange(n), ordered.shape)
-    new_run = np.ones(ordered.shape, dtype=bool)
-    new_run[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    run_start = np.maximum.accumulate(np.where(new_run, position, 0), axis=-1)
-    ranks_sorted = (run_start + 1).astype(np.float64)
-    ranks_sorted[np.isnan(ordered)] = np.nan
-    ranks = np.empty_like(ranks_sorted)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=-1)
-    return np.moveaxis(ranks, -1, axis)
+    return rankdata(-x if descending else x, method="min", axis=axis,
+                    nan_policy="omit").astype(np.float64, copy=False)

@@ -32,7 +32,7 @@ import pandas as pd
 import yaml
 
 from . import steps as _steps
-from ._params import did_you_mean
+from ._params import did_you_mean, one_of
 from .data import Dataset, load_data
 from .errors import DataWarning, InputError, InvalidParameter
 from .framework import Framework, load_framework
@@ -106,8 +106,7 @@ class Recipe:
     def with_step(self, step: str, **settings: Any) -> Recipe:
         """A copy with ``step``'s settings replaced (or the step added in its usual place)."""
         if step not in STAGE_NAMES:
-            raise InvalidParameter(f"'step' of Recipe.with_step must be one of "
-                                   f"{list(STEP_NAMES)}; got {step!r}.")
+            raise InvalidParameter(one_of("step", STEP_NAMES, step, owner="Recipe.with_step"))
         new = [(n, dict(settings) if n == step else s) for n, s in self.steps]
         if all(n != step for n, _ in self.steps):
             order = {name: i for i, name in enumerate(STEP_NAMES)}

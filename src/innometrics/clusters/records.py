@@ -33,6 +33,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from .._params import one_of
 from ..errors import InputError, InvalidParameter
 from ..io import MISSING_MARKERS, read_table, sniff_delimiter
 
@@ -108,8 +109,8 @@ def validate_records(frame: pd.DataFrame, *, source: str = "records",
     Records
     """
     if on_invalid not in ("raise", "exclude"):
-        raise InvalidParameter("'on_invalid' of clusters.validate_records must be one of "
-                               f"{{'exclude', 'raise'}}; got {on_invalid!r}.")
+        raise InvalidParameter(one_of("on_invalid", ("exclude", "raise"), on_invalid,
+                                      owner="clusters.validate_records"))
     missing_cols = [c for c in _REQUIRED if c not in frame.columns]
     if missing_cols:
         raise InputError(source, f"missing column(s) {', '.join(missing_cols)}",

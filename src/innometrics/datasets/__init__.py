@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._params import one_of
+
 __all__ = ["GII_EDITIONS", "GII_WORKBOOK_EDITIONS", "OECD_RND_FILES", "NCSES_RND_FILES",
            "claims_example_path", "gii_bundle_dir", "gii_editions", "gii_published",
            "gii_recipe", "gii_recipe_path", "gii_workbook", "gii_workbook_dir",
@@ -52,8 +54,7 @@ def _gii_dir() -> Path:
 def gii_recipe_path(edition: int) -> Path:
     """Path of the bundled recipe that recomposes GII ``edition`` from its pillar scores."""
     if edition not in GII_EDITIONS:
-        raise ValueError(f"'edition' of gii_recipe_path must be one of {GII_EDITIONS[0]}-"
-                         f"{GII_EDITIONS[-1]}; got {edition!r}.")
+        raise ValueError(one_of("edition", GII_EDITIONS, edition, owner="gii_recipe_path"))
     return _gii_dir() / "data" / f"gii_{edition}.yaml"
 
 
@@ -69,8 +70,8 @@ def load_gii_panel() -> pd.DataFrame:
 def gii_workbook_dir(edition: int) -> Path:
     """Folder of a bundled GII data workbook (:data:`GII_WORKBOOK_EDITIONS`)."""
     if edition not in GII_WORKBOOK_EDITIONS:
-        raise ValueError(f"'edition' of gii_workbook must be one of {GII_WORKBOOK_EDITIONS}; "
-                         f"got {edition!r}.")
+        raise ValueError(one_of("edition", GII_WORKBOOK_EDITIONS, edition,
+                                owner="gii_workbook"))
     return _here() / f"gii_{int(edition)}"
 
 
@@ -128,8 +129,8 @@ def gii_published(edition: int) -> pd.DataFrame:
     from ..ranking import rank_min
 
     if edition not in gii_editions():
-        raise ValueError(f"'edition' of gii_published must be one of {list(gii_editions())}; "
-                         f"got {edition!r} (GII {edition} data not bundled).")
+        raise ValueError(one_of("edition", gii_editions(), edition, owner="gii_published",
+                                why=f"GII {edition} data not bundled"))
     if edition in GII_WORKBOOK_EDITIONS:
         book = gii_workbook(edition)
         rows = book.data[book.data["NUM"] == book.index_code]
@@ -197,5 +198,5 @@ def claims_example_path(name: str = "press_report_2023") -> Path:
     path = _here() / "claims" / f"{name}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in (_here() / "claims").glob("*.yaml"))
-        raise ValueError(f"'name' of claims_example_path must be one of {known}; got {name!r}.")
+        raise ValueError(one_of("name", known, name, owner="claims_example_path"))
     return path

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._params import one_of
 from ..data import load_data
 from ..errors import InvalidParameter
 from ..framework import load_framework
@@ -290,7 +291,7 @@ def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated
     GiiImport
     """
     if rules not in RULE_MODES:
-        raise InvalidParameter(f"'--rules' must be one of {RULE_MODES}; got {rules!r}.")
+        raise InvalidParameter(one_of("--rules", RULE_MODES, rules))
     workbook = source if isinstance(source, Workbook) else read_workbook(source)
     node_weights = infer_weights(workbook)  # the slow inference: done once, passed on
     weights = weights_of(node_weights)

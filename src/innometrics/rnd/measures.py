@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._params import one_of
 from ..errors import InputError, InvalidParameter
 from ..ranking import rank_min
 from .economies import AGGREGATES, close_economies, currency_of, iso3_of
@@ -260,8 +261,7 @@ def measure(table: pd.DataFrame, name: str, *,
             prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
     """The measure called ``name`` (a key of :data:`MEASURES`)."""
     if name not in MEASURES:
-        raise InvalidParameter(f"'measure' must be one of {{{', '.join(MEASURES)}}}; "
-                               f"got {name!r}.")
+        raise InvalidParameter(one_of("measure", MEASURES, name))
     return MEASURES[name].function(table, prefer=prefer)
 
 

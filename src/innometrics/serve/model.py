@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import steps as _steps
-from .._params import did_you_mean
+from .._params import did_you_mean, one_of
 from ..errors import InputError
 from ..ranking import rank_min
 from ..recipe import Recipe
@@ -335,6 +335,6 @@ def _jsonable(value):
 def _choice(name: str, value: str, presets: Mapping) -> str:
     """``value`` if it names one of ``presets``, else a 400 naming the parameter."""
     if value not in presets:
-        raise QueryError(f"'{name}' must be one of {list(presets)}; got {value!r}."
-                         f"{did_you_mean(value, presets)}", parameter=name)
+        raise QueryError(one_of(name, presets, value) + did_you_mean(value, presets),
+                         parameter=name)
     return value

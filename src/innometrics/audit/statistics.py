@@ -1,0 +1,101 @@
+"""Per-indicator statistics and flags of one data set (COINr's ``get_stats``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._params import Interval, Real, check_params
+from ..stats import kurtosis, skewness
+
+__all__ = ["STATS_COLUMNS", "describe"]
+
+#: Columns of :func:`describe` (COINr ``get_stats`` layout, after ``iCode``).
+STATS_COLUMNS = ("Min", "Max", "Mean", "Median", "Std", "Skew", "Kurt", "N.Avail", "N.NonZero",
+                 "N.Unique", "N.Same", "Frc.Avail", "Frc.NonZero", "Frc.Unique", "Frc.Same",
+                 "Flag.Avail", "Flag.NonZero", "Flag.Unique", "Flag.SkewKurt")
+
+_UNIT = Interval(Real, 0, 1)
+_CONSTRAINTS = {
+    "t_skew": [Interval(Real, 0, None)],
+    "t_kurt": [Real],
+    "t_avail": [_UNIT],
+    "t_zero": [_UNIT],
+    "t_unq": [_UNIT],
+}
+
+
+def _same_count(col: np.ndarray) -> int:
+    """Size of the largest group of equal values, values compared at 15 significant digits
+    (R's ``max(table(x))`` tabulates ``as.character(x)``)."""
+    if col.size == 0:
+        return 0
+    keys = np.array([float(f"{v:.15g}") for v in col])
+    return int(np.unique(keys, return_counts=True)[1].max())
+
+
+def describe(frame: pd.DataFrame, *, t_skew: float = 2.0, t_kurt: float = 3.5,
+             t_avail: float = 0.65, t_zero: float = 0.5, t_unq: float = 0.5) -> pd.DataFrame:
+    """Per-column statistics and flags, as COINr's ``get_stats`` (COINr 1.1.14 defaults).
+
+    With ``n`` rows, and per column ``a`` values present, ``z`` non-zero, ``u`` distinct and
+    ``s`` the count of the most frequent value:
+
+    - ``Min, Max, Mean, Median``; ``Std`` the sample sd (n − 1); ``Skew``, ``Kurt`` Excel-style
+      (:func:`innometrics.stats.skewness`, :func:`~innometrics.stats.kurtosis`, excess);
+    - ``N.Avail = a``, ``N.NonZero = z``, ``N.Unique = u``, ``N.Same = s``;
+      ``Frc.Avail = a/n``, ``Frc.NonZero = z/a``, ``Frc.Unique = u/a``, ``Frc.Same = s/a``;
+    - ``Flag.Avail`` "LOW" if ``a/n < t_avail``; ``Flag.NonZero`` "LOW" if ``z/n < t_zero``;
+      ``Flag.Unique`` "LOW" if ``u/n < t_unq`` (note: over ``n``, as COINr); ``Flag.SkewKurt``
+      "OUT" if ``|Skew| > t_skew`` and ``Kurt > t_kurt``; otherwise "ok".
+
+    Parameters
+    ----------
+    frame : DataFrame, shape (n_units, n_columns)
+        Numeric columns; NaN = missing.
+    t_skew, t_kurt, t_avail, t_zero, t_unq : float, defaults 2, 3.5, 0.65, 0.5, 0.5
+
+    Returns
+    -------
+    DataFrame, shape (n_columns, 20)
+        ``iCode`` then :data:`STATS_COLUMNS`, one row per column of ``frame``.
+
+    Examples
+    --------
+    >>> t = describe(pd.DataFrame({"a": [0.0, 1.0, 1.0, np.nan]}))
+    >>> t[["iCode", "Min", "Max", "N.Avail", "N.NonZero", "N.Same", "Flag.Avail"]]
+      iCode  Min  Max  N.Avail  N.NonZero  N.Same Flag.Avail
+    0     a  0.0  1.0        3          2       2         ok
+    """
+    check_params("audit.describe", {"t_skew": t_skew, "t_kurt": t_kurt, "t_avail": t_avail,
+                                    "t_zero": t_zero, "t_unq": t_unq}, _CONSTRAINTS)
+    x = frame.to_numpy(dtype=np.float64)
+    n = x.shape[0]
+    rows = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        skew, kurt = skewness(x, axis=0), kurtosis(x, axis=0)
+        for j, code in enumerate(frame.columns):
+            col = x[:, j][~np.isnan(x[:, j])]
+            a = col.size
+            z = int(np.count_nonzero(col))
+            u = int(np.unique(col).size)
+            s = _same_count(col)
+            rows.append({
+                "iCode": code,
+                "Min": col.min() if a else np.nan,
+                "Max": col.max() if a else np.nan,
+                "Mean": col.mean() if a else np.nan,
+                "Median": np.median(col) if a else np.nan,
+                "Std": col.std(ddof=1) if a > 1 else np.nan,
+                "Skew": skew[j], "Kurt": kurt[j],
+                "N.Avail": a, "N.NonZero": z, "N.Unique": u, "N.Same": s,
+                "Frc.Avail": a / n if n else np.nan,
+                "Frc.NonZero": z / a if a else np.nan,
+                "Frc.Unique": u / a if a else np.nan,
+                "Frc.Same": s / a if a else np.nan,
+                "Flag.Avail": "ok" if n and a / n >= t_avail else "LOW",
+                "Flag.NonZero": "ok" if n and z / n >= t_zero else "LOW",
+                "Flag.Unique": "ok" if n and u / n >= t_unq else "LOW",
+                "Flag.SkewKurt": "OUT" if abs(skew[j]) > t_skew and kurt[j] > t_kurt else "ok",
+            })
+    return pd.DataFrame(rows, columns=["iCode", *STATS_COLUMNS])

@@ -1,0 +1,131 @@
+"""Index scores of every replication (chunks of replications aggregated at once, locally or
+on Dask), the nominal build they are compared with, and the up-front memory check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import psutil
+
+from .._params import one_of
+from ..errors import InvalidParameter
+from ..ranking import rank_min
+from ..recipe import Recipe, build
+from ..result import IndexResult
+from ..schema import ALTERNATIVE_STEPS
+from ..steps.aggregate import aggregate
+from .design import UncertaintyDesign
+from .sampling import Design
+
+__all__ = ["ENGINES", "evaluate_design", "nominal_build", "available_memory", "check_memory"]
+
+#: Where the chunks of replications run.
+ENGINES = ("local", "dask")
+_PRE_AGGREGATE = ALTERNATIVE_STEPS[:-1]
+_CHUNK = 256
+#: Aggregate settings that change index scores (the Monte Carlo passes only these).
+_SCORING_SETTINGS = ("method", "min_coverage")
+#: Bytes per replication and unit held at once: scores, ranks, the argsort and quantile copies.
+_BYTES_PER_CELL = 8 * 8
+
+
+def _option_recipe(recipe: Recipe, design: UncertaintyDesign, combo: Mapping[str, int]) -> Recipe:
+    for step, i in combo.items():
+        recipe = recipe.with_step(step, **design.alternatives[step][i])
+    return recipe
+
+
+def _aggregate_chunk(x: np.ndarray, matrices: Sequence[np.ndarray],
+                     children: Sequence[np.ndarray], multipliers: np.ndarray,
+                     settings: Mapping[str, Any]) -> np.ndarray:
+    """Index scores (runs, units) of one chunk: each level's weight matrix scaled by the
+    multipliers of its child nodes (``children``: their positions in ``framework.codes``)."""
+    weights = [w * multipliers[:, rows][:, :, None]
+               for w, rows in zip(matrices, children, strict=True)]
+    return aggregate(x, weights, **settings).values[..., -1]
+
+
+def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, *,
+                    engine: str = "local", client: Any = None,
+                    progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Index scores of every replication, shape (runs, n_units).
+
+    Each distinct combination of pre-aggregation alternatives is built once; replications are
+    then aggregated in chunks of 256 with a leading replication axis. ``engine="dask"`` sends
+    the chunks to a Dask cluster (``client`` or the default one); the chunks and their order
+    are the same as locally, so results are identical.
+    """
+    if engine not in ENGINES:
+        raise InvalidParameter(one_of("engine", ENGINES, engine))
+    fw = recipe.framework
+    codes = fw.codes
+    position = {c: i for i, c in enumerate(codes)}
+    matrices = [fw.weight_matrix(level) for level in range(2, fw.n_levels + 1)]
+    children = [np.array([position[c] for c in fw.codes_at(level - 1)])
+                for level in range(2, fw.n_levels + 1)]
+    base_aggregate = recipe.settings("aggregate") or {}
+    pre_steps = [s for s in _PRE_AGGREGATE if s in sampled.choices]
+
+    # one group of replications per distinct combination of options (a leading zero column
+    # makes the no-alternatives case one group too); np.unique sorts the groups
+    keys = np.column_stack([np.zeros(len(sampled), dtype=np.int64),
+                            *(sampled.choices[s] for s in sampled.choices)])
+    groups, group_of = np.unique(keys, axis=0, return_inverse=True)
+    tasks = []  # (rows, x, aggregate settings)
+    prepared: dict[tuple, np.ndarray] = {}
+    for g, key in enumerate(groups.tolist()):
+        rows = np.flatnonzero(group_of.ravel() == g)
+        combo = dict(zip(sampled.choices, key[1:], strict=True))
+        pre_key = tuple(combo[s] for s in pre_steps)
+        if pre_key not in prepared:
+            pre = _option_recipe(recipe, design, {s: combo[s] for s in pre_steps})
+            prepared[pre_key] = build(pre.without_step("aggregate")).scores.to_numpy()
+        settings = (design.alternatives["aggregate"][combo["aggregate"]]
+                    if "aggregate" in combo else base_aggregate)
+        # index scores need the method and coverage; flags and ratios are not computed here
+        settings = {k: v for k, v in settings.items() if k in _SCORING_SETTINGS}
+        for start in range(0, len(rows), _CHUNK):
+            tasks.append((rows[start:start + _CHUNK], prepared[pre_key], dict(settings)))
+
+    if engine == "dask":
+        from dask.distributed import default_client
+
+        client = client or default_client()
+        futures = [client.submit(_aggregate_chunk, x, matrices, children,
+                                 sampled.multipliers[rows], settings, pure=False)
+                   for rows, x, settings in tasks]
+        chunks = (future.result() for future in futures)
+    else:
+        chunks = (_aggregate_chunk(x, matrices, children, sampled.multipliers[rows], settings)
+                  for rows, x, settings in tasks)
+    scores = np.empty((len(sampled), next(iter(prepared.values())).shape[0]))
+    for done, ((rows, _, _), chunk) in enumerate(zip(tasks, chunks, strict=True), 1):
+        scores[rows] = chunk
+        if progress:
+            progress(done, len(tasks))
+    return scores
+
+
+def nominal_build(recipe: Recipe) -> tuple[np.ndarray, np.ndarray, IndexResult]:
+    """The recipe built as written: index scores (units,), their ranks and the result."""
+    result = build(recipe)
+    scores = result.scores.iloc[:, -1].to_numpy()
+    return scores, rank_min(scores[:, None])[:, 0], result
+
+
+def available_memory() -> int:
+    """Bytes of memory available to a new allocation (``psutil.virtual_memory().available``)."""
+    return int(psutil.virtual_memory().available)
+
+
+def check_memory(runs: int, units: int, what: str = "--runs") -> None:
+    """Refuse up front a Monte Carlo whose arrays would not fit in the memory available."""
+    need = runs * units * _BYTES_PER_CELL
+    have = available_memory()
+    if need > 0.8 * have:
+        fits = max(int(0.8 * have // (units * _BYTES_PER_CELL)), 1)
+        raise InvalidParameter(f"{what} {runs:,} needs about {need / 2**30:.1f} GiB for "
+                               f"{units} units, but {have / 2**30:.1f} GiB are available; use "
+                               f"at most about {fits:,} replications.")
