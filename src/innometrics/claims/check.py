@@ -6,7 +6,15 @@ Verdicts (:data:`VERDICTS`):
   ``|found − claimed| ≤ unit / 2`` (``unit``: the last significant digit the claim states,
   see :mod:`innometrics.claims.parse`; ranks and counts exactly);
 - ``differs``: it does not; ``found`` and ``note`` say what the data hold;
-- ``unverifiable``: the data needed are not here; ``note`` says what would be needed.
+- ``unverifiable``: the data needed are not here, or were not yet released on the claim's
+  date; ``note`` says what would be needed, or names the first release.
+
+**Dates.** An R&D claim with a date (``as_of``, :mod:`innometrics.claims.parse`) is judged
+against the figures released on or before it: the newest vintage of each input then
+(:func:`innometrics.rnd.vintages.timeline`); without a date, against the latest. ``vintage``
+and ``released`` give the figure used and its release date; the note says which vintages were
+combined and how later releases revised the figure. GII and clusters claims are judged as
+published (their figures are not revised).
 
 Measures (:data:`CLAIM_MEASURES`): ``gerd``, ``basic_research`` (national currency units, not
 millions), ``gerd_ppp`` (PPP US dollars), ``gerd_growth``, ``basic_research_growth`` (% on the
@@ -33,7 +41,8 @@ import pandas as pd
 
 from ..errors import InputError, InvalidParameter
 from ..rnd.economies import close_economies, currency_of, known_economies
-from ..rnd.measures import MEASURES, STATUS_CODES, measure, observations
+from ..rnd.measures import MEASURES, STATUS_CODES, measure
+from ..rnd.vintages import Figure, add_releases, load_rnd_vintages, read_releases, timeline
 from .parse import Claim, ClaimsFile, load_claims
 from .sources import FIRST_GII_EDITION, ClustersRun, GiiData, read_clusters_run
 
@@ -42,7 +51,7 @@ __all__ = ["CLAIM_COLUMNS", "RANK_COLUMNS", "VERDICTS", "CLAIM_MEASURES", "Claim
 
 #: Columns of ``claims.csv``, in order (``tolerance``, ``text`` and the rank interval follow).
 CLAIM_COLUMNS = ["id", "measure", "economy", "year", "claimed", "found", "verdict", "source",
-                 "note"]
+                 "note", "as_of", "vintage", "released"]
 RANK_COLUMNS = ["rank_q05", "rank_median", "rank_q95"]
 VERDICTS = ("consistent", "differs", "unverifiable")
 
@@ -69,6 +78,9 @@ _WANTED = {
     "clusters_in_top100": "not in the data here: WIPO Global Innovation Index {year}, S&T "
                           "cluster ranking (or a clusters run on real records)",
 }
+#: R&D measures in percent (shown as 8.36%, revised by points).
+_PERCENT_MEASURES = ("gerd_growth", "basic_research_growth", "gerd_intensity",
+                     "basic_research_share")
 _NEEDS = {
     "gerd": "GERD in national currency", "basic_research": "GERD and basic research's share",
     "gerd_ppp": "GERD in PPP dollars", "gerd_growth": "GERD in national currency for the year "
@@ -89,7 +101,8 @@ class ClaimsResult:
         per claim, in the file's order.
     claims : ClaimsFile
     inputs : tuple of Path
-        Files read (claims file, bundled data files, clusters.csv), for a run manifest.
+        Files read (claims file, bundled data files, release files, clusters.csv), for a run
+        manifest.
     settings : dict
         Settings used (precision rule, Monte Carlo designs, clusters run).
     """
@@ -128,19 +141,13 @@ class ClaimsResult:
                          inputs=inputs, force=force, started=started, details=self.counts())
 
 
-@functools.lru_cache(maxsize=1)
-def _bundled_rnd() -> pd.DataFrame:
-    from ..datasets import load_rnd
-
-    return load_rnd()
-
-
 def _bundled_rnd_files() -> list[Path]:
-    from ..datasets import NCSES_RND_FILES, OECD_RND_FILES, oecd_rnd_dir
+    from ..datasets import NCSES_RND_FILES, OECD_RND_FILES, oecd_rnd_dir, rnd_release_paths
 
     folder = oecd_rnd_dir()
     return ([folder / f for f in OECD_RND_FILES]
-            + [folder.parent / "ncses_rnd" / f for f in NCSES_RND_FILES])
+            + [folder.parent / "ncses_rnd" / f for f in NCSES_RND_FILES]
+            + rnd_release_paths())
 
 
 def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData | None = None,
@@ -158,7 +165,9 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
     clusters_run : path-like, optional
         Clusters run directory (or its clusters.csv); overrides the file's ``clusters_run``.
     rnd : DataFrame, optional
-        Tidy R&D table; default :func:`innometrics.datasets.load_rnd` (bundled OECD + NCSES).
+        Tidy R&D table; default :func:`innometrics.rnd.load_rnd_vintages` (bundled OECD,
+        NCSES and national releases, every vintage). The claims file's ``vintages`` are
+        added to it.
 
     Returns
     -------
@@ -167,7 +176,12 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
     if gii is not None and not isinstance(gii, GiiData):
         raise InvalidParameter(f"'gii' of check_claims must be a GiiData or None; got {gii!r}.")
     claims = load_claims(path_or_mapping)
-    table = _bundled_rnd() if rnd is None else rnd
+    if rnd is None:
+        table = load_rnd_vintages(claims.vintages)
+    elif claims.vintages:
+        table = add_releases(rnd, [(str(f), read_releases(f)) for f in claims.vintages])
+    else:
+        table = rnd
     gii = gii or GiiData()
     for claim in claims.claims:
         _validate(claim, claims, table, gii)
@@ -175,10 +189,13 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
     run = None
     if run_path is not None and any(c.measure == "clusters_in_top100" for c in claims.claims):
         run = read_clusters_run(run_path, source=f"{claims.source}: clusters_run")
-    cache: dict[str, pd.Series] = {}
+    cache: dict[tuple, list[Figure]] = {}
     settings: dict[str, Any] = {"precision": "half a unit of the last stated digit",
                                 "clusters_run": str(run_path) if run_path else None,
-                                "rnd_data": "bundled OECD + NCSES" if rnd is None else "given",
+                                "rnd_data": ("bundled OECD + NCSES + national releases"
+                                             if rnd is None else "given"),
+                                "as_of": claims.as_of,
+                                "vintages": [str(f) for f in claims.vintages],
                                 "gii_monte_carlo": {}}
     rows = []
     for claim in claims.claims:
@@ -193,6 +210,7 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
     inputs = [claims.path] if claims.path else []
     if rnd is None and any(c.measure in _RND_SCALE for c in claims.claims):
         inputs += _bundled_rnd_files()
+    inputs += claims.vintages
     if run is not None:
         inputs.append(run.path)
     return ClaimsResult(table=frame, claims=claims, inputs=tuple(inputs), settings=settings)
@@ -213,6 +231,10 @@ def _validate(claim: Claim, claims: ClaimsFile, table: pd.DataFrame, gii: GiiDat
         raise InputError(where, f"economy '{claim.economy}' is not an ISO3 code",
                          f"write the economy's ISO3 code{example}")
     if claim.measure in _RND_SCALE:
+        if claim.as_of and "released" not in table:
+            raise InputError(where, f"as_of {claim.as_of} needs release dates, and the R&D "
+                             "table given has none", "give a table with vintages "
+                             "(innometrics.rnd.load_rnd_vintages), or drop as_of")
         variables = MEASURES[claim.measure].variables
         lo, hi = _year_span(table, variables)
         if lo is None:
@@ -258,16 +280,23 @@ def _verdict(claim: Claim, found: float, tolerance: float) -> str:
 
 def _row(claim: Claim, found: float | None, source: str, note: str,
          ranks: tuple[float, float, float] | None = None, *,
-         tolerance: float | None = None) -> dict[str, Any]:
+         tolerance: float | None = None, verdict: str | None = None,
+         figure: Figure | None = None) -> dict[str, Any]:
+    """One row of the verdict table; ``verdict`` overrides the comparison within the
+    tolerance (a rank within a tie), ``figure`` gives an R&D figure's vintage."""
     tolerance = claim.tolerance if tolerance is None else tolerance
-    verdict = "unverifiable" if found is None else _verdict(claim, found, tolerance)
+    if verdict is None:
+        verdict = "unverifiable" if found is None else _verdict(claim, found, tolerance)
     if verdict == "differs":
         note += f"; found − claimed = {_short(found - claim.value)}"
     q05, q50, q95 = ranks if ranks else (np.nan, np.nan, np.nan)
     return {"id": claim.id, "measure": claim.measure, "economy": claim.economy,
             "year": claim.year, "claimed": claim.value,
             "found": np.nan if found is None else found, "verdict": verdict,
-            "source": source, "note": note, "tolerance": tolerance, "text": claim.text,
+            "source": source, "note": note, "as_of": claim.as_of or "",
+            "vintage": figure.vintage if figure else "",
+            "released": figure.released if figure else "",
+            "tolerance": tolerance, "text": claim.text,
             "rank_q05": q05, "rank_median": q50, "rank_q95": q95}
 
 
@@ -290,22 +319,19 @@ def _flags(status: dict[tuple[str, int], str]) -> str:
     return f"; flags: {', '.join(out)}" if out else ""
 
 
-def _check_rnd(claim: Claim, table: pd.DataFrame, cache: dict[str, pd.Series]
+def _check_rnd(claim: Claim, table: pd.DataFrame, cache: dict[tuple, list[Figure]]
                ) -> dict[str, Any]:
     info = MEASURES[claim.measure]
-    if claim.measure not in cache:
-        cache[claim.measure] = measure(table, claim.measure)
-    values = cache[claim.measure]
     economy, year = claim.economy, claim.year
-    value = values.get((economy, year), np.nan)
-    growth = claim.measure.endswith("_growth")
-    years = [year - 1, year] if growth else [year]
-    obs = {var: observations(table[table["economy"] == economy], var)
-           for var in info.variables}
-    if not np.isfinite(value):
-        held = values[values.index.get_level_values("economy") == economy].dropna()
-        first, last = (int(held.index.get_level_values("year").min()),
-                       int(held.index.get_level_values("year").max())) if len(held) else (0, 0)
+    key = (claim.measure, economy, year)
+    if key not in cache:
+        cache[key] = timeline(table, claim.measure, economy, year)
+    figures = cache[key]
+    known = [f for f in figures if claim.as_of is None or f.released <= claim.as_of]
+    if not figures:
+        held = measure(table[table["economy"] == economy], claim.measure).dropna()
+        years = held.index.get_level_values("year")
+        first, last = (int(years.min()), int(years.max())) if len(held) else (0, 0)
         span = (f"it covers {economy} {first}{'' if first == last else f'-{last}'}"
                 if len(held) else f"{economy} is not covered (OECD MSTI and NCSES: ~50 "
                 "economies)")
@@ -313,36 +339,103 @@ def _check_rnd(claim: Claim, table: pd.DataFrame, cache: dict[str, pd.Series]
                 f"{_NEEDS[claim.measure]} for {economy} {year} (e.g. the national statistical "
                 "office or UNESCO UIS)")
         return _row(claim, None, _WANTED.get(claim.measure, "").format(year=claim.year), note)
-    found = float(value) * _RND_SCALE[claim.measure]
-    sources = sorted({o.loc[(economy, y), "source"] for o in obs.values() for y in years
-                      if (economy, y) in o.index})
-    source = f"{'; '.join(sources)}: {' × '.join(info.variables)}"
-    status = {(v, y): o.loc[(economy, y), "status"] for v, o in obs.items() for y in years
-              if (economy, y) in o.index}
-    currency = currency_of(economy) or "national currency"
-    get = {(v, y): float(o.loc[(economy, y), "value"]) for v, o in obs.items() for y in years
-           if (economy, y) in o.index}
+    if not known:
+        first = figures[0]
+        note = (f"nothing released by {claim.as_of}: the first release of {info.formula} for "
+                f"{economy} {year} is {_vintage_words(first)} "
+                f"({_display(claim.measure, first.value)}); needs the figures out on "
+                f"{claim.as_of}, which the data here do not hold")
+        return _row(claim, None, f"{'; '.join(first.sources)} (released {first.released})",
+                    note)
+    figure = known[-1]
+    found = figure.value * _RND_SCALE[claim.measure]
+    used = figure.inputs
+    source = f"{'; '.join(figure.sources)}: {' × '.join(dict.fromkeys(used['variable']))}"
+    status = {(r.variable, r.year): r.status for r in used.itertuples()}
+    note = (f"found {economy} {_computed(claim, figure, found)}; {_claim_text(claim)}"
+            f"{_flags(status)}; {_history(claim, figure, figures)}")
+    return _row(claim, found, source, note, figure=figure)
+
+
+def _computed(claim: Claim, figure: Figure, found: float) -> str:
+    """How ``found`` was computed from the figure's inputs, with their values."""
+    year, info = claim.year, MEASURES[claim.measure]
+    currency = currency_of(claim.economy) or "national currency"
+    get = {(r.variable, r.year): float(r.value) for r in figure.inputs.itertuples()}
+
+    def basic(y: int) -> float:
+        return get.get(("BR_NC", y)) or get[("G_NC", y)] * get[("G_BRXG", y)] / 100
+
     if claim.measure in ("gerd", "gerd_ppp"):
         var = info.variables[0]
         unit = f"million {currency}" if claim.measure == "gerd" else "million PPP US$"
-        computed = f"{var} {year} = {get[(var, year)]:,.1f} {unit} = {_sci(found)}"
-    elif claim.measure == "basic_research":
+        return f"{var} {year} = {get[(var, year)]:,.1f} {unit} = {_sci(found)}"
+    if claim.measure == "basic_research":
+        if ("BR_NC", year) in get:
+            return (f"BR_NC {year} (basic research as released) = {basic(year):,.1f} million "
+                    f"{currency} = {_sci(found)}")
         nc, share = get[("G_NC", year)], get[("G_BRXG", year)]
-        computed = (f"G_NC {nc:,.1f} million {currency} × G_BRXG {share:.3f}% ({year}) = "
-                    f"{nc * share / 100:,.1f} million {currency} = {_sci(found)}")
-    elif claim.measure == "gerd_growth":
-        computed = (f"100·(G_NC {year} {get[('G_NC', year)]:,.1f} / G_NC {year - 1} "
-                    f"{get[('G_NC', year - 1)]:,.1f} − 1) = {found:.2f}%")
-    elif claim.measure == "basic_research_growth":
-        now = get[("G_NC", year)] * get[("G_BRXG", year)] / 100
-        before = get[("G_NC", year - 1)] * get[("G_BRXG", year - 1)] / 100
-        computed = (f"basic research (G_NC × G_BRXG) {year} {now:,.1f} / {year - 1} "
-                    f"{before:,.1f} million {currency}: {found:+.2f}%")
-    else:
-        var = info.variables[0]
-        computed = f"{var} {year} = {found:.3f} ({info.unit})"
-    note = f"found {economy} {computed}; {_claim_text(claim)}{_flags(status)}"
-    return _row(claim, found, source, note)
+        return (f"G_NC {nc:,.1f} million {currency} × G_BRXG {share:.3f}% ({year}) = "
+                f"{nc * share / 100:,.1f} million {currency} = {_sci(found)}")
+    if claim.measure == "gerd_growth":
+        return (f"100·(G_NC {year} {get[('G_NC', year)]:,.1f} / G_NC {year - 1} "
+                f"{get[('G_NC', year - 1)]:,.1f} − 1) = {found:.2f}%")
+    if claim.measure == "basic_research_growth":
+        direct = {v for v, _ in get} & {"BR_NC"}
+        how = "as released" if direct and "G_NC" not in {v for v, _ in get} else (
+            "G_NC × G_BRXG" if not direct else "as released and G_NC × G_BRXG")
+        return (f"basic research ({how}) {year} {basic(year):,.1f} / {year - 1} "
+                f"{basic(year - 1):,.1f} million {currency}: {found:+.2f}%")
+    var = info.variables[0]
+    return f"{var} {year} = {found:.3f} ({info.unit})"
+
+
+def _vintage_words(figure: Figure) -> str:
+    """'the preliminary figures of 2024-02-29', or for inputs of several releases 'the
+    figures of 2024-02-29 (G_NC 2022 final of 2023-09-18 + G_NC 2023 preliminary of ...)'."""
+    if figure.single:
+        named = f"{figure.vintage} figures" if figure.vintage else "figures"
+        return f"the {named} of {figure.released}" if figure.released else f"the {named}"
+    return f"the figures of {figure.released} ({figure.vintage})"
+
+
+def _display(measure_name: str, value: float) -> str:
+    """A figure as a claim would state it: 8.36%, 3.3357e12."""
+    if measure_name in _PERCENT_MEASURES:
+        return f"{value:.2f}%"
+    return _sci(value * _RND_SCALE[measure_name])
+
+
+def _change(measure_name: str, new: float, old: float) -> str:
+    if measure_name in _PERCENT_MEASURES:
+        points = new - old
+        return f"{points:+.2f} points" if abs(points) >= 0.005 else f"{points:+.1g} points"
+    diff = (new - old) * _RND_SCALE[measure_name]
+    return f"{'+' if diff >= 0 else '−'}{_sci(abs(diff))}"
+
+
+def _history(claim: Claim, figure: Figure, figures: list[Figure]) -> str:
+    """Which release the verdict rests on, how later releases revised it, and, when the claim
+    differs, which earlier release it matches."""
+    name = claim.measure
+    found = figure.value * _RND_SCALE[name]
+    verdict = _verdict(claim, found, claim.tolerance)
+    words = "consistent with" if verdict == "consistent" else "differs from"
+    when = f"as of {claim.as_of}, {words}" if claim.as_of else f"{words} the latest figures,"
+    out = [f"{when} {_vintage_words(figure)}"]
+    shown, previous = _display(name, figure.value), figure.value
+    for later in (f for f in figures if f.released > figure.released):
+        text = _display(name, later.value)
+        if text != shown:
+            out.append(f"revised to {text} on {later.released} "
+                       f"({_change(name, later.value, previous)}, {later.vintage})")
+            shown, previous = text, later.value
+    if verdict == "differs":
+        matched = [f for f in figures if f.released < figure.released and
+                   _verdict(claim, f.value * _RND_SCALE[name], claim.tolerance) == "consistent"]
+        out += [f"{_vintage_words(f)} gave {_display(name, f.value)}, consistent with the "
+                "claim" for f in matched]
+    return "; ".join(out)
 
 
 def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:

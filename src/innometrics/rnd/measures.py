@@ -12,9 +12,18 @@ G_NC         GERD, national currency                          millions
 G_PPP        GERD, current PPP US dollars                     millions
 G_XGDP       GERD as a percentage of GDP                      % of GDP
 G_BRXG       basic research as a percentage of GERD           % of GERD
+BR_NC        basic research, national currency (a release's   millions
+             own figure, e.g. China's communiqués)
 ===========  ==============================================  ===================
 
 Growth is computed only between consecutive years (a gap gives no growth).
+
+**Vintages.** A table with ``vintage`` and ``released`` columns (release date, YYYY-MM-DD;
+see :mod:`innometrics.rnd.vintages`) may hold several releases of one observation: the newest
+release gives the value (then source preference among releases of the same day), so a
+measure computed on the releases out by a date (:func:`~innometrics.rnd.vintages.as_of`) uses
+the newest vintage of each input available then. A growth rate may thus combine last year's
+final figure with this year's preliminary one; :func:`measure_inputs` says which.
 """
 
 from __future__ import annotations
@@ -25,15 +34,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, InvalidParameter
+from ..errors import InvalidParameter
 from ..ranking import rank_min
-from .economies import AGGREGATES, close_economies, currency_of, iso3_of
+from .economies import AGGREGATES
 
 __all__ = ["DEFAULT_PREFERENCE", "STATUS_CODES", "Measure", "MEASURES",
-           "ECONOMY_TABLE_COLUMNS", "observations", "series", "gerd", "gerd_ppp",
+           "observations", "series", "gerd", "gerd_ppp",
            "gerd_intensity", "basic_research_share", "basic_research", "ppp_rate", "growth",
            "gerd_growth", "basic_research_growth", "real_growth", "to_ppp", "cagr",
-           "rank_economies", "measure", "economy_table"]
+           "rank_economies", "measure", "measure_inputs", "OBSERVATION_COLUMNS"]
 
 #: Source preference: a source whose name starts with an earlier entry wins.
 DEFAULT_PREFERENCE = ("OECD", "NCSES")
@@ -45,6 +54,8 @@ STATUS_CODES = {"A": "normal", "B": "break in series", "D": "definition differs"
                 "W": "includes data from another category"}
 
 _KEY = ["economy", "year"]
+#: Columns of :func:`observations` (``vintage`` and ``released`` empty for a table without).
+OBSERVATION_COLUMNS = ["value", "unit", "source", "status", "vintage", "released"]
 
 
 def _index(frame: pd.DataFrame) -> pd.MultiIndex:
@@ -54,8 +65,12 @@ def _index(frame: pd.DataFrame) -> pd.MultiIndex:
 
 def observations(table: pd.DataFrame, variable: str, *,
                  prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.DataFrame:
-    """The observations of ``variable``, one per (economy, year): ``value, unit, source,
-    status``, indexed by (economy, year). "Latest year" rows (``latest``) are left out."""
+    """The observations of ``variable``, one per (economy, year): :data:`OBSERVATION_COLUMNS`,
+    indexed by (economy, year). "Latest year" rows (``latest``) are left out.
+
+    Of several rows for one economy and year, the newest release wins (``released``; a row
+    without a date is older than any dated one), then the first source in ``prefer``.
+    """
     rows = table[table["variable"] == variable]
     if "latest" in rows:
         rows = rows[~rows["latest"].astype(bool)]
@@ -63,14 +78,24 @@ def observations(table: pd.DataFrame, variable: str, *,
     rank = np.full(len(rows), len(prefer))
     for i, prefix in reversed(list(enumerate(prefer))):
         rank[rows["source"].astype(str).str.startswith(prefix).to_numpy()] = i
-    rows = (rows.assign(_rank=rank).sort_values([*_KEY, "_rank"], kind="stable")
+    released = _text(rows, "released")
+    rows = (rows.assign(_rank=rank, _released=released)
+            .sort_values([*_KEY, "_released", "_rank"], ascending=[True, True, False, True],
+                         kind="stable")
             .drop_duplicates(_KEY))
-    status = rows["status"] if "status" in rows else pd.Series("", index=rows.index)
     out = pd.DataFrame({"value": rows["value"].to_numpy(float),
                         "unit": rows["unit"].to_numpy(object),
                         "source": rows["source"].to_numpy(object),
-                        "status": status.fillna("").to_numpy(object)}, index=_index(rows))
+                        "status": _text(rows, "status"), "vintage": _text(rows, "vintage"),
+                        "released": rows["_released"].to_numpy(object)}, index=_index(rows))
     return out.sort_index()
+
+
+def _text(rows: pd.DataFrame, column: str) -> np.ndarray:
+    """A text column of ``rows`` with missing cells (or a missing column) as ""."""
+    if column not in rows:
+        return np.full(len(rows), "", dtype=object)
+    return rows[column].fillna("").astype(str).to_numpy(object)
 
 
 def series(table: pd.DataFrame, variable: str, *,
@@ -105,12 +130,28 @@ def basic_research(table: pd.DataFrame, *,
                    prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
     """Basic research expenditure in national currency, millions.
 
-    ``basic_research = G_NC · G_BRXG / 100`` (GERD times basic research's share of GERD),
-    for the economies and years that have both.
+    ``basic_research = G_NC · G_BRXG / 100`` (GERD times basic research's share of GERD), for
+    the economies and years that have both; a release's own figure (``BR_NC``) where it is at
+    least as new as both (:func:`_basic_research_direct`).
     """
-    nc, share = gerd(table, prefer=prefer), basic_research_share(table, prefer=prefer)
+    nc, share = (observations(table, v, prefer=prefer) for v in ("G_NC", "G_BRXG"))
     nc, share = nc.align(share, join="inner")
-    return (nc * share / 100.0).rename("basic_research")
+    product = nc["value"] * share["value"] / 100.0
+    direct = observations(table, "BR_NC", prefer=prefer)
+    chosen = direct.loc[_basic_research_direct(direct, nc, share), "value"]
+    return (pd.concat([product[~product.index.isin(chosen.index)], chosen]).sort_index()
+            .rename("basic_research"))
+
+
+def _basic_research_direct(direct: pd.DataFrame, nc: pd.DataFrame, share: pd.DataFrame
+                           ) -> pd.Series:
+    """Where basic research comes from a release's own figure (``BR_NC``) rather than from
+    ``G_NC · G_BRXG``: where that figure exists and was released no earlier than the newer of
+    ``G_NC`` and ``G_BRXG`` (the figure a release states wins over one derived from two)."""
+    newer = pd.Series([max(a, b) for a, b in zip(nc["released"], share["released"],
+                                                 strict=True)], index=nc.index, dtype=object)
+    against = newer.reindex(direct.index)
+    return (against.isna() | (direct["released"] >= against.fillna(""))).astype(bool)
 
 
 def ppp_rate(table: pd.DataFrame, *, prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
@@ -232,29 +273,12 @@ MEASURES = {m.name: m for m in (
             "G_NC / G_PPP"),
     Measure("gerd_intensity", gerd_intensity, "% of GDP", ("G_XGDP",), "G_XGDP"),
     Measure("basic_research", basic_research, "national currency, millions",
-            ("G_NC", "G_BRXG"), "G_NC·G_BRXG/100"),
+            ("G_NC", "G_BRXG", "BR_NC"), "G_NC·G_BRXG/100 (or BR_NC as released)"),
     Measure("basic_research_growth", basic_research_growth, "% on previous year",
-            ("G_NC", "G_BRXG"), "100·(BR[t]/BR[t−1] − 1), BR = G_NC·G_BRXG/100"),
+            ("G_NC", "G_BRXG", "BR_NC"),
+            "100·(BR[t]/BR[t−1] − 1), BR = G_NC·G_BRXG/100 (or BR_NC as released)"),
     Measure("basic_research_share", basic_research_share, "% of GERD", ("G_BRXG",), "G_BRXG"),
 )}
-
-#: Columns of :func:`economy_table` with their units.
-ECONOMY_TABLE_COLUMNS = {
-    "year": "year",
-    "gerd_nc": "GERD, national currency, millions (G_NC)",
-    "gerd_growth": "GERD growth, % on previous year (nominal, national currency)",
-    "gerd_ppp": "GERD, current PPP US dollars, millions (G_PPP)",
-    "ppp_rate": "implied PPP rate, national currency per PPP dollar (G_NC / G_PPP)",
-    "gerd_intensity": "GERD, % of GDP (G_XGDP)",
-    "basic_research": "basic research, national currency, millions (G_NC·G_BRXG/100)",
-    "basic_research_growth": "basic research growth, % on previous year (nominal)",
-    "basic_research_share": "basic research, % of GERD (G_BRXG)",
-    "currency": "national currency (ISO 4217)",
-    "status": "OBS_STATUS flags of G_NC (B break, D definition differs, E estimated, "
-              "P provisional)",
-    "source": "source of G_NC",
-}
-
 
 def measure(table: pd.DataFrame, name: str, *,
             prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
@@ -265,64 +289,33 @@ def measure(table: pd.DataFrame, name: str, *,
     return MEASURES[name].function(table, prefer=prefer)
 
 
-def _economy_code(economy: str, table: pd.DataFrame) -> str:
-    present = set(table["economy"].astype(str))
-    text = str(economy).strip()
-    for code in (text, text.upper(), iso3_of(text)):
-        if code in present:
-            return code
-    names = {c: c for c in present}
-    close = close_economies(text, names) or sorted(present)[:8]
-    raise InputError("economy", f"'{economy}' is not in the R&D data ({len(present)} "
-                     "economies)", f"use an ISO3 code such as {', '.join(close)}")
-
-
-def economy_table(economy: str, start: int | None = None, end: int | None = None, *,
-                  table: pd.DataFrame | None = None,
-                  prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.DataFrame:
-    """Every measure of one economy, one row per year (what ``innometrics rnd show`` prints).
-
-    Parameters
-    ----------
-    economy : str
-        ISO3 code (any case) or a name known to :func:`~innometrics.rnd.economies.iso3_of`.
-    start, end : int, optional
-        First and last year shown (default: the economy's whole span).
-    table : DataFrame, optional
-        Tidy R&D table; default :func:`innometrics.datasets.load_rnd` (bundled OECD and
-        NCSES data).
-    prefer : sequence of str
-        Source preference (see :func:`observations`).
+def measure_inputs(table: pd.DataFrame, name: str, economy: str, year: int, *,
+                   prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.DataFrame:
+    """The observations the measure ``name`` of ``economy`` in ``year`` is computed from.
 
     Returns
     -------
     DataFrame
-        Columns :data:`ECONOMY_TABLE_COLUMNS` (units there), one row per year with any data.
+        ``variable, year`` then :data:`OBSERVATION_COLUMNS`, one row per observation used (the
+        year and, for a growth rate, the year before); empty where an input is missing.
     """
-    if table is None:
-        from ..datasets import load_rnd
-
-        table = load_rnd()
-    code = _economy_code(economy, table)
-    sub = table[table["economy"] == code]
-    columns = {"gerd_nc": gerd, "gerd_growth": gerd_growth, "gerd_ppp": gerd_ppp,
-               "ppp_rate": ppp_rate, "gerd_intensity": gerd_intensity,
-               "basic_research": basic_research, "basic_research_growth": basic_research_growth,
-               "basic_research_share": basic_research_share}
-    frame = pd.DataFrame({k: f(sub, prefer=prefer) for k, f in columns.items()})
-    if frame.empty:
-        raise InputError("economy", f"'{code}' has no GERD data", "choose another economy")
-    frame = frame.droplevel("economy").sort_index()
-    first, last = int(frame.index.min()), int(frame.index.max())
-    for label, year in (("--from", start), ("--to", end)):
-        if year is not None and not first <= year <= last:
-            raise InputError("year", f"{label} {year} is outside the data for {code} "
-                             f"({first}-{last})", f"choose years from {first} to {last}")
-    if start is not None and end is not None and start > end:
-        raise InputError("year", f"--from {start} is after --to {end}", "swap them")
-    frame = frame.loc[(start or first):(end or last)]
-    nc = observations(sub, "G_NC", prefer=prefer).droplevel("economy")
-    frame["currency"] = currency_of(code) or ""
-    frame["status"] = nc["status"].reindex(frame.index).fillna("")
-    frame["source"] = nc["source"].reindex(frame.index).fillna("")
-    return frame.rename_axis("year").reset_index()[list(ECONOMY_TABLE_COLUMNS)]
+    if name not in MEASURES:
+        raise InvalidParameter(f"'measure' must be one of {{{', '.join(MEASURES)}}}; "
+                               f"got {name!r}.")
+    rows = table[table["economy"] == economy]
+    years = [year - 1, year] if name.endswith("_growth") else [year]
+    obs = {v: observations(rows, v, prefer=prefer) for v in MEASURES[name].variables}
+    used = []
+    for y in years:
+        variables = [v for v in MEASURES[name].variables if v != "BR_NC"]
+        if "BR_NC" in obs and (economy, y) in obs["BR_NC"].index:
+            nc, share = obs["G_NC"], obs["G_BRXG"]
+            nc, share = nc.align(share, join="inner")
+            direct = _basic_research_direct(obs["BR_NC"], nc, share)
+            if direct.get((economy, y), False):
+                variables = ["BR_NC"]
+        for v in variables:
+            if (economy, y) not in obs[v].index:
+                return pd.DataFrame(columns=["variable", "year", *OBSERVATION_COLUMNS])
+            used.append({"variable": v, "year": y, **obs[v].loc[(economy, y)].to_dict()})
+    return pd.DataFrame(used, columns=["variable", "year", *OBSERVATION_COLUMNS])
