@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field

@@ -190,10 +190,10 @@ def read_releases(path: str | os.PathLike, *, source: str | None = None) -> pd.D
                 _fail(name, i, column, f"no {column}", f"every row needs one: {fix}")
         if cells["measure"] not in RELEASE_MEASURES:
             derived = cells["measure"] in MEASURES
-            _fail(name, i, "measure", f"measure '{cells['measure']}' "
-                  f"{'is derived, not released' if derived else 'is unknown'}",
-                  f"give one of {', '.join(RELEASE_MEASURES)}"
-                  f"{' (growth rates are computed from gerd and basic_research)' if derived else ''}")
+            why = ("is derived, not released" if derived else "is unknown")
+            hint = " (growth rates are computed from gerd and basic_research)" if derived else ""
+            _fail(name, i, "measure", f"measure '{cells['measure']}' {why}",
+                  f"give one of {', '.join(RELEASE_MEASURES)}{hint}")
         if cells["economy"] not in economies:
             _fail(name, i, "economy", f"economy '{cells['economy']}' is not an ISO3 code",
                   "write the economy's ISO3 code, e.g. CHN")
