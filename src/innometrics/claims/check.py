@@ -453,7 +453,8 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
         return _row(claim, None, source, f"{economy} is not in GII {edition} "
                     f"({len(table)} economies); needs a GII edition that covers it")
     rank, score, name = int(row["rank"].iloc[0]), float(row["score"].iloc[0]), row["uName"].iloc[0]
-    ties = int((table["rank"] == rank).sum())
+    tied = table[table["rank"] == rank]
+    ties = len(tied)
     tie_note = f", tied with {ties - 1} other(s) at the published rounding" if ties > 1 else ""
     found = float(rank) if claim.measure == "gii_rank" else score
     from ..datasets import GII_WORKBOOK_EDITIONS
@@ -470,6 +471,17 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
             tolerance = published / 2
             note += (f"; WIPO's scores are given here to {published:g}, so the claim is "
                      f"compared at ± {tolerance:g}")
+    verdict = None
+    if claim.measure == "gii_rank" and ties > 1:
+        # economies sharing a published score share the ranks from the best to the worst
+        # of them: any rank in that range is right at the precision WIPO publishes
+        last = rank + ties - 1
+        names = ", ".join(f"{n} ({c})" for c, n in zip(tied["uCode"], tied["uName"],
+                                                      strict=True))
+        note += (f"; ranks {rank}–{last} tied at the published precision ({names}: "
+                 f"{score:g})")
+        if rank <= claim.value <= last:
+            verdict = "consistent"
     ranks = None
     if claim.measure == "gii_rank":
         intervals = gii.rank_intervals(edition)
@@ -482,7 +494,7 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
                 ranks = (float(r["q05"]), float(r["median"]), float(r["q95"]))
                 note += (f"; Monte Carlo rank ({described}): median {ranks[1]:g}, 90% interval "
                          f"[{ranks[0]:g}, {ranks[2]:g}]")
-    return _row(claim, found, source, note, ranks, tolerance=tolerance)
+    return _row(claim, found, source, note, ranks, tolerance=tolerance, verdict=verdict)
 
 
 def _check_clusters(claim: Claim, run: ClustersRun | None, run_path: Path | None
