@@ -231,14 +231,15 @@ def read_releases(path: str | os.PathLike, *, source: str | None = None) -> pd.D
     return out
 
 
-def add_releases(table: pd.DataFrame, parts: Sequence[tuple[str, pd.DataFrame]]
-                 ) -> pd.DataFrame:
-    """``table`` (with vintages) and release tables named in ``parts``, stacked.
+def add_releases(table: pd.DataFrame, parts: Sequence[tuple[str, pd.DataFrame]], *,
+                 name: str = "the R&D table") -> pd.DataFrame:
+    """``table`` (with vintages, called ``name`` in messages) and release tables named in
+    ``parts``, stacked.
 
     A figure released twice with the same vintage and date is kept once if the values agree
     and refused if they differ, naming both.
     """
-    frames = [("the R&D table", table), *parts]
+    frames = [(name, table), *parts]
     seen: dict[tuple, tuple[str, float]] = {}
     keep = []
     for name, frame in frames:
@@ -294,7 +295,8 @@ def load_rnd_vintages(release_files: Iterable[str | os.PathLike] = ()) -> pd.Dat
     files = [Path(f) for f in release_files]
     if not files:
         return _bundled().copy()
-    return add_releases(_bundled(), [(str(f), read_releases(f)) for f in files])
+    return add_releases(_bundled(), [(str(f), read_releases(f)) for f in files],
+                        name="the bundled R&D data")
 
 
 def as_of(table: pd.DataFrame, date: object) -> pd.DataFrame:
@@ -360,9 +362,13 @@ def timeline(table: pd.DataFrame, name: str, economy: str, year: int, *,
     years = [year - 1, year] if name.endswith("_growth") else [year]
     rows = table[(table["economy"] == economy) & table["year"].isin(years)
                  & table["variable"].isin(MEASURES[name].variables)]
+    # a table without release dates is one undated release
+    released = (rows["released"].fillna("").astype(str) if "released" in rows
+                else pd.Series("", index=rows.index))
+    rows = rows.assign(released=released, vintage=rows.get("vintage", ""))
     out: list[Figure] = []
-    for day in sorted(set(rows["released"].dropna().astype(str)) - {""}):
-        known = as_of(rows, day)
+    for day in sorted(set(released)):
+        known = rows[released <= day]
         value = measure(known, name, prefer=prefer).get((economy, year), np.nan)
         if not np.isfinite(value):
             continue
