@@ -67,7 +67,12 @@ def test_press_claims_every_claim_has_a_verdict_and_a_source(press):
         # a verifiable claim names its source series; an unverifiable one what is needed
         assert row.source if row.verdict != "unverifiable" else "needs" in row.note
         assert row.note
-    assert press.tables() == {"claims.csv": press.table}
+    assert press.tables()["claims.csv"] is press.table
+    timelines = press.tables()["timelines.csv"]
+    assert set(timelines["id"]) == {"cn-gerd-2023", "cn-gerd-growth-2023",
+                                    "cn-basic-research-2023", "cn-basic-research-growth-2023"}
+    assert timelines[timelines["id"] == "cn-gerd-2023"]["released"].tolist() == [
+        "2024-02-29", "2024-10-02", "2026-04-13"]
     # dated 2024-04-25, the four R&D claims match the preliminary figures out then
     assert press.counts() == {"consistent": 5, "differs": 0, "unverifiable": 1}
     assert set(table["as_of"]) == {"2024-04-25"}

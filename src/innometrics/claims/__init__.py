@@ -15,6 +15,7 @@ from .check import (
     CLAIM_COLUMNS,
     CLAIM_MEASURES,
     RANK_COLUMNS,
+    TIMELINE_COLUMNS,
     VERDICTS,
     ClaimsResult,
     check_claims,
@@ -22,6 +23,6 @@ from .check import (
 from .parse import Claim, ClaimsFile, load_claims, stated_unit
 from .sources import ClustersRun, GiiData, read_clusters_run
 
-__all__ = ["CLAIM_COLUMNS", "CLAIM_MEASURES", "RANK_COLUMNS", "VERDICTS", "Claim",
-           "ClaimsFile", "ClaimsResult", "ClustersRun", "GiiData", "check_claims",
+__all__ = ["CLAIM_COLUMNS", "CLAIM_MEASURES", "RANK_COLUMNS", "TIMELINE_COLUMNS", "VERDICTS",
+           "Claim", "ClaimsFile", "ClaimsResult", "ClustersRun", "GiiData", "check_claims",
            "load_claims", "read_clusters_run", "stated_unit"]

@@ -45,13 +45,15 @@ from ..rnd.vintages import Figure, add_releases, load_rnd_vintages, read_release
 from .parse import Claim, ClaimsFile, load_claims
 from .sources import FIRST_GII_EDITION, ClustersRun, GiiData, read_clusters_run
 
-__all__ = ["CLAIM_COLUMNS", "RANK_COLUMNS", "VERDICTS", "CLAIM_MEASURES", "ClaimsResult",
-           "check_claims"]
+__all__ = ["CLAIM_COLUMNS", "RANK_COLUMNS", "TIMELINE_COLUMNS", "VERDICTS", "CLAIM_MEASURES",
+           "ClaimsResult", "check_claims"]
 
 #: Columns of ``claims.csv``, in order (``tolerance``, ``text`` and the rank interval follow).
 CLAIM_COLUMNS = ["id", "measure", "economy", "year", "claimed", "found", "verdict", "source",
                  "note", "as_of", "vintage", "released"]
 RANK_COLUMNS = ["rank_q05", "rank_median", "rank_q95"]
+#: Columns of ``timelines.csv``: an R&D claim's figure after each release (claim units).
+TIMELINE_COLUMNS = ["id", "released", "value", "vintage", "source"]
 VERDICTS = ("consistent", "differs", "unverifiable")
 
 #: R&D measures: scale from the table's unit to the claim's (millions → units).
@@ -104,20 +106,26 @@ class ClaimsResult:
         manifest.
     settings : dict
         Settings used (precision rule, Monte Carlo designs, clusters run).
+    timelines : DataFrame
+        :data:`TIMELINE_COLUMNS`: each R&D claim's figure after every release that changed
+        it (:func:`innometrics.rnd.vintages.timeline`), in the claim's units.
     """
 
     table: pd.DataFrame
     claims: ClaimsFile
     inputs: tuple[Path, ...] = ()
     settings: dict = field(default_factory=dict)
+    timelines: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=TIMELINE_COLUMNS))
 
     def _repr_html_(self) -> str:
         """The verdicts (for Jupyter)."""
         return self.table[CLAIM_COLUMNS].to_html(index=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Tables of a run directory: ``{"claims.csv": table}``."""
-        return {"claims.csv": self.table}
+        """Tables of a run directory: ``claims.csv`` (the verdicts) and ``timelines.csv``
+        (each R&D claim's figure release by release)."""
+        return {"claims.csv": self.table, "timelines.csv": self.timelines}
 
     def to_frame(self) -> pd.DataFrame:
         """The verdict table (a copy)."""
@@ -212,7 +220,12 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
     inputs += claims.vintages
     if run is not None:
         inputs.append(run.path)
-    return ClaimsResult(table=frame, claims=claims, inputs=tuple(inputs), settings=settings)
+    timelines = pd.DataFrame(
+        [(c.id, f.released, f.value * _RND_SCALE[c.measure], f.vintage, "; ".join(f.sources))
+         for c in claims.claims if c.measure in _RND_SCALE
+         for f in cache.get((c.measure, c.economy, c.year), [])], columns=TIMELINE_COLUMNS)
+    return ClaimsResult(table=frame, claims=claims, inputs=tuple(inputs), settings=settings,
+                        timelines=timelines)
 
 
 def _validate(claim: Claim, claims: ClaimsFile, table: pd.DataFrame, gii: GiiData) -> None:
