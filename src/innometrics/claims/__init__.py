@@ -6,8 +6,10 @@ series, each with a verdict, the value found, its source and the computation.
 >>> result = check_claims(claims_example_path("press_report_2023"))   # doctest: +SKIP
 >>> result.table[["id", "verdict", "found"]]                           # doctest: +SKIP
 
-Modules: :mod:`~innometrics.claims.parse` (claims files, stated precision),
+Modules: :mod:`~innometrics.claims.parse` (claims files, stated precision, dates),
 :mod:`~innometrics.claims.sources` (GII data and rank intervals, clusters runs),
+:mod:`~innometrics.claims.verdicts` (rows of the verdict table),
+:mod:`~innometrics.claims.rnd_check` (R&D claims as of their date, with their vintages),
 :mod:`~innometrics.claims.check` (verdicts).
 """
 

@@ -31,34 +31,30 @@ import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError, InvalidParameter
-from ..rnd.economies import close_economies, currency_of, known_economies
-from ..rnd.measures import MEASURES, STATUS_CODES, measure
-from ..rnd.vintages import Figure, add_releases, load_rnd_vintages, read_releases, timeline
+from ..rnd.economies import close_economies, known_economies
+from ..rnd.measures import MEASURES
+from ..rnd.vintages import Figure, add_releases, load_rnd_vintages, read_releases
 from .parse import Claim, ClaimsFile, load_claims
+from .rnd_check import RND_SCALE, RND_WANTED, check_rnd
 from .sources import FIRST_GII_EDITION, ClustersRun, GiiData, read_clusters_run
+from .verdicts import (
+    CLAIM_COLUMNS,
+    RANK_COLUMNS,
+    TIMELINE_COLUMNS,
+    VERDICTS,
+    claim_text,
+    make_row,
+)
 
 __all__ = ["CLAIM_COLUMNS", "RANK_COLUMNS", "TIMELINE_COLUMNS", "VERDICTS", "CLAIM_MEASURES",
            "ClaimsResult", "check_claims"]
 
-#: Columns of ``claims.csv``, in order (``tolerance``, ``text`` and the rank interval follow).
-CLAIM_COLUMNS = ["id", "measure", "economy", "year", "claimed", "found", "verdict", "source",
-                 "note", "as_of", "vintage", "released"]
-RANK_COLUMNS = ["rank_q05", "rank_median", "rank_q95"]
-#: Columns of ``timelines.csv``: an R&D claim's figure after each release (claim units).
-TIMELINE_COLUMNS = ["id", "released", "value", "vintage", "source"]
-VERDICTS = ("consistent", "differs", "unverifiable")
-
-#: R&D measures: scale from the table's unit to the claim's (millions → units).
-_RND_SCALE = {"gerd": 1e6, "basic_research": 1e6, "gerd_ppp": 1e6, "gerd_growth": 1.0,
-              "basic_research_growth": 1.0, "gerd_intensity": 1.0, "basic_research_share": 1.0}
 #: Every measure a claim may name, with the unit its value is read in.
 CLAIM_MEASURES = {
     "gerd": "national currency units", "basic_research": "national currency units",
@@ -71,26 +67,12 @@ CLAIM_MEASURES = {
 #: Where an unverifiable claim's figure would come from (its ``source``, so that every claim
 #: names one).
 _WANTED = {
-    **dict.fromkeys(("gerd", "basic_research", "gerd_ppp", "gerd_growth",
-                     "basic_research_growth", "gerd_intensity", "basic_research_share"),
-                    "not in the data here: OECD MSTI / NCSES R&D series for {year}"),
+    **dict.fromkeys(RND_SCALE, RND_WANTED),
     "gii_rank": "not in the data here: WIPO Global Innovation Index {year}, published scores",
     "gii_score": "not in the data here: WIPO Global Innovation Index {year}, published scores",
     "clusters_in_top100": "not in the data here: WIPO Global Innovation Index {year}, S&T "
                           "cluster ranking (or a clusters run on real records)",
 }
-#: R&D measures in percent (shown as 8.36%, revised by points).
-_PERCENT_MEASURES = ("gerd_growth", "basic_research_growth", "gerd_intensity",
-                     "basic_research_share")
-_NEEDS = {
-    "gerd": "GERD in national currency", "basic_research": "GERD and basic research's share",
-    "gerd_ppp": "GERD in PPP dollars", "gerd_growth": "GERD in national currency for the year "
-    "and the one before", "basic_research_growth": "GERD and basic research's share for the "
-    "year and the one before", "gerd_intensity": "GERD as % of GDP",
-    "basic_research_share": "basic research as % of GERD",
-}
-
-
 @dataclass(frozen=True)
 class ClaimsResult:
     """Verdicts on a claims file.
@@ -206,8 +188,8 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
                                 "gii_monte_carlo": {}}
     rows = []
     for claim in claims.claims:
-        if claim.measure in _RND_SCALE:
-            rows.append(_check_rnd(claim, table, cache))
+        if claim.measure in RND_SCALE:
+            rows.append(check_rnd(claim, table, cache))
         elif claim.measure in ("gii_rank", "gii_score"):
             rows.append(_check_gii(claim, gii, settings["gii_monte_carlo"]))
         else:
@@ -215,14 +197,14 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
     frame = pd.DataFrame(rows, columns=[*CLAIM_COLUMNS, "tolerance", "text", *RANK_COLUMNS])
     frame["year"] = frame["year"].astype("int64")
     inputs = [claims.path] if claims.path else []
-    if rnd is None and any(c.measure in _RND_SCALE for c in claims.claims):
+    if rnd is None and any(c.measure in RND_SCALE for c in claims.claims):
         inputs += _bundled_rnd_files()
     inputs += claims.vintages
     if run is not None:
         inputs.append(run.path)
     timelines = pd.DataFrame(
-        [(c.id, f.released, f.value * _RND_SCALE[c.measure], f.vintage, "; ".join(f.sources))
-         for c in claims.claims if c.measure in _RND_SCALE
+        [(c.id, f.released, f.value * RND_SCALE[c.measure], f.vintage, "; ".join(f.sources))
+         for c in claims.claims if c.measure in RND_SCALE
          for f in cache.get((c.measure, c.economy, c.year), [])], columns=TIMELINE_COLUMNS)
     return ClaimsResult(table=frame, claims=claims, inputs=tuple(inputs), settings=settings,
                         timelines=timelines)
@@ -242,7 +224,7 @@ def _validate(claim: Claim, claims: ClaimsFile, table: pd.DataFrame, gii: GiiDat
         example = f", e.g. {', '.join(close)}" if close else ""
         raise InputError(where, f"economy '{claim.economy}' is not an ISO3 code",
                          f"write the economy's ISO3 code{example}")
-    if claim.measure in _RND_SCALE:
+    if claim.measure in RND_SCALE:
         if claim.as_of and "released" not in table:
             raise InputError(where, f"as_of {claim.as_of} needs release dates, and the R&D "
                              "table given has none", "give a table with vintages "
@@ -267,189 +249,6 @@ def _year_span(table: pd.DataFrame, variables: tuple[str, ...]) -> tuple[int | N
     return (int(years.min()), int(years.max())) if len(years) else (None, None)
 
 
-def _decimal(x: float) -> Decimal:
-    return Decimal(repr(float(x))).normalize()
-
-
-def _claim_text(claim: Claim) -> str:
-    """'claim 3.3e12 ± 0.05e12' in the claim's own notation."""
-    if claim.unit == 0:
-        return f"claim {claim.stated} (exact)"
-    tol = _decimal(claim.tolerance)
-    mantissa, _, exponent = claim.stated.lower().partition("e")
-    if exponent:
-        shown = f"{(tol.scaleb(-int(exponent))).normalize():f}e{int(exponent)}"
-    else:
-        shown = f"{tol:f}" if Decimal("1e-6") <= tol < Decimal("1e9") else f"{float(tol):g}"
-    rule = "" if claim.explicit_precision else " (half a unit of its last stated digit)"
-    return f"claim {claim.stated} ± {shown}{rule}"
-
-
-def _verdict(claim: Claim, found: float, tolerance: float) -> str:
-    slack = 1e-9 * max(abs(found), abs(claim.value), 1.0) if tolerance else 1e-9
-    return "consistent" if abs(found - claim.value) <= tolerance + slack else "differs"
-
-
-def _row(claim: Claim, found: float | None, source: str, note: str,
-         ranks: tuple[float, float, float] | None = None, *,
-         tolerance: float | None = None, verdict: str | None = None,
-         figure: Figure | None = None) -> dict[str, Any]:
-    """One row of the verdict table; ``verdict`` overrides the comparison within the
-    tolerance (a rank within a tie), ``figure`` gives an R&D figure's vintage."""
-    tolerance = claim.tolerance if tolerance is None else tolerance
-    if verdict is None:
-        verdict = "unverifiable" if found is None else _verdict(claim, found, tolerance)
-    if verdict == "differs":
-        note += f"; found − claimed = {_short(found - claim.value)}"
-    q05, q50, q95 = ranks if ranks else (np.nan, np.nan, np.nan)
-    return {"id": claim.id, "measure": claim.measure, "economy": claim.economy,
-            "year": claim.year, "claimed": claim.value,
-            "found": np.nan if found is None else found, "verdict": verdict,
-            "source": source, "note": note, "as_of": claim.as_of or "",
-            "vintage": figure.vintage if figure else "",
-            "released": figure.released if figure else "",
-            "tolerance": tolerance, "text": claim.text,
-            "rank_q05": q05, "rank_median": q50, "rank_q95": q95}
-
-
-def _sci(x: float) -> str:
-    """3.3357e12 rather than 3.3357e+12."""
-    mantissa, _, exponent = f"{x:.5g}".partition("e")
-    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
-
-
-def _short(x: float) -> str:
-    return _sci(x) if abs(x) >= 1e5 or (x != 0 and abs(x) < 1e-3) else f"{x:.2f}"
-
-
-def _flags(status: dict[tuple[str, int], str]) -> str:
-    """'; flags: G_NC 2023 P (provisional)' for the observations used, if flagged."""
-    out = []
-    for (variable, year), codes in sorted(status.items()):
-        for code in filter(None, (codes or "").split(";")):
-            out.append(f"{variable} {year} {code} ({STATUS_CODES.get(code, 'see OECD')})")
-    return f"; flags: {', '.join(out)}" if out else ""
-
-
-def _check_rnd(claim: Claim, table: pd.DataFrame, cache: dict[tuple, list[Figure]]
-               ) -> dict[str, Any]:
-    info = MEASURES[claim.measure]
-    economy, year = claim.economy, claim.year
-    key = (claim.measure, economy, year)
-    if key not in cache:
-        cache[key] = timeline(table, claim.measure, economy, year)
-    figures = cache[key]
-    known = [f for f in figures if claim.as_of is None or f.released <= claim.as_of]
-    if not figures:
-        held = measure(table[table["economy"] == economy], claim.measure).dropna()
-        years = held.index.get_level_values("year")
-        first, last = (int(years.min()), int(years.max())) if len(held) else (0, 0)
-        span = (f"it covers {economy} {first}{'' if first == last else f'-{last}'}"
-                if len(held) else f"{economy} is not covered (OECD MSTI and NCSES: ~50 "
-                "economies)")
-        note = (f"no {info.formula} for {economy} {year} in the R&D data ({span}); needs "
-                f"{_NEEDS[claim.measure]} for {economy} {year} (e.g. the national statistical "
-                "office or UNESCO UIS)")
-        return _row(claim, None, _WANTED.get(claim.measure, "").format(year=claim.year), note)
-    if not known:
-        first = figures[0]
-        note = (f"nothing released by {claim.as_of}: the first release of {info.formula} for "
-                f"{economy} {year} is {_vintage_words(first)} "
-                f"({_display(claim.measure, first.value)}); needs the figures out on "
-                f"{claim.as_of}, which the data here do not hold")
-        return _row(claim, None, f"{'; '.join(first.sources)} (released {first.released})",
-                    note)
-    figure = known[-1]
-    found = figure.value * _RND_SCALE[claim.measure]
-    used = figure.inputs
-    source = f"{'; '.join(figure.sources)}: {' × '.join(dict.fromkeys(used['variable']))}"
-    status = {(r.variable, r.year): r.status for r in used.itertuples()}
-    note = (f"found {economy} {_computed(claim, figure, found)}; {_claim_text(claim)}"
-            f"{_flags(status)}; {_history(claim, figure, figures)}")
-    return _row(claim, found, source, note, figure=figure)
-
-
-def _computed(claim: Claim, figure: Figure, found: float) -> str:
-    """How ``found`` was computed from the figure's inputs, with their values."""
-    year, info = claim.year, MEASURES[claim.measure]
-    currency = currency_of(claim.economy) or "national currency"
-    get = {(r.variable, r.year): float(r.value) for r in figure.inputs.itertuples()}
-
-    def basic(y: int) -> float:
-        return get.get(("BR_NC", y)) or get[("G_NC", y)] * get[("G_BRXG", y)] / 100
-
-    if claim.measure in ("gerd", "gerd_ppp"):
-        var = info.variables[0]
-        unit = f"million {currency}" if claim.measure == "gerd" else "million PPP US$"
-        return f"{var} {year} = {get[(var, year)]:,.1f} {unit} = {_sci(found)}"
-    if claim.measure == "basic_research":
-        if ("BR_NC", year) in get:
-            return (f"BR_NC {year} (basic research as released) = {basic(year):,.1f} million "
-                    f"{currency} = {_sci(found)}")
-        nc, share = get[("G_NC", year)], get[("G_BRXG", year)]
-        return (f"G_NC {nc:,.1f} million {currency} × G_BRXG {share:.3f}% ({year}) = "
-                f"{nc * share / 100:,.1f} million {currency} = {_sci(found)}")
-    if claim.measure == "gerd_growth":
-        return (f"100·(G_NC {year} {get[('G_NC', year)]:,.1f} / G_NC {year - 1} "
-                f"{get[('G_NC', year - 1)]:,.1f} − 1) = {found:.2f}%")
-    if claim.measure == "basic_research_growth":
-        direct = {v for v, _ in get} & {"BR_NC"}
-        how = "as released" if direct and "G_NC" not in {v for v, _ in get} else (
-            "G_NC × G_BRXG" if not direct else "as released and G_NC × G_BRXG")
-        return (f"basic research ({how}) {year} {basic(year):,.1f} / {year - 1} "
-                f"{basic(year - 1):,.1f} million {currency}: {found:+.2f}%")
-    var = info.variables[0]
-    return f"{var} {year} = {found:.3f} ({info.unit})"
-
-
-def _vintage_words(figure: Figure) -> str:
-    """'the preliminary figures of 2024-02-29', or for inputs of several releases 'the
-    figures of 2024-02-29 (G_NC 2022 final of 2023-09-18 + G_NC 2023 preliminary of ...)'."""
-    if figure.single:
-        named = f"{figure.vintage} figures" if figure.vintage else "figures"
-        return f"the {named} of {figure.released}" if figure.released else f"the {named}"
-    return f"the figures of {figure.released} ({figure.vintage})"
-
-
-def _display(measure_name: str, value: float) -> str:
-    """A figure as a claim would state it: 8.36%, 3.3357e12."""
-    if measure_name in _PERCENT_MEASURES:
-        return f"{value:.2f}%"
-    return _sci(value * _RND_SCALE[measure_name])
-
-
-def _change(measure_name: str, new: float, old: float) -> str:
-    if measure_name in _PERCENT_MEASURES:
-        points = new - old
-        return f"{points:+.2f} points" if abs(points) >= 0.005 else f"{points:+.1g} points"
-    diff = (new - old) * _RND_SCALE[measure_name]
-    return f"{'+' if diff >= 0 else '−'}{_sci(abs(diff))}"
-
-
-def _history(claim: Claim, figure: Figure, figures: list[Figure]) -> str:
-    """Which release the verdict rests on, how later releases revised it, and, when the claim
-    differs, which earlier release it matches."""
-    name = claim.measure
-    found = figure.value * _RND_SCALE[name]
-    verdict = _verdict(claim, found, claim.tolerance)
-    words = "consistent with" if verdict == "consistent" else "differs from"
-    when = f"as of {claim.as_of}, {words}" if claim.as_of else f"{words} the latest figures,"
-    out = [f"{when} {_vintage_words(figure)}"]
-    shown, previous = _display(name, figure.value), figure.value
-    for later in (f for f in figures if f.released > figure.released):
-        text = _display(name, later.value)
-        if text != shown:
-            out.append(f"revised to {text} on {later.released} "
-                       f"({_change(name, later.value, previous)}, {later.vintage})")
-            shown, previous = text, later.value
-    if verdict == "differs":
-        matched = [f for f in figures if f.released < figure.released and
-                   _verdict(claim, f.value * _RND_SCALE[name], claim.tolerance) == "consistent"]
-        out += [f"{_vintage_words(f)} gave {_display(name, f.value)}, consistent with the "
-                "claim" for f in matched]
-    return "; ".join(out)
-
-
 def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
     edition, economy = claim.year, claim.economy
     editions = gii.editions()
@@ -458,12 +257,12 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
         state = "not bundled yet" if edition > editions[-1] else f"not bundled ({bundled})"
         note = (f"GII {edition} data {state}; needs WIPO's published GII {edition} scores "
                 f"(a datasets/gii_{edition}/scores.csv bundle)")
-        return _row(claim, None, _WANTED.get(claim.measure, "").format(year=claim.year), note)
+        return make_row(claim, None, _WANTED.get(claim.measure, "").format(year=claim.year), note)
     table = gii.published(edition)
     row = table[table["uCode"] == economy]
     source = gii.source(edition)
     if row.empty:
-        return _row(claim, None, source, f"{economy} is not in GII {edition} "
+        return make_row(claim, None, source, f"{economy} is not in GII {edition} "
                     f"({len(table)} economies); needs a GII edition that covers it")
     rank, score, name = int(row["rank"].iloc[0]), float(row["score"].iloc[0]), row["uName"].iloc[0]
     tied = table[table["rank"] == rank]
@@ -475,7 +274,7 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
     how = ("WIPO's published rank" if edition in GII_WORKBOOK_EDITIONS
            else f"rank by published score, ties share the best rank{tie_note}")
     note = (f"found {name} rank {rank} of {len(table)} with published score {score:g} "
-            f"({how}); {_claim_text(claim)}")
+            f"({how}); {claim_text(claim)}")
     tolerance = None
     if claim.measure == "gii_score":
         decimals = max(len(f"{v:.10g}".partition(".")[2]) for v in table["score"])
@@ -507,7 +306,7 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
                 ranks = (float(r["q05"]), float(r["median"]), float(r["q95"]))
                 note += (f"; Monte Carlo rank ({described}): median {ranks[1]:g}, 90% interval "
                          f"[{ranks[0]:g}, {ranks[2]:g}]")
-    return _row(claim, found, source, note, ranks, tolerance=tolerance, verdict=verdict)
+    return make_row(claim, found, source, note, ranks, tolerance=tolerance, verdict=verdict)
 
 
 def _check_clusters(claim: Claim, run: ClustersRun | None, run_path: Path | None
@@ -515,14 +314,14 @@ def _check_clusters(claim: Claim, run: ClustersRun | None, run_path: Path | None
     needs = ("needs WIPO's S&T cluster table for the edition, or a clusters run on real PCT "
              "and publication records (clusters_run: DIR in the claims file)")
     if run is None:
-        return _row(claim, None, _WANTED["clusters_in_top100"].format(year=claim.year),
+        return make_row(claim, None, _WANTED["clusters_in_top100"].format(year=claim.year),
                     f"no clusters run given; {needs}")
     if run.synthetic:
-        return _row(claim, None, f"clusters run {run.path.parent}",
+        return make_row(claim, None, f"clusters run {run.path.parent}",
                     f"the clusters run {run.path.parent} is synthetic (records drawn around "
                     f"cities, not real patents or articles); {needs}")
     found = float(run.count_top(claim.economy))
     note = (f"found {int(found)} clusters listing {claim.economy} among the top 100 of the "
             f"clusters run {run.path.parent} (a cross-border cluster counts for each economy; "
-            f"the run's period is not checked against {claim.year}); {_claim_text(claim)}")
-    return _row(claim, found, f"clusters run {run.path}", note)
+            f"the run's period is not checked against {claim.year}); {claim_text(claim)}")
+    return make_row(claim, found, f"clusters run {run.path}", note)
