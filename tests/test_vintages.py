@@ -168,6 +168,17 @@ def test_a_claims_own_date_overrides_the_files():
             in table.loc["after", "note"])
 
 
+def test_basic_research_share_from_a_releases_own_figures():
+    table = _check("2024-04-25", ("s", "basic_research_share", "CHN", 2023, 6.65),
+                   ("late", "basic_research_share", "CHN", 2023, 6.65, "2024-10-02"))
+    s = table.loc["s"]
+    assert s["verdict"] == "consistent" and s["found"] == pytest.approx(100 * 2212 / 33278)
+    assert "100·BR_NC 2023 221,200.0 / G_NC 3,327,800.0" in s["note"]
+    assert "revised to 6.77% on 2024-10-02" in s["note"]
+    assert table.loc["late", "verdict"] == "differs"
+    assert table.loc["late", "found"] == pytest.approx(100 * 2259.1 / 33357.1)
+
+
 def test_other_economies_and_measures_follow_their_own_releases():
     ppp = _oecd("G_PPP", "DEU")
     table = _check(None, ("early", "gerd_ppp", "DEU", 2019, 1.481e11, "2022-01-01"),

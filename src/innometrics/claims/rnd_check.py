@@ -108,6 +108,9 @@ def _computed(claim: Claim, figure: Figure, found: float) -> str:
             "G_NC × G_BRXG" if not direct else "as released and G_NC × G_BRXG")
         return (f"basic research ({how}) {year} {basic(year):,.1f} / {year - 1} "
                 f"{basic(year - 1):,.1f} million {currency}: {found:+.2f}%")
+    if claim.measure == "basic_research_share" and ("BR_NC", year) in get:
+        return (f"100·BR_NC {year} {get[('BR_NC', year)]:,.1f} / G_NC "
+                f"{get[('G_NC', year)]:,.1f} million {currency} = {found:.3f} ({info.unit})")
     var = info.variables[0]
     return f"{var} {year} = {found:.3f} ({info.unit})"
 

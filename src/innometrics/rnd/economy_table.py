@@ -37,7 +37,8 @@ ECONOMY_TABLE_COLUMNS = {
     "basic_research": "basic research, national currency, millions (G_NC·G_BRXG/100, or "
                       "as released)",
     "basic_research_growth": "basic research growth, % on previous year (nominal)",
-    "basic_research_share": "basic research, % of GERD (G_BRXG)",
+    "basic_research_share": "basic research, % of GERD (G_BRXG, or 100·BR_NC/G_NC as "
+                            "released)",
     "currency": "national currency (ISO 4217)",
     "status": "OBS_STATUS flags of G_NC (B break, D definition differs, E estimated, "
               "P provisional)",

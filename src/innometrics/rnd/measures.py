@@ -122,8 +122,9 @@ def gerd_intensity(table: pd.DataFrame, *,
 
 def basic_research_share(table: pd.DataFrame, *,
                          prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
-    """Basic research as % of GERD: ``G_BRXG``."""
-    return series(table, "G_BRXG", prefer=prefer).rename("basic_research_share")
+    """Basic research as % of GERD: ``G_BRXG``, or ``100 · BR_NC / G_NC`` from a release's own
+    basic research figure where that is newer (:func:`_stated_or_derived`)."""
+    return _stated_or_derived(table, "basic_research_share", prefer)[0]
 
 
 def basic_research(table: pd.DataFrame, *,
@@ -132,26 +133,39 @@ def basic_research(table: pd.DataFrame, *,
 
     ``basic_research = G_NC · G_BRXG / 100`` (GERD times basic research's share of GERD), for
     the economies and years that have both; a release's own figure (``BR_NC``) where it is at
-    least as new as both (:func:`_basic_research_direct`).
+    least as new as both (:func:`_stated_or_derived`).
     """
-    nc, share = (observations(table, v, prefer=prefer) for v in ("G_NC", "G_BRXG"))
-    nc, share = nc.align(share, join="inner")
-    product = nc["value"] * share["value"] / 100.0
-    direct = observations(table, "BR_NC", prefer=prefer)
-    chosen = direct.loc[_basic_research_direct(direct, nc, share), "value"]
-    return (pd.concat([product[~product.index.isin(chosen.index)], chosen]).sort_index()
-            .rename("basic_research"))
+    return _stated_or_derived(table, "basic_research", prefer)[0]
 
 
-def _basic_research_direct(direct: pd.DataFrame, nc: pd.DataFrame, share: pd.DataFrame
-                           ) -> pd.Series:
-    """Where basic research comes from a release's own figure (``BR_NC``) rather than from
-    ``G_NC · G_BRXG``: where that figure exists and was released no earlier than the newer of
-    ``G_NC`` and ``G_BRXG`` (the figure a release states wins over one derived from two)."""
-    newer = pd.Series([max(a, b) for a, b in zip(nc["released"], share["released"],
-                                                 strict=True)], index=nc.index, dtype=object)
-    against = newer.reindex(direct.index)
-    return (against.isna() | (direct["released"] >= against.fillna(""))).astype(bool)
+#: Measures a release may state or that derive from two other figures: measure → (the stated
+#: variable, the two variables and the formula deriving it from them).
+_STATED_OR_DERIVED = {
+    "basic_research": ("BR_NC", ("G_NC", "G_BRXG"), lambda nc, share: nc * share / 100.0),
+    "basic_research_share": ("G_BRXG", ("BR_NC", "G_NC"), lambda br, nc: 100.0 * br / nc),
+}
+
+
+def _stated_or_derived(table: pd.DataFrame, name: str, prefer: Sequence[str]
+                       ) -> tuple[pd.Series, pd.Series]:
+    """The measure ``name`` of :data:`_STATED_OR_DERIVED`, and where it is the stated figure.
+
+    The stated figure is used where it was released no earlier than the newer of the two it
+    could be derived from (the figure a release states wins a tie), and where they are
+    missing; elsewhere the figure is derived from the two (newest vintage of each).
+    """
+    variable, (a, b), formula = _STATED_OR_DERIVED[name]
+    stated = observations(table, variable, prefer=prefer)
+    first, second = (observations(table, v, prefer=prefer) for v in (a, b))
+    first, second = first.align(second, join="inner")
+    derived = formula(first["value"], second["value"])
+    newer = pd.Series([max(x, y) for x, y in zip(first["released"], second["released"],
+                                                 strict=True)], index=first.index, dtype=object)
+    against = newer.reindex(stated.index)
+    use = (against.isna() | (stated["released"] >= against.fillna(""))).astype(bool)
+    chosen = stated.loc[use, "value"]
+    values = pd.concat([derived[~derived.index.isin(chosen.index)], chosen]).sort_index()
+    return values.rename(name), use
 
 
 def ppp_rate(table: pd.DataFrame, *, prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
@@ -277,7 +291,8 @@ MEASURES = {m.name: m for m in (
     Measure("basic_research_growth", basic_research_growth, "% on previous year",
             ("G_NC", "G_BRXG", "BR_NC"),
             "100·(BR[t]/BR[t−1] − 1), BR = G_NC·G_BRXG/100 (or BR_NC as released)"),
-    Measure("basic_research_share", basic_research_share, "% of GERD", ("G_BRXG",), "G_BRXG"),
+    Measure("basic_research_share", basic_research_share, "% of GERD",
+            ("G_BRXG", "BR_NC", "G_NC"), "G_BRXG (or 100·BR_NC/G_NC as released)"),
 )}
 
 def measure(table: pd.DataFrame, name: str, *,
@@ -305,15 +320,14 @@ def measure_inputs(table: pd.DataFrame, name: str, economy: str, year: int, *,
     rows = table[table["economy"] == economy]
     years = [year - 1, year] if name.endswith("_growth") else [year]
     obs = {v: observations(rows, v, prefer=prefer) for v in MEASURES[name].variables}
+    base = "basic_research" if name == "basic_research_growth" else name
     used = []
     for y in years:
-        variables = [v for v in MEASURES[name].variables if v != "BR_NC"]
-        if "BR_NC" in obs and (economy, y) in obs["BR_NC"].index:
-            nc, share = obs["G_NC"], obs["G_BRXG"]
-            nc, share = nc.align(share, join="inner")
-            direct = _basic_research_direct(obs["BR_NC"], nc, share)
-            if direct.get((economy, y), False):
-                variables = ["BR_NC"]
+        variables = list(MEASURES[name].variables)
+        if base in _STATED_OR_DERIVED:
+            stated, parts, _ = _STATED_OR_DERIVED[base]
+            use = _stated_or_derived(rows, base, prefer)[1]
+            variables = [stated] if use.get((economy, y), False) else list(parts)
         for v in variables:
             if (economy, y) not in obs[v].index:
                 return pd.DataFrame(columns=["variable", "year", *OBSERVATION_COLUMNS])
