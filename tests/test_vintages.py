@@ -257,6 +257,19 @@ def test_a_users_release_file_is_used_by_claims_and_rnd_show(tmp_path):
     assert "129700" in out.output and "2024-03-15" in out.output
 
 
+def test_a_release_file_may_be_a_workbook(tmp_path):
+    import datetime
+
+    path = tmp_path / "releases.xlsx"
+    pd.DataFrame([{"economy": "DEU", "measure": "gerd", "year": 2023, "value": 129.7,
+                   "unit": "billion EUR", "vintage": "preliminary",
+                   "released": datetime.datetime(2024, 3, 15), "source": "Destatis"}]
+                 ).to_excel(path, index=False)
+    read = read_releases(path)
+    assert read[["year", "value", "released"]].iloc[0].tolist() == [2023, 129700.0,
+                                                                     "2024-03-15"]
+
+
 def _row(**changes: str) -> str:
     cells = {"economy": "CHN", "measure": "gerd", "year": "2023", "value": "33300",
              "unit": "100 million CNY", "vintage": "revised", "released": "2025-01-10",

@@ -83,7 +83,9 @@ def show(
     console.print(view)
     for c in columns[1:]:
         console.print(f"  {_SHORT.get(c, c)}: {ECONOMY_TABLE_COLUMNS[c]} [{c}]")
-    console.print("Source: " + "; ".join(sorted(set(table["source"].dropna()))))
+    sources = sorted(set(table["source"].dropna()) - {""})
+    console.print("Source: " + ("; ".join(sources) or "no GERD in national currency"
+                                f"{' released by ' + day if day else ''}"))
     if out is not None:
         _write(out, table, economy, start, end, day, vintages_file, False)
 

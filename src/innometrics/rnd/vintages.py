@@ -141,6 +141,20 @@ def _value(text: str, unit: str, measure_name: str, economy: str, name: str, row
     return float(number * _SCALES[match.group(1) or ""])
 
 
+def _cell(value: object) -> str:
+    """A cell as text: CSV cells as written; an Excel date as YYYY-MM-DD and a whole number
+    (a year) without its ".0"."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, datetime.datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def read_releases(path: str | os.PathLike, *, source: str | None = None) -> pd.DataFrame:
     """Read a release file (module docstring) into the R&D table with vintages.
 
@@ -181,8 +195,7 @@ def read_releases(path: str | os.PathLike, *, source: str | None = None) -> pd.D
     today = datetime.date.today().isoformat()
     rows, seen = [], {}
     for i, record in enumerate(table[RELEASE_COLUMNS].itertuples(index=False), start=2):
-        cells = {c: ("" if pd.isna(v) else str(v).strip())
-                 for c, v in zip(RELEASE_COLUMNS, record, strict=True)}
+        cells = {c: _cell(v) for c, v in zip(RELEASE_COLUMNS, record, strict=True)}
         for column, fix in (("source", "name the release (title and publisher)"),
                             ("released", "give the release date, YYYY-MM-DD"),
                             ("vintage", "name the vintage, e.g. preliminary or final")):
