@@ -139,12 +139,12 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
     try:
         sections: list[Any] = [index_section(g) for g in grouped.groups]
         sections += [cluster_section(r) for r in grouped.clusters]
+        sections += [claims_section(r) if r.kind == "check" and r.has("claims")
+                     else _other_section(r) for r in grouped.others]
     except (KeyError, IndexError) as exc:  # a table edited by hand, a column gone
         raise InputError(", ".join(str(r.path) for r in grouped.runs),
                          f"a run's tables are not as innometrics wrote them (no {exc})",
                          "rerun the commands that wrote the runs") from None
-    sections += [claims_section(r) if r.kind == "check" else _other_section(r)
-                 for r in grouped.others]
     synthetic = any(getattr(s, "synthetic", False) for s in sections)
     if title is None:
         first = next((s.title for s in sections if getattr(s, "kind", "") == "index"), None)
