@@ -428,3 +428,12 @@ def test_a_rank_within_a_tie_at_the_published_precision_is_consistent(
 def test_an_untied_rank_is_still_exact():
     row = _check(None, ("r", "gii_rank", "CHN", 2022, 12)).loc["r"]
     assert row["verdict"] == "differs" and "tied" not in row["note"]
+
+
+def test_a_date_object_is_a_date():
+    import datetime
+
+    row = check_claims({"as_of": datetime.date(2024, 4, 25), "claims": [
+        {"id": "g", "measure": "gerd_growth", "economy": "CHN", "year": 2023, "value": 8.1}]},
+        gii=NO_MC).table.iloc[0]
+    assert row["as_of"] == "2024-04-25" and row["verdict"] == "consistent"
