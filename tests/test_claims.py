@@ -39,6 +39,20 @@ def press():
     return check_claims(claims_example_path("press_report_2023"), gii=FAST)
 
 
+def undated_press_claims() -> dict:
+    """The press report's claims without their date (judged against the latest figures)."""
+    import yaml
+
+    data = yaml.safe_load(claims_example_path("press_report_2023").read_text("utf-8"))
+    data.pop("as_of")
+    return data
+
+
+@pytest.fixture(scope="module")
+def press_latest():
+    return check_claims(undated_press_claims(), gii=GiiData(monte_carlo=False))
+
+
 # ---------------------------------------------------------------- the press report
 
 def test_press_claims_every_claim_has_a_verdict_and_a_source(press):
@@ -53,11 +67,20 @@ def test_press_claims_every_claim_has_a_verdict_and_a_source(press):
         # a verifiable claim names its source series; an unverifiable one what is needed
         assert row.source if row.verdict != "unverifiable" else "needs" in row.note
         assert row.note
-    assert press.tables() == {"claims.csv": press.table}
+    assert press.tables()["claims.csv"] is press.table
+    timelines = press.tables()["timelines.csv"]
+    assert set(timelines["id"]) == {"cn-gerd-2023", "cn-gerd-growth-2023",
+                                    "cn-basic-research-2023", "cn-basic-research-growth-2023"}
+    assert timelines[timelines["id"] == "cn-gerd-2023"]["released"].tolist() == [
+        "2024-02-29", "2024-10-02", "2026-04-13"]
+    # dated 2024-04-25, the four R&D claims match the preliminary figures out then
+    assert press.counts() == {"consistent": 5, "differs": 0, "unverifiable": 1}
+    assert set(table["as_of"]) == {"2024-04-25"}
+
+
+def test_press_rnd_claims_find_the_final_figures(press_latest):
+    press = press_latest
     assert press.counts() == {"consistent": 2, "differs": 3, "unverifiable": 1}
-
-
-def test_press_rnd_claims_find_the_final_figures(press):
     nc, share = _raw("G_NC"), _raw("G_BRXG")
     br = {y: nc[y] * share[y] / 100 for y in nc if y in share}
     expected = {
@@ -259,7 +282,8 @@ BAD_FILES = {
     "not a list": ("claims: 3\n", ["line 1", "not a non-empty list"]),
     "no claims": ("title: x\n", ["no 'claims' list"]),
     "unknown top key": (f"claim:\n  - {GOOD}\n", ["line 1", "unknown key 'claim'",
-                                                   "title, clusters_run, claims"]),
+                                                   "title, as_of, vintages, clusters_run, "
+                                                   "claims"]),
     "unknown claim key": ("claims:\n  - {id: a, measure: gerd, economy: CHN, year: 2023, "
                           "value: 1, unit: CNY}\n", ["claim 'a'", "unknown key 'unit'"]),
     "missing key": ("claims:\n  - {id: a, measure: gerd, economy: CHN, value: 1}\n",

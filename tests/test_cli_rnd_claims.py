@@ -24,7 +24,11 @@ def test_check_writes_a_check_run_with_every_verdict(tmp_path):
     assert list(claims.columns[:9]) == ["id", "measure", "economy", "year", "claimed", "found",
                                         "verdict", "source", "note"]
     assert set(claims["verdict"]) <= {"consistent", "differs", "unverifiable"}
-    assert claims.set_index("id").loc["cn-gerd-growth-2023", "verdict"] == "differs"
+    # the press report's claims carry their date: +8.1% matched the figures out then
+    growth = claims.set_index("id").loc["cn-gerd-growth-2023"]
+    assert growth["verdict"] == "consistent" and growth["released"] == "2024-02-29"
+    assert "revised to 8.36% on 2024-10-02" in growth["note"]
+    assert {"as_of", "vintage", "released"} <= set(claims.columns)
     assert any(i["role"] == "claims" and i["sha256"] for i in run.manifest["inputs"])
 
 

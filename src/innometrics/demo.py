@@ -111,7 +111,8 @@ def _claims(console: Console):
     from .claims import check_claims
 
     result = check_claims(claims_example_path())
-    table = Table(title="The press report's claims, checked against the official series")
+    dated = f" as of {result.claims.as_of} (the figures out then)" if result.claims.as_of else ""
+    table = Table(title=f"The press report's claims, checked against the official series{dated}")
     for column in ("claim", "claimed", "found", "verdict"):
         table.add_column(column, justify="right" if column in ("claimed", "found") else "left")
     for row in result.table.itertuples():

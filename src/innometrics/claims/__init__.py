@@ -6,8 +6,10 @@ series, each with a verdict, the value found, its source and the computation.
 >>> result = check_claims(claims_example_path("press_report_2023"))   # doctest: +SKIP
 >>> result.table[["id", "verdict", "found"]]                           # doctest: +SKIP
 
-Modules: :mod:`~innometrics.claims.parse` (claims files, stated precision),
+Modules: :mod:`~innometrics.claims.parse` (claims files, stated precision, dates),
 :mod:`~innometrics.claims.sources` (GII data and rank intervals, clusters runs),
+:mod:`~innometrics.claims.verdicts` (rows of the verdict table),
+:mod:`~innometrics.claims.rnd_check` (R&D claims as of their date, with their vintages),
 :mod:`~innometrics.claims.check` (verdicts).
 """
 
@@ -15,6 +17,7 @@ from .check import (
     CLAIM_COLUMNS,
     CLAIM_MEASURES,
     RANK_COLUMNS,
+    TIMELINE_COLUMNS,
     VERDICTS,
     ClaimsResult,
     check_claims,
@@ -22,6 +25,6 @@ from .check import (
 from .parse import Claim, ClaimsFile, load_claims, stated_unit
 from .sources import ClustersRun, GiiData, read_clusters_run
 
-__all__ = ["CLAIM_COLUMNS", "CLAIM_MEASURES", "RANK_COLUMNS", "VERDICTS", "Claim",
-           "ClaimsFile", "ClaimsResult", "ClustersRun", "GiiData", "check_claims",
+__all__ = ["CLAIM_COLUMNS", "CLAIM_MEASURES", "RANK_COLUMNS", "TIMELINE_COLUMNS", "VERDICTS",
+           "Claim", "ClaimsFile", "ClaimsResult", "ClustersRun", "GiiData", "check_claims",
            "load_claims", "read_clusters_run", "stated_unit"]

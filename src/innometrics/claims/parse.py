@@ -3,15 +3,24 @@
 A claims file::
 
     title: Press report on China's R&D, 2024     # optional, free text
+    as_of: 2024-04-25                             # optional: the date the claims were made
+    vintages: releases.csv                        # optional: release file(s), relative here
     clusters_run: runs/clusters-2023              # optional, relative to this file
     claims:
       - {id: cn-gerd-2023, measure: gerd, economy: CHN, year: 2023, value: 3.3e12,
          text: "R&D spending reached 3.3 trillion yuan"}
-      - {id: cn-gerd-growth-2023, measure: gerd_growth, economy: CHN, year: 2023, value: 8.1}
+      - {id: cn-gerd-growth-2023, measure: gerd_growth, economy: CHN, year: 2023, value: 8.1,
+         as_of: 2024-03-01}
 
 Claim keys: ``id``, ``measure``, ``economy`` (ISO3), ``year``, ``value`` (required), ``text``,
-``precision`` (optional). Any other key, a duplicate id or key, a value that is not a number
-is an :class:`~innometrics.errors.InputError` naming the file, line, claim and fix.
+``precision``, ``as_of`` (optional). Any other key, a duplicate id or key, a value that is not
+a number, a date that is not ``YYYY-MM-DD`` is an :class:`~innometrics.errors.InputError`
+naming the file, line, claim and fix.
+
+**Dates.** ``as_of`` at the top applies to every claim, on a claim to that claim alone: the
+claim is judged against the figures released on or before that date
+(:mod:`innometrics.rnd.vintages`); without one, against the latest. ``vintages`` names release
+files (:func:`innometrics.rnd.read_releases`) added to the bundled releases.
 
 **Precision.** A claim is read at the precision it states: half a unit of its last
 significant digit. The digits are read from the text as written in the file (PyYAML would
@@ -46,15 +55,16 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..rnd.vintages import parse_date
 
 __all__ = ["Claim", "ClaimsFile", "load_claims", "stated_unit", "CLAIM_KEYS", "TOP_KEYS",
            "REQUIRED_KEYS"]
 
 #: Keys a claim may have, and those it must have.
-CLAIM_KEYS = ("id", "measure", "economy", "year", "value", "text", "precision")
+CLAIM_KEYS = ("id", "measure", "economy", "year", "value", "text", "precision", "as_of")
 REQUIRED_KEYS = ("id", "measure", "economy", "year", "value")
 #: Keys of the file's top level.
-TOP_KEYS = ("title", "clusters_run", "claims")
+TOP_KEYS = ("title", "as_of", "vintages", "clusters_run", "claims")
 _NUMBER = re.compile(r"^[+-]?(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -74,6 +84,8 @@ class Claim:
     text : str
     line : int or None
         Line of the claim in its file.
+    as_of : str or None
+        Date the claim was made (YYYY-MM-DD: its own, else the file's), or ``None``.
     """
 
     id: str
@@ -86,6 +98,7 @@ class Claim:
     text: str = ""
     line: int | None = None
     explicit_precision: bool = False
+    as_of: str | None = None
 
     @property
     def tolerance(self) -> float:
@@ -95,7 +108,7 @@ class Claim:
 @dataclass(frozen=True)
 class ClaimsFile:
     """Claims read from a file or mapping: ``source`` names it in messages, ``folder`` is
-    where relative paths (``clusters_run``) start."""
+    where relative paths (``clusters_run``, ``vintages``) start."""
 
     claims: tuple[Claim, ...]
     source: str
@@ -103,6 +116,8 @@ class ClaimsFile:
     title: str = ""
     clusters_run: Path | None = None
     path: Path | None = None
+    as_of: str | None = None
+    vintages: tuple[Path, ...] = ()
 
     def where(self, claim: Claim) -> str:
         """File, line and claim id, for messages."""
@@ -178,7 +193,7 @@ def _node_to_plain(node: yaml.Node, reader: _Reader) -> Any:
             key = key_node.value
             if key in out:
                 reader.fail(key_node.start_mark.line + 1, f"key '{key}' appears twice in "
-                            "the same mapping", "keep one")
+                            f"the same mapping (first on line {out[key][1]})", "keep one")
             out[key] = (_node_to_plain(value_node, reader), key_node.start_mark.line + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -248,9 +263,10 @@ def load_claims(path_or_mapping: str | os.PathLike | Mapping) -> ClaimsFile:
     if not isinstance(items, list) or not items:
         reader.fail(line, "'claims' is not a non-empty list", "write 'claims:' then one "
                     "'- {id: ..., measure: ..., ...}' per claim")
+    as_of = _date_of(tree.get("as_of"), reader, None)
     claims, seen = [], {}
     for index, (item, item_line) in enumerate(items, 1):
-        claim = _claim(item, item_line, index, reader)
+        claim = _claim(item, item_line, index, reader, as_of)
         if claim.id in seen:
             reader.fail(claim.line, f"duplicate id '{claim.id}' (first on line "
                         f"{seen[claim.id]})" if seen[claim.id] else f"duplicate id "
@@ -260,7 +276,46 @@ def load_claims(path_or_mapping: str | os.PathLike | Mapping) -> ClaimsFile:
     title = _text_of(tree.get("title"), "title", reader, None)
     run = _text_of(tree.get("clusters_run"), "clusters_run", reader, None)
     return ClaimsFile(claims=tuple(claims), source=reader.source, folder=folder, title=title,
-                      clusters_run=(folder / run) if run else None, path=path)
+                      clusters_run=(folder / run) if run else None, path=path, as_of=as_of,
+                      vintages=_vintage_files(tree.get("vintages"), reader, folder))
+
+
+def _date_of(entry: tuple[Any, int | None] | None, reader: _Reader,
+             claim: str | None) -> str | None:
+    """An ``as_of`` date as YYYY-MM-DD (a YAML date is read from its text)."""
+    if entry is None:
+        return None
+    value, line = entry
+    text = value.text if isinstance(value, _Scalar) else value
+    try:
+        if isinstance(text, bool | int | float):
+            raise ValueError
+        return parse_date(text)
+    except ValueError:
+        reader.fail(line, f"as_of '{text}' is not a date", "write the date the claim was "
+                    "made as YYYY-MM-DD, e.g. as_of: 2024-04-25", claim)
+    return None  # unreachable
+
+
+def _vintage_files(entry: tuple[Any, int | None] | None, reader: _Reader,
+                   folder: Path) -> tuple[Path, ...]:
+    """The release files named by ``vintages`` (one path or a list), relative to ``folder``."""
+    if entry is None:
+        return ()
+    value, line = entry
+    items = value if isinstance(value, list) else [(value, line)]
+    paths = []
+    for item in items:
+        text = _text_of(item, "vintages", reader, None).strip()
+        if not text:
+            reader.fail(item[1], "an empty 'vintages' entry", "name a release file (CSV), "
+                        "e.g. vintages: releases.csv")
+        path = folder / text
+        if not path.is_file():
+            reader.fail(item[1], f"vintages file '{text}' not found (looked in {folder})",
+                        "give a release file's path relative to the claims file")
+        paths.append(path)
+    return tuple(paths)
 
 
 def _text_of(entry: tuple[Any, int | None] | None, key: str, reader: _Reader,
@@ -276,7 +331,8 @@ def _text_of(entry: tuple[Any, int | None] | None, key: str, reader: _Reader,
     return ""  # unreachable
 
 
-def _claim(item: Any, line: int | None, index: int, reader: _Reader) -> Claim:
+def _claim(item: Any, line: int | None, index: int, reader: _Reader,
+           as_of: str | None) -> Claim:
     if not isinstance(item, dict):
         reader.fail(line, f"claim {index} is not a mapping", "write "
                     "'- {id: ..., measure: ..., economy: ..., year: ..., value: ...}'")
@@ -313,8 +369,10 @@ def _claim(item: Any, line: int | None, index: int, reader: _Reader) -> Claim:
     if measure in ("gii_rank", "clusters_in_top100") and not float(value).is_integer():
         reader.fail(item["value"][1], f"{measure} value '{stated}' is not a whole number",
                     "give the rank or count as a whole number", label)
+    own = _date_of(item.get("as_of"), reader, label)
     return Claim(id=name, measure=measure, economy=economy, year=int(year_text), value=value,
-                 stated=stated, unit=unit, text=text, line=line, explicit_precision=explicit)
+                 stated=stated, unit=unit, text=text, line=line, explicit_precision=explicit,
+                 as_of=own or as_of)
 
 
 def _number(entry: tuple[Any, int | None], key: str, reader: _Reader, claim: str,

@@ -8,6 +8,8 @@
   scores of another edition for :func:`gii_published`.
 - ``oecd_rnd``: OECD MSTI R&D series via the STI Scoreboard, SDMX-ML 3.0 (cite the OECD).
 - ``ncses_rnd``: NCSES Science & Engineering Indicators R&D tables (cite NCSES and the OECD).
+- ``nbs_rnd``: China's R&D figures by release (preliminary and final), with their dates: the
+  statistical vintages the claim checker judges dated claims against (cite NBS).
 - ``claims``: example claims files for ``innometrics check``.
 """
 
@@ -23,7 +25,8 @@ from .._params import one_of
 __all__ = ["GII_EDITIONS", "GII_WORKBOOK_EDITIONS", "OECD_RND_FILES", "NCSES_RND_FILES",
            "claims_example_path", "gii_bundle_dir", "gii_editions", "gii_published",
            "gii_recipe", "gii_recipe_path", "gii_workbook", "gii_workbook_dir",
-           "load_gii_panel", "load_ncses_rnd", "load_oecd_rnd", "load_rnd", "oecd_rnd_dir"]
+           "load_gii_panel", "load_ncses_rnd", "load_oecd_rnd", "load_rnd", "oecd_rnd_dir",
+           "RND_RELEASE_FILES", "rnd_release_paths"]
 
 #: Editions in the bundled GII panel.
 GII_EDITIONS = tuple(range(2011, 2023))
@@ -36,6 +39,8 @@ OECD_RND_FILES = ("G_NC_V8.txt", "G_PPP_V8.txt", "G_XGDP_V8.txt", "G_BRXG_V8.txt
                   "G_BRXGDP_V8.txt")
 #: The NCSES tables bundled in ``ncses_rnd/``.
 NCSES_RND_FILES = ("ncses_10978.csv", "ncses_10946.csv", "ncses_6307_gerd_by_type_wide.csv")
+#: Release files (one row per figure and release, with its date), relative to this package.
+RND_RELEASE_FILES = ("nbs_rnd/china_rd_releases.csv",)
 
 #: Known transcription errors in the compiled GII panel, corrected in :func:`gii_published`:
 #: (edition, uCode) → WIPO's published score. Malaysia 2018: the panel lists 43.0; its pillar
@@ -172,6 +177,12 @@ def load_oecd_rnd(*, latest: str = "drop") -> pd.DataFrame:
 
     return combine([read_sdmx(oecd_rnd_dir() / name, latest=latest) for name in OECD_RND_FILES],
                    names=OECD_RND_FILES)
+
+
+def rnd_release_paths() -> list[Path]:
+    """Paths of the bundled release files (:data:`RND_RELEASE_FILES`), read by
+    :func:`innometrics.rnd.read_releases`."""
+    return [_here() / name for name in RND_RELEASE_FILES]
 
 
 def load_ncses_rnd() -> pd.DataFrame:

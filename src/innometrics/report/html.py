@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from ..errors import InputError
 from ..runs import Run, write_file
+from .claims_section import claims_section
 from .cluster_section import cluster_section
 from .common import extra_tables, new_id, provenance
 from .index_section import index_section
@@ -138,11 +139,12 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
     try:
         sections: list[Any] = [index_section(g) for g in grouped.groups]
         sections += [cluster_section(r) for r in grouped.clusters]
+        sections += [claims_section(r) if r.kind == "check" and r.has("claims")
+                     else _other_section(r) for r in grouped.others]
     except (KeyError, IndexError) as exc:  # a table edited by hand, a column gone
         raise InputError(", ".join(str(r.path) for r in grouped.runs),
                          f"a run's tables are not as innometrics wrote them (no {exc})",
                          "rerun the commands that wrote the runs") from None
-    sections += [_other_section(r) for r in grouped.others]
     synthetic = any(getattr(s, "synthetic", False) for s in sections)
     if title is None:
         first = next((s.title for s in sections if getattr(s, "kind", "") == "index"), None)

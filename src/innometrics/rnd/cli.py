@@ -19,7 +19,7 @@ _DIGITS = {"gerd_nc": 0, "gerd_ppp": 0, "basic_research": 0, "ppp_rate": 3}
 _SHORT = {"gerd_nc": "GERD", "gerd_growth": "GERD %y", "gerd_ppp": "GERD PPP$",
           "ppp_rate": "PPP rate", "gerd_intensity": "% GDP", "basic_research": "basic",
           "basic_research_growth": "basic %y", "basic_research_share": "basic % GERD",
-          "currency": "cur", "status": "flags"}
+          "currency": "cur", "status": "flags", "released": "released"}
 
 
 @app.command()
@@ -31,22 +31,47 @@ def show(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Also write the table to this CSV file (new, or one innometrics "
                       "wrote).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Show the series as known on this date (YYYY-MM-DD): from the "
+                        "releases out by then, the newest vintage of each figure.")] = None,
+    vintages: Annotated[bool, typer.Option(
+        "--vintages", help="List every release of each figure (value, vintage, release date, "
+                           "source) instead of the yearly measures.")] = False,
+    vintages_file: Annotated[list[Path] | None, typer.Option(
+        "--vintages-file", help="A release file (CSV: economy, measure, year, value, unit, "
+                                "vintage, released, source) added to the bundled releases; "
+                                "repeatable.")] = None,
     quiet: Quiet = False,
 ) -> None:
-    """GERD, growth, PPP, intensity and basic research per year.
+    """GERD, growth, PPP, intensity and basic research per year, as known today or on a
+    date (--as-of); --vintages lists every release of each figure.
 
     Example: innometrics rnd show CHN --from 2015 --to 2024 --out china.csv
+    Example: innometrics rnd show CHN --from 2022 --as-of 2024-04-25 --vintages
     """
-    from ..datasets import OECD_RND_FILES, oecd_rnd_dir
-    from ..runs import check_out_file, write_file
+    from ..runs import check_out_file
     from . import ECONOMY_TABLE_COLUMNS, economy_table
+    from .economy_table import economy_code
+    from .vintages import as_of as released_by
+    from .vintages import load_rnd_vintages, parse_date, releases
 
     if out is not None:
         check_out_file(out)
-    table = economy_table(economy, start, end)
+    day = parse_date(as_of, "--as-of") if as_of is not None else None
+    data = load_rnd_vintages(vintages_file or ())
+    if vintages:
+        code = economy_code(economy, data)
+        known = data if day is None else released_by(data, day)
+        listing = releases(known, code, start, end)
+        _print_releases(listing, code, day)
+        if out is not None:
+            _write(out, listing, economy, start, end, day, vintages_file, True)
+        return
+    table = economy_table(economy, start, end, table=data, as_of=day)
     columns = [c for c in ECONOMY_TABLE_COLUMNS
-               if c in table.columns and c not in ("source", "currency")]
-    view = Table(title=f"R&D statistics, {economy.upper()} (national currency: "
+               if c in table.columns and c not in ("source", "currency", "vintage")]
+    known = f", as known on {day}" if day else ""
+    view = Table(title=f"R&D statistics, {economy.upper()}{known} (national currency: "
                        f"{table['currency'].iloc[0] if 'currency' in table else '?'})")
     for column in columns:
         view.add_column(_SHORT.get(column, column),
@@ -58,9 +83,37 @@ def show(
     console.print(view)
     for c in columns[1:]:
         console.print(f"  {_SHORT.get(c, c)}: {ECONOMY_TABLE_COLUMNS[c]} [{c}]")
-    console.print("Source: " + "; ".join(sorted(set(table["source"].dropna()))))
+    sources = sorted(set(table["source"].dropna()) - {""})
+    console.print("Source: " + ("; ".join(sources) or "no GERD in national currency"
+                                f"{' released by ' + day if day else ''}"))
     if out is not None:
-        target = write_file(out, table, kind="rnd-show",
-                            settings={"economy": economy, "from": start, "to": end},
-                            inputs={"data": [oecd_rnd_dir() / f for f in OECD_RND_FILES]})
-        console.print(f"→ {target}")
+        _write(out, table, economy, start, end, day, vintages_file, False)
+
+
+def _write(out: Path, table, economy: str, start: int | None, end: int | None,
+           day: str | None, vintages_file: list[Path] | None, listing: bool) -> None:
+    from ..datasets import OECD_RND_FILES, oecd_rnd_dir, rnd_release_paths
+    from ..runs import write_file
+
+    files = [oecd_rnd_dir() / f for f in OECD_RND_FILES] + rnd_release_paths()
+    target = write_file(out, table, kind="rnd-show",
+                        settings={"economy": economy, "from": start, "to": end, "as_of": day,
+                                  "vintages": listing},
+                        inputs={"data": files, **({"vintages": list(vintages_file)}
+                                                  if vintages_file else {})})
+    console.print(f"→ {target}")
+
+
+def _print_releases(listing, economy: str, day: str | None) -> None:
+    """Every release of each figure, one line each."""
+    known = f" out by {day}" if day else ""
+    view = Table(title=f"Releases of R&D figures, {economy}{known}")
+    for column in ("measure", "year", "value", "unit", "vintage", "released", "source"):
+        view.add_column(column, justify="right" if column in ("year", "value") else "left",
+                        overflow="fold")
+    for row in listing.itertuples():
+        view.add_row(row.measure, str(int(row.year)), number_text(row.value, 2), row.unit,
+                     row.vintage, row.released, row.source)
+    console.print(view)
+    if listing.empty:
+        console.print(f"No release of {economy}'s figures{known} in the years asked.")

@@ -12,9 +12,18 @@ G_NC         GERD, national currency                          millions
 G_PPP        GERD, current PPP US dollars                     millions
 G_XGDP       GERD as a percentage of GDP                      % of GDP
 G_BRXG       basic research as a percentage of GERD           % of GERD
+BR_NC        basic research, national currency (a release's   millions
+             own figure, e.g. China's communiqués)
 ===========  ==============================================  ===================
 
 Growth is computed only between consecutive years (a gap gives no growth).
+
+**Vintages.** A table with ``vintage`` and ``released`` columns (release date, YYYY-MM-DD;
+see :mod:`innometrics.rnd.vintages`) may hold several releases of one observation: the newest
+release gives the value (then source preference among releases of the same day), so a
+measure computed on the releases out by a date (:func:`~innometrics.rnd.vintages.as_of`) uses
+the newest vintage of each input available then. A growth rate may thus combine last year's
+final figure with this year's preliminary one; :func:`measure_inputs` says which.
 """
 
 from __future__ import annotations
@@ -26,15 +35,15 @@ import numpy as np
 import pandas as pd
 
 from .._params import one_of
-from ..errors import InputError, InvalidParameter
+from ..errors import InvalidParameter
 from ..ranking import rank_min
-from .economies import AGGREGATES, close_economies, currency_of, iso3_of
+from .economies import AGGREGATES
 
 __all__ = ["DEFAULT_PREFERENCE", "STATUS_CODES", "Measure", "MEASURES",
-           "ECONOMY_TABLE_COLUMNS", "observations", "series", "gerd", "gerd_ppp",
+           "observations", "series", "gerd", "gerd_ppp",
            "gerd_intensity", "basic_research_share", "basic_research", "ppp_rate", "growth",
            "gerd_growth", "basic_research_growth", "real_growth", "to_ppp", "cagr",
-           "rank_economies", "measure", "economy_table"]
+           "rank_economies", "measure", "measure_inputs", "OBSERVATION_COLUMNS"]
 
 #: Source preference: a source whose name starts with an earlier entry wins.
 DEFAULT_PREFERENCE = ("OECD", "NCSES")
@@ -46,6 +55,8 @@ STATUS_CODES = {"A": "normal", "B": "break in series", "D": "definition differs"
                 "W": "includes data from another category"}
 
 _KEY = ["economy", "year"]
+#: Columns of :func:`observations` (``vintage`` and ``released`` empty for a table without).
+OBSERVATION_COLUMNS = ["value", "unit", "source", "status", "vintage", "released"]
 
 
 def _index(frame: pd.DataFrame) -> pd.MultiIndex:
@@ -55,8 +66,12 @@ def _index(frame: pd.DataFrame) -> pd.MultiIndex:
 
 def observations(table: pd.DataFrame, variable: str, *,
                  prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.DataFrame:
-    """The observations of ``variable``, one per (economy, year): ``value, unit, source,
-    status``, indexed by (economy, year). "Latest year" rows (``latest``) are left out."""
+    """The observations of ``variable``, one per (economy, year): :data:`OBSERVATION_COLUMNS`,
+    indexed by (economy, year). "Latest year" rows (``latest``) are left out.
+
+    Of several rows for one economy and year, the newest release wins (``released``; a row
+    without a date is older than any dated one), then the first source in ``prefer``.
+    """
     rows = table[table["variable"] == variable]
     if "latest" in rows:
         rows = rows[~rows["latest"].astype(bool)]
@@ -64,14 +79,24 @@ def observations(table: pd.DataFrame, variable: str, *,
     rank = np.full(len(rows), len(prefer))
     for i, prefix in reversed(list(enumerate(prefer))):
         rank[rows["source"].astype(str).str.startswith(prefix).to_numpy()] = i
-    rows = (rows.assign(_rank=rank).sort_values([*_KEY, "_rank"], kind="stable")
+    released = _text(rows, "released")
+    rows = (rows.assign(_rank=rank, _released=released)
+            .sort_values([*_KEY, "_released", "_rank"], ascending=[True, True, False, True],
+                         kind="stable")
             .drop_duplicates(_KEY))
-    status = rows["status"] if "status" in rows else pd.Series("", index=rows.index)
     out = pd.DataFrame({"value": rows["value"].to_numpy(float),
                         "unit": rows["unit"].to_numpy(object),
                         "source": rows["source"].to_numpy(object),
-                        "status": status.fillna("").to_numpy(object)}, index=_index(rows))
+                        "status": _text(rows, "status"), "vintage": _text(rows, "vintage"),
+                        "released": rows["_released"].to_numpy(object)}, index=_index(rows))
     return out.sort_index()
+
+
+def _text(rows: pd.DataFrame, column: str) -> np.ndarray:
+    """A text column of ``rows`` with missing cells (or a missing column) as ""."""
+    if column not in rows:
+        return np.full(len(rows), "", dtype=object)
+    return rows[column].fillna("").astype(str).to_numpy(object)
 
 
 def series(table: pd.DataFrame, variable: str, *,
@@ -98,20 +123,50 @@ def gerd_intensity(table: pd.DataFrame, *,
 
 def basic_research_share(table: pd.DataFrame, *,
                          prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
-    """Basic research as % of GERD: ``G_BRXG``."""
-    return series(table, "G_BRXG", prefer=prefer).rename("basic_research_share")
+    """Basic research as % of GERD: ``G_BRXG``, or ``100 · BR_NC / G_NC`` from a release's own
+    basic research figure where that is newer (:func:`_stated_or_derived`)."""
+    return _stated_or_derived(table, "basic_research_share", prefer)[0]
 
 
 def basic_research(table: pd.DataFrame, *,
                    prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
     """Basic research expenditure in national currency, millions.
 
-    ``basic_research = G_NC · G_BRXG / 100`` (GERD times basic research's share of GERD),
-    for the economies and years that have both.
+    ``basic_research = G_NC · G_BRXG / 100`` (GERD times basic research's share of GERD), for
+    the economies and years that have both; a release's own figure (``BR_NC``) where it is at
+    least as new as both (:func:`_stated_or_derived`).
     """
-    nc, share = gerd(table, prefer=prefer), basic_research_share(table, prefer=prefer)
-    nc, share = nc.align(share, join="inner")
-    return (nc * share / 100.0).rename("basic_research")
+    return _stated_or_derived(table, "basic_research", prefer)[0]
+
+
+#: Measures a release may state or that derive from two other figures: measure → (the stated
+#: variable, the two variables and the formula deriving it from them).
+_STATED_OR_DERIVED = {
+    "basic_research": ("BR_NC", ("G_NC", "G_BRXG"), lambda nc, share: nc * share / 100.0),
+    "basic_research_share": ("G_BRXG", ("BR_NC", "G_NC"), lambda br, nc: 100.0 * br / nc),
+}
+
+
+def _stated_or_derived(table: pd.DataFrame, name: str, prefer: Sequence[str]
+                       ) -> tuple[pd.Series, pd.Series]:
+    """The measure ``name`` of :data:`_STATED_OR_DERIVED`, and where it is the stated figure.
+
+    The stated figure is used where it was released no earlier than the newer of the two it
+    could be derived from (the figure a release states wins a tie), and where they are
+    missing; elsewhere the figure is derived from the two (newest vintage of each).
+    """
+    variable, (a, b), formula = _STATED_OR_DERIVED[name]
+    stated = observations(table, variable, prefer=prefer)
+    first, second = (observations(table, v, prefer=prefer) for v in (a, b))
+    first, second = first.align(second, join="inner")
+    derived = formula(first["value"], second["value"])
+    newer = pd.Series([max(x, y) for x, y in zip(first["released"], second["released"],
+                                                 strict=True)], index=first.index, dtype=object)
+    against = newer.reindex(stated.index)
+    use = (against.isna() | (stated["released"] >= against.fillna(""))).astype(bool)
+    chosen = stated.loc[use, "value"]
+    values = pd.concat([derived[~derived.index.isin(chosen.index)], chosen]).sort_index()
+    return values.rename(name), use
 
 
 def ppp_rate(table: pd.DataFrame, *, prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
@@ -233,29 +288,13 @@ MEASURES = {m.name: m for m in (
             "G_NC / G_PPP"),
     Measure("gerd_intensity", gerd_intensity, "% of GDP", ("G_XGDP",), "G_XGDP"),
     Measure("basic_research", basic_research, "national currency, millions",
-            ("G_NC", "G_BRXG"), "G_NC·G_BRXG/100"),
+            ("G_NC", "G_BRXG", "BR_NC"), "G_NC·G_BRXG/100 (or BR_NC as released)"),
     Measure("basic_research_growth", basic_research_growth, "% on previous year",
-            ("G_NC", "G_BRXG"), "100·(BR[t]/BR[t−1] − 1), BR = G_NC·G_BRXG/100"),
-    Measure("basic_research_share", basic_research_share, "% of GERD", ("G_BRXG",), "G_BRXG"),
+            ("G_NC", "G_BRXG", "BR_NC"),
+            "100·(BR[t]/BR[t−1] − 1), BR = G_NC·G_BRXG/100 (or BR_NC as released)"),
+    Measure("basic_research_share", basic_research_share, "% of GERD",
+            ("G_BRXG", "BR_NC", "G_NC"), "G_BRXG (or 100·BR_NC/G_NC as released)"),
 )}
-
-#: Columns of :func:`economy_table` with their units.
-ECONOMY_TABLE_COLUMNS = {
-    "year": "year",
-    "gerd_nc": "GERD, national currency, millions (G_NC)",
-    "gerd_growth": "GERD growth, % on previous year (nominal, national currency)",
-    "gerd_ppp": "GERD, current PPP US dollars, millions (G_PPP)",
-    "ppp_rate": "implied PPP rate, national currency per PPP dollar (G_NC / G_PPP)",
-    "gerd_intensity": "GERD, % of GDP (G_XGDP)",
-    "basic_research": "basic research, national currency, millions (G_NC·G_BRXG/100)",
-    "basic_research_growth": "basic research growth, % on previous year (nominal)",
-    "basic_research_share": "basic research, % of GERD (G_BRXG)",
-    "currency": "national currency (ISO 4217)",
-    "status": "OBS_STATUS flags of G_NC (B break, D definition differs, E estimated, "
-              "P provisional)",
-    "source": "source of G_NC",
-}
-
 
 def measure(table: pd.DataFrame, name: str, *,
             prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.Series:
@@ -265,64 +304,31 @@ def measure(table: pd.DataFrame, name: str, *,
     return MEASURES[name].function(table, prefer=prefer)
 
 
-def _economy_code(economy: str, table: pd.DataFrame) -> str:
-    present = set(table["economy"].astype(str))
-    text = str(economy).strip()
-    for code in (text, text.upper(), iso3_of(text)):
-        if code in present:
-            return code
-    names = {c: c for c in present}
-    close = close_economies(text, names) or sorted(present)[:8]
-    raise InputError("economy", f"'{economy}' is not in the R&D data ({len(present)} "
-                     "economies)", f"use an ISO3 code such as {', '.join(close)}")
-
-
-def economy_table(economy: str, start: int | None = None, end: int | None = None, *,
-                  table: pd.DataFrame | None = None,
-                  prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.DataFrame:
-    """Every measure of one economy, one row per year (what ``innometrics rnd show`` prints).
-
-    Parameters
-    ----------
-    economy : str
-        ISO3 code (any case) or a name known to :func:`~innometrics.rnd.economies.iso3_of`.
-    start, end : int, optional
-        First and last year shown (default: the economy's whole span).
-    table : DataFrame, optional
-        Tidy R&D table; default :func:`innometrics.datasets.load_rnd` (bundled OECD and
-        NCSES data).
-    prefer : sequence of str
-        Source preference (see :func:`observations`).
+def measure_inputs(table: pd.DataFrame, name: str, economy: str, year: int, *,
+                   prefer: Sequence[str] = DEFAULT_PREFERENCE) -> pd.DataFrame:
+    """The observations the measure ``name`` of ``economy`` in ``year`` is computed from.
 
     Returns
     -------
     DataFrame
-        Columns :data:`ECONOMY_TABLE_COLUMNS` (units there), one row per year with any data.
+        ``variable, year`` then :data:`OBSERVATION_COLUMNS`, one row per observation used (the
+        year and, for a growth rate, the year before); empty where an input is missing.
     """
-    if table is None:
-        from ..datasets import load_rnd
-
-        table = load_rnd()
-    code = _economy_code(economy, table)
-    sub = table[table["economy"] == code]
-    columns = {"gerd_nc": gerd, "gerd_growth": gerd_growth, "gerd_ppp": gerd_ppp,
-               "ppp_rate": ppp_rate, "gerd_intensity": gerd_intensity,
-               "basic_research": basic_research, "basic_research_growth": basic_research_growth,
-               "basic_research_share": basic_research_share}
-    frame = pd.DataFrame({k: f(sub, prefer=prefer) for k, f in columns.items()})
-    if frame.empty:
-        raise InputError("economy", f"'{code}' has no GERD data", "choose another economy")
-    frame = frame.droplevel("economy").sort_index()
-    first, last = int(frame.index.min()), int(frame.index.max())
-    for label, year in (("--from", start), ("--to", end)):
-        if year is not None and not first <= year <= last:
-            raise InputError("year", f"{label} {year} is outside the data for {code} "
-                             f"({first}-{last})", f"choose years from {first} to {last}")
-    if start is not None and end is not None and start > end:
-        raise InputError("year", f"--from {start} is after --to {end}", "swap them")
-    frame = frame.loc[(start or first):(end or last)]
-    nc = observations(sub, "G_NC", prefer=prefer).droplevel("economy")
-    frame["currency"] = currency_of(code) or ""
-    frame["status"] = nc["status"].reindex(frame.index).fillna("")
-    frame["source"] = nc["source"].reindex(frame.index).fillna("")
-    return frame.rename_axis("year").reset_index()[list(ECONOMY_TABLE_COLUMNS)]
+    if name not in MEASURES:
+        raise InvalidParameter(one_of("measure", MEASURES, name))
+    rows = table[table["economy"] == economy]
+    years = [year - 1, year] if name.endswith("_growth") else [year]
+    obs = {v: observations(rows, v, prefer=prefer) for v in MEASURES[name].variables}
+    base = "basic_research" if name == "basic_research_growth" else name
+    used = []
+    for y in years:
+        variables = list(MEASURES[name].variables)
+        if base in _STATED_OR_DERIVED:
+            stated, parts, _ = _STATED_OR_DERIVED[base]
+            use = _stated_or_derived(rows, base, prefer)[1]
+            variables = [stated] if use.get((economy, y), False) else list(parts)
+        for v in variables:
+            if (economy, y) not in obs[v].index:
+                return pd.DataFrame(columns=["variable", "year", *OBSERVATION_COLUMNS])
+            used.append({"variable": v, "year": y, **obs[v].loc[(economy, y)].to_dict()})
+    return pd.DataFrame(used, columns=["variable", "year", *OBSERVATION_COLUMNS])
