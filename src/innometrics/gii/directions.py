@@ -97,7 +97,7 @@ def indicator_directions(workbook: Workbook) -> pd.DataFrame:
     names = structure.set_index("NUM")["NAME"]
     stated = (structure.set_index("NUM")["DIRECTION"] if "DIRECTION" in structure.columns
               else pd.Series(dtype=float))
-    where = f"{workbook.source}, sheet 'Index Structure'"
+    where = workbook.place("structure")
     rows = []
     for code in codes:
         shown = infer_direction(values[code].to_numpy(), scores[code].to_numpy())

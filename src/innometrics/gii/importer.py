@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import load_data
-from ..errors import InvalidParameter
+from ..errors import InputError, InvalidParameter
 from ..framework import load_framework
 from ..recipe import Recipe
 from ..result import IndexResult
@@ -47,7 +47,7 @@ from .profile import (
 )
 from .recipe import data_table, framework_table, recipe_dict
 from .weights import infer_weights, weights_of
-from .workbook import Workbook, read_workbook
+from .workbook import SHEETS, Workbook, read_workbook
 
 __all__ = ["GiiImport", "import_gii", "RULE_MODES", "AGREEMENT_TOLERANCE"]
 
@@ -157,7 +157,7 @@ def _dmc_thresholds(workbook: Workbook) -> dict[int, float] | None:
     rule = infer_dmc_rule(workbook)
     found = {basis[(r.LEVEL, r.basis)]: float(r.threshold) for r in rule.itertuples()
              if (r.LEVEL, r.basis) in basis and r.separable and r.n_checked > 0
-             and r.n_agree == r.n_checked}
+             and r.n_agree == r.n_checked and 0 <= r.threshold <= 1}
     return found or None
 
 
@@ -174,9 +174,14 @@ def build_recipe(workbook: Workbook, rules: pd.DataFrame, node_weights, *,
     if ratios:
         aggregate["ratios"] = ratios
     steps[-1] = ("aggregate", aggregate)
-    framework = load_framework(framework_table(workbook, rules, node_weights),
-                               source="framework.csv")
-    data = load_data(data_table(workbook), framework, source="data.csv")
+    try:  # checked again by the engine's loaders; a refusal names the user's sheets
+        framework = load_framework(framework_table(workbook, rules, node_weights),
+                                   source="framework.csv")
+        data = load_data(data_table(workbook), framework, source="data.csv")
+    except InputError as exc:
+        table = "structure" if exc.source == "framework.csv" else "economies"
+        raise InputError(workbook.place(table), f"the engine cannot use the "
+                         f"{SHEETS[table]} table: {exc.problem}", exc.fix) from None
     rules_used = ("WIPO's documented rules only" if documented is None
                   else "WIPO's documented rules and what its scores show")
     return Recipe(framework=framework, data=data, steps=tuple(steps), name=name,
@@ -274,6 +279,15 @@ def _profiles(workbook: Workbook, result: IndexResult) -> tuple[pd.DataFrame, pd
     return table, group_statistics(scores, groups), flags
 
 
+def _check_income_groups(workbook: Workbook) -> None:
+    """The income-group profiles need WIPO's income groups: refuse before any work."""
+    if workbook.economies["INCOME"].notna().any():
+        return
+    raise InputError(workbook.place("economies"), "column 'INCOME' is missing or empty",
+                     "add WIPO's income group of every economy (HI, UM, LM, LI): the "
+                     "income-group strengths and weaknesses need it", column="INCOME")
+
+
 def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated"
                ) -> GiiImport:
     """Rebuild the GII from WIPO's data workbook with the engine (module docstring).
@@ -292,6 +306,7 @@ def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated
     if rules not in RULE_MODES:
         raise InvalidParameter(f"'--rules' must be one of {RULE_MODES}; got {rules!r}.")
     workbook = source if isinstance(source, Workbook) else read_workbook(source)
+    _check_income_groups(workbook)
     node_weights = infer_weights(workbook)  # the slow inference: done once, passed on
     weights = weights_of(node_weights)
     calibrated = calibrated_rules(workbook, weights=weights)

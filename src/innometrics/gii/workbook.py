@@ -18,7 +18,7 @@ import os
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,7 @@ _OPTIONAL = {
 _NUMERIC = {"economies": ("POP", "PPPGDP", "PPPPC"),
             "data": ("DATAYR", "VALUE_SCREEN", "SCORE", "RANK", "OUTDATED", "DMC")}
 _FLAGS = ("SW_OVERALL", "SW_INCGRP")
+_DUMMIES = ("OUTDATED", "DMC")
 _DIRECTION_FIX = "write 1 (more is better), -1 (less is better) or leave the cell empty"
 _NUMBER_FIX = "write a finite number, or leave the cell empty for a missing value"
 _UNNAMED = re.compile(r"^Unnamed: \d+(_level_\d+)?$")
@@ -87,12 +88,21 @@ class Workbook:
         optional columns absent from the source are added empty.
     source : str
         The workbook's name, used in messages.
+    places : dict
+        Where each table was read (``"structure"``, ``"economies"``, ``"data"`` → e.g.
+        ``"GII_2023.xlsx, sheet 'Data'"`` or ``"gii_2023/data.csv.gz"``), for messages.
     """
 
     structure: pd.DataFrame
     economies: pd.DataFrame
     data: pd.DataFrame
     source: str = "workbook"
+    places: dict = field(default_factory=dict)
+
+    def place(self, table: str) -> str:
+        """Where ``table`` (``"structure"``, ``"economies"`` or ``"data"``) was read, as the
+        user wrote it (the workbook's sheet, or the CSV file of a folder)."""
+        return self.places.get(table, f"{self.source}, sheet '{SHEETS[table]}'")
 
     @property
     def index_code(self) -> str:
@@ -169,7 +179,9 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
                                  f"add the '{wanted}' sheet of WIPO's GII data workbook")
             sheet = names[_fold(wanted)]
             try:
-                raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+                # no NA guessing: "nan" or "NA" typed in a cell reach the checks as text
+                raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object,
+                                    keep_default_na=False)
             except (ValueError, OSError, zipfile.BadZipFile, KeyError, EOFError, TypeError):
                 raise InputError(path.name, f"sheet '{sheet}' cannot be read (the workbook is "
                                  "damaged)", "save the workbook again from Excel or "
@@ -251,7 +263,8 @@ def _validate(tables: dict[str, pd.DataFrame], where: str, name: str, *,
     economies = _economies(cleaned["economies"], source("economies"))
     index_code = str(structure.loc[structure["DEPTH"] == 5, "NUM"].iloc[0])
     data = _data(cleaned["data"], source("data"), structure, economies, index_code)
-    return Workbook(structure=structure, economies=economies, data=data, source=name)
+    return Workbook(structure=structure, economies=economies, data=data, source=name,
+                    places={key: source(key) for key in SHEETS})
 
 
 def _columns(table: pd.DataFrame, key: str, src: str) -> pd.DataFrame:
@@ -330,6 +343,12 @@ def _structure(table: pd.DataFrame, src: str) -> pd.DataFrame:
     out = table.copy()
     out["NUM"], out["NAME"], out["LEVEL"] = codes, text_column(table["NAME"]), levels
     out["DEPTH"], out["PARENT"] = depth, parents
+    has_children = set(parents)
+    for i, code in enumerate(codes):
+        if depth[i] > 1 and code not in has_children:
+            raise InputError(src, f"{levels[i]} '{code}' has no {LEVELS[depth[i] - 2]} rows "
+                             "below it", f"add its {LEVELS[depth[i] - 2]} rows (NUM "
+                             f"{code}.1, ...) or remove it", row=i + 2, column="NUM")
     for level_depth in range(1, 5):
         if level_depth not in depth:
             raise InputError(src, f"no row has LEVEL '{LEVELS[level_depth - 1]}'",
@@ -352,6 +371,14 @@ def _directions(cells: pd.Series, src: str) -> np.ndarray:
         raise InputError(src, f"DIRECTION {directions[i]:g} is neither 1 nor -1", _DIRECTION_FIX,
                          row=i + 2, column="DIRECTION")
     return directions
+
+
+def _boolean(cell: object) -> object:
+    """A dummy written TRUE/FALSE (as WIPO's Metadata sheet describes them) as 1/0."""
+    if isinstance(cell, bool | np.bool_):
+        return float(cell)
+    text = str(cell).strip().casefold() if isinstance(cell, str) else None
+    return {"true": 1.0, "false": 0.0}.get(text, cell) if text is not None else cell
 
 
 def _economies(table: pd.DataFrame, src: str) -> pd.DataFrame:
@@ -396,7 +423,8 @@ def _data(table: pd.DataFrame, src: str, structure: pd.DataFrame, economies: pd.
         raise InputError(src, f"economy '{iso[i]}' has two rows for NUM '{num[i]}'",
                          "keep one row per economy and node", row=i + 2, column="NUM")
     for column in _NUMERIC["data"]:
-        out[column] = to_float(out[column], source=src, column=column, fix=_NUMBER_FIX,
+        cells = out[column].map(_boolean) if column in _DUMMIES else out[column]
+        out[column] = to_float(cells, source=src, column=column, fix=_NUMBER_FIX,
                                finite=True)
     for column in _FLAGS:
         flags = text_column(out[column])
