@@ -119,8 +119,26 @@ class GiiImport:
                 "indicator_scores": int(indicators["economies"].sum()),
                 "indicator_reproduced": int(indicators["reproduced"].sum()),
                 "max_abs_diff": float(a["max_abs_diff"].max()),
-                "index_ranks_equal": bool(a.loc[a["level"] == "Index", "ranks_equal"].all()),
+                "index_ranks_equal": _all_or_none(a.loc[a["level"] == "Index",
+                                                        "ranks_equal"]),
                 "sw_overall": self.flags["overall"], "sw_incgrp": self.flags["incgrp"]}
+
+    def summary_lines(self) -> list[str]:
+        """The agreement with WIPO in a few lines (what ``gii import`` prints); only what
+        the workbook publishes is counted, and what it does not is said to be unpublished."""
+        s = self.summary()
+        if s["scores"]:
+            scores = (f"scores reproduced within {AGREEMENT_TOLERANCE:g}: {s['reproduced']:,} "
+                      f"of {s['scores']:,} ({s['reproduced'] / s['scores']:.2%}); indicators "
+                      f"{s['indicator_reproduced']:,} of {s['indicator_scores']:,}; largest "
+                      f"difference {s['max_abs_diff']:.2g}")
+        else:
+            scores = "scores: none published in the workbook, none checked"
+        ranks = {True: "yes", False: "no", None: "not published"}[s["index_ranks_equal"]]
+        flags = [f"{f['agree']:,} of {f['cells']:,}" if f["cells"] else "not published"
+                 for f in (s["sw_overall"], s["sw_incgrp"])]
+        return [scores, f"index ranks equal to WIPO's: {ranks}; strengths/weaknesses agree "
+                        f"on {flags[0]} (overall), {flags[1]} (income group)"]
 
     def write(self, out: str | os.PathLike, *, source: str | os.PathLike | None = None,
               force: bool = False, started: float | None = None) -> Path:
@@ -137,6 +155,12 @@ class GiiImport:
         """One economy's scores and ranks at every level, strengths and weaknesses and the
         income-group comparison (:func:`~innometrics.gii.profile.economy_profile`)."""
         return economy_profile(self.profiles, economy)
+
+
+def _all_or_none(flags: pd.Series) -> bool | None:
+    """Whether every published flag is true; None when none is published."""
+    present = flags.dropna()
+    return bool(present.all()) if len(present) else None
 
 
 def _sub_index_ratio(workbook: Workbook) -> dict[str, list[str]]:
@@ -232,9 +256,11 @@ def _agreement(workbook: Workbook, result: IndexResult) -> pd.DataFrame:
                      "level": _LEVEL_NAMES.get(int(depth.get(code, 0)), str(depth.get(code))),
                      "economies": int(both.sum()),
                      "reproduced": int(np.sum(diff <= AGREEMENT_TOLERANCE)),
-                     "max_abs_diff": float(diff.max(initial=0.0)),
-                     "ranks_equal": mismatches == 0, "rank_mismatches": mismatches})
-    return pd.DataFrame(rows)
+                     # nothing published, nothing checked: empty, not a perfect match
+                     "max_abs_diff": float(diff.max()) if diff.size else np.nan,
+                     "ranks_equal": mismatches == 0 if ranked.any() else pd.NA,
+                     "rank_mismatches": mismatches})
+    return pd.DataFrame(rows).astype({"ranks_equal": "boolean"})
 
 
 def _profiles(workbook: Workbook, result: IndexResult) -> tuple[pd.DataFrame, pd.DataFrame,

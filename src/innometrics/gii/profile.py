@@ -224,10 +224,17 @@ def income_group_strengths_weaknesses(scores: pd.DataFrame, groups: pd.DataFrame
 
 
 def flag_agreement(predicted: pd.DataFrame, published: pd.DataFrame) -> dict[str, int]:
-    """Counts comparing two flag tables cell by cell (None = no flag): ``cells``,
-    ``agree``, ``S_both``, ``W_both``, ``S_published``, ``W_published``."""
-    a = predicted.reindex_like(published).fillna("-").to_numpy()
-    b = published.fillna("-").to_numpy()
+    """Counts comparing two flag tables cell by cell (None = no flag): ``cells`` (the cells
+    checked), ``agree``, ``S_both``, ``W_both``, ``S_published``, ``W_published``.
+
+    Only what the workbook publishes is checked: the economies with at least one published
+    flag, at the nodes with at least one (there a blank means "neither"); elsewhere a blank
+    means "not published" and is not counted. ``cells`` is 0 when no flag is published.
+    """
+    shown = published.notna().to_numpy()
+    rows, cols = shown.any(axis=1), shown.any(axis=0)
+    b = published.fillna("-").to_numpy()[np.ix_(rows, cols)]
+    a = predicted.reindex_like(published).fillna("-").to_numpy()[np.ix_(rows, cols)]
     return {"cells": int(a.size), "agree": int((a == b).sum()),
             "S_both": int(((a == "S") & (b == "S")).sum()),
             "W_both": int(((a == "W") & (b == "W")).sum()),
