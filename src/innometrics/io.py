@@ -396,6 +396,13 @@ _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$")
 
 
 def _decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
+    """Cells that are numbers written with a decimal comma, rewritten with a point.
+
+    Not pandas' ``decimal=","``: it acts only while pandas itself converts text to numbers,
+    and cells here stay text until :func:`~innometrics.cells.to_float`, which names the row
+    and column of a cell that is not a number. pandas would leave such a cell as text or NaN
+    and could not name it (and ``read_excel`` applies it to no text cell at all).
+    """
     def convert(cell: object) -> object:
         if isinstance(cell, str) and _DECIMAL_COMMA.match(cell):
             return cell.replace(",", ".")
