@@ -354,7 +354,7 @@ def _read_csv(path: Path, delimiter: str | None) -> pd.DataFrame:
         except (OSError, EOFError):
             raise _not_a_table(path, "is a damaged or incomplete gzip file",
                                "compress the CSV file again") from None
-    if raw.startswith(_OLE2) or (raw.startswith(_ZIP) and b"[Content_Types].xml" in raw[:4096]):
+    if raw.startswith(_OLE2) or (raw.startswith(_ZIP) and b"[Content_Types].xml" in raw):
         raise _not_a_table(path, "is an Excel workbook, not CSV text",
                            "name the file .xlsx (and the sheet with 'sheet:'), or export the "
                            "sheet as CSV")
