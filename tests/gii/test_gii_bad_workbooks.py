@@ -285,3 +285,24 @@ def test_absent_scores_of_a_node_are_not_a_perfect_match():
     agreement = import_gii(_frames(tables)).agreement.set_index("code")
     assert agreement.loc["OUT.2", "economies"] == 0 and agreement.loc["OUT.2", "reproduced"] == 0
     assert np.isnan(agreement.loc["OUT.2", "max_abs_diff"])
+
+
+# --- gii profile on a run edited by hand ---------------------------------------------------
+
+@pytest.mark.parametrize(("damage", "words"), [
+    (lambda t: t.drop(columns=["score"]), ("column 'score' is missing",)),
+    (lambda t: t.drop(columns=["level"]), ("column 'level' is missing",)),
+    (lambda t: t.assign(rank=t["rank"].astype(object).where(t.index != 4, "fifth")),
+     ("row 6, column 'rank'", "'fifth'")),
+    (lambda t: t.assign(score=t["score"].astype(object).where(t.index != 0, "n/a?")),
+     ("row 2, column 'score'",)),
+])
+def test_profile_of_a_damaged_run_is_one_line(tmp_path, damage, words):
+    run = tmp_path / "run"
+    import_gii(_frames(synthetic_tables())).write(run)
+    path = run / "profiles.csv"
+    damage(read_table(path)).to_csv(path, index=False)
+    result = runner.invoke(app, ["gii", "profile", str(run), "E01"])
+    text = result.output.strip()
+    assert result.exit_code == 2 and text.startswith("error:") and "\n" not in text, text
+    assert "profiles.csv" in text and all(w in text for w in words), text

@@ -113,7 +113,8 @@ def profile(
         if out.suffix.lower() not in (".csv", ".json"):
             raise InputError(f"--out {out}", "is neither .csv nor .json",
                              "name the file profile.csv or profile.json")
-    table = economy_profile(opened.table("profiles"), economy)
+    table = economy_profile(opened.table("profiles"), economy,
+                            source=str(run / "profiles.csv"))
     view = Table(title=f"{table['uName'].iloc[0]} ({table['uCode'].iloc[0]}): scores, ranks, "
                        "strengths (S) and weaknesses (W)")
     for column in ("code", "level", "score", "rank", "S/W", "income group S/W", "group mean"):
