@@ -4,7 +4,8 @@
 *calibrated* (inferred from WIPO's own scores where the documentation leaves them open: tails,
 points, bounds, weights) or *documented* (only what WIPO's methodology states, applied to
 ``VALUE_SCREEN`` without looking at ``SCORE``; directions, which the workbook does not give,
-are the one thing taken from the scores) — turns them into a framework, a data table and a
+are the one thing taken from the scores, or from documented evidence where the scores cannot
+show them: :mod:`~innometrics.gii.directions`) — turns them into a framework, a data table and a
 recipe, and runs that recipe with the engine like ``innometrics build`` would. It then
 compares every score and rank with WIPO's, and derives the strengths and weaknesses, the
 income-group comparison and the Innovation Efficiency Ratio.
@@ -72,7 +73,9 @@ class GiiImport:
         The engine's run of the generated recipe.
     agreement : DataFrame
         One row per node: ``code, name, level, economies, reproduced, max_abs_diff,
-        ranks_equal, rank_mismatches, note`` (why a node differs).
+        ranks_equal, rank_mismatches, note`` (why a node differs). Only what the workbook
+        publishes is checked: ``economies`` counts WIPO's scores present; ``max_abs_diff``
+        and ``ranks_equal`` are empty where WIPO publishes no score or no rank.
     profiles : DataFrame
         Long: one row per economy and node.
     income_groups : DataFrame
@@ -81,7 +84,8 @@ class GiiImport:
         Documented mode: per indicator, the documented rule against the calibrated one.
     flags : dict
         Agreement of our strengths and weaknesses with WIPO's ``SW_OVERALL`` and
-        ``SW_INCGRP`` (cells, agree, ...).
+        ``SW_INCGRP`` (cells, agree, ...; only the published flags are counted, see
+        :func:`~innometrics.gii.profile.flag_agreement`).
     """
 
     workbook: Workbook

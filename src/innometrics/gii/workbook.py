@@ -4,8 +4,12 @@ One reader for every edition laid out like ``GII_2023.xlsx`` (WIPO's "GII data" 
 here knows an edition, a code or a count. The tree is read from ``NUM`` addresses (``IN``,
 ``IN.1``, ``IN.1.1``, ``IN.1.1.1``; the index row has an empty ``NUM``), the levels from
 ``LEVEL``. Sheets may come in any order, sheet and column names may differ in case, spacing
-or ``-``/``_``, and columns pandas names ``Unnamed: n`` (headerless cells, e.g. text that spilt
-out of ``DESCRIPTION``) are dropped.
+or ``-``/``_``, and headerless columns (e.g. text that spilt out of ``DESCRIPTION``) are
+dropped. Headers are read as written: a column named twice (exactly, or but for case and
+spacing) is refused with both positions, never renamed. Cells are read without guessing: a
+``nan`` or ``inf`` typed in a numeric cell is refused, naming the sheet, row and column,
+before any numeric work. ``Index Structure`` may carry a ``DIRECTION`` column (1 or −1; not
+in WIPO's files), used where the scores cannot show an indicator's direction.
 
 The same validated tables can be built from three DataFrames (:func:`workbook_from_frames`) or
 read from three CSV files (:func:`read_workbook_tables`, written by
@@ -158,10 +162,12 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
     Raises
     ------
     InputError
-        For a missing file or sheet, a missing required column (named with its sheet), an
-        unknown level, a ``NUM`` without its parent, a duplicate code or economy × node row, a
-        ``Data`` row naming an unknown economy or node, a non-numeric value, or a strength/
-        weakness flag other than S or W.
+        For a missing file or sheet, a file that is not an Excel workbook (told by its
+        content), a column named twice or a missing required column (named with its sheet),
+        an unknown level, a ``NUM`` without its parent, an aggregate without children, a
+        duplicate code or economy × node row, a ``Data`` row naming an unknown economy or
+        node, a non-numeric or non-finite value, or a strength/weakness flag other than S or
+        W.
     """
     path = Path(path)
     if not path.exists():
