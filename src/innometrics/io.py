@@ -121,6 +121,11 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
         if suffix in _EXCEL:
             table = _read_excel(path, sheet)
         elif suffix in _PARQUET:
+            with open(path, "rb") as handle:
+                if handle.read(4) != b"PAR1":  # told by content, like Excel
+                    raise _not_a_table(path, "is not a Parquet file (its content is "
+                                       f"{'text' if _looks_like_text(path) else 'another format'})",
+                                       "give the .parquet file, or name a CSV file .csv")
             table = pd.read_parquet(path)
             check_unique_header(table.columns.tolist(), path)
         else:
