@@ -262,6 +262,7 @@ def test_no_published_flags_or_ranks_are_not_counted():
     assert imported.summary()["index_ranks_equal"] is None
     lines = " ".join(imported.summary_lines())
     assert "ranks equal to WIPO's: not published" in lines
+    assert "scores reproduced within 1e-6: 558 of 558" in lines
     assert "agree on not published (overall), not published (income group)" in lines
 
 

@@ -132,7 +132,8 @@ class GiiImport:
         the workbook publishes is counted, and what it does not is said to be unpublished."""
         s = self.summary()
         if s["scores"]:
-            scores = (f"scores reproduced within {AGREEMENT_TOLERANCE:g}: {s['reproduced']:,} "
+            within = np.format_float_scientific(AGREEMENT_TOLERANCE, trim="-", exp_digits=1)
+            scores = (f"scores reproduced within {within}: {s['reproduced']:,} "
                       f"of {s['scores']:,} ({s['reproduced'] / s['scores']:.2%}); indicators "
                       f"{s['indicator_reproduced']:,} of {s['indicator_scores']:,}; largest "
                       f"difference {s['max_abs_diff']:.2g}")
