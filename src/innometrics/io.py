@@ -4,26 +4,25 @@ chosen or detected, headers unique. (Outputs are written by :mod:`innometrics.ru
 from __future__ import annotations
 
 import csv
+import gzip
 import io as io_module
 import os
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ._params import did_you_mean
+from .cells import MISSING_MARKERS, columns_of, text_column, to_float
 from .errors import InputError
 
 __all__ = ["TableSpec", "read_table", "table_from", "to_float", "text_column",
-           "match_columns", "columns_of", "sniff_delimiter", "MISSING_MARKERS",
-           "DELIMITERS"]
+           "match_columns", "columns_of", "sniff_delimiter", "check_unique_header",
+           "open_excel", "MISSING_MARKERS", "DELIMITERS"]
 
-#: Cell texts read as a missing value (besides empty cells).
-MISSING_MARKERS = frozenset({"", "NA", "N/A", "n/a", "NaN", "nan", "..", "#N/A", "null", "NULL"})
 #: Delimiters recognised in CSV files when none is set.
 DELIMITERS = (",", ";", "\t")
 
@@ -122,8 +121,13 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
         if suffix in _EXCEL:
             table = _read_excel(path, sheet)
         elif suffix in _PARQUET:
+            with open(path, "rb") as handle:
+                if handle.read(4) != b"PAR1":  # told by content, like Excel
+                    raise _not_a_table(path, "is not a Parquet file (its content is "
+                                       f"{'text' if _looks_like_text(path) else 'another format'})",
+                                       "give the .parquet file, or name a CSV file .csv")
             table = pd.read_parquet(path)
-            _check_header([str(c) for c in table.columns], path)
+            check_unique_header(table.columns.tolist(), path)
         else:
             if sheet is not None:
                 raise _not_a_table(path, f"a sheet ('{sheet}') is named but the file is not "
@@ -143,8 +147,55 @@ def read_table(path: str | os.PathLike, *, sheet: str | None = None,
     return table
 
 
+#: First bytes of the Excel formats: a zip package (.xlsx, .xlsm) or an OLE2 file (.xls).
+_ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def open_excel(path: str | os.PathLike, *, source: str | None = None) -> pd.ExcelFile:
+    """Open an Excel workbook, told by its content rather than its name.
+
+    A file that is not a workbook (CSV text named ``.xlsx``, an old ``.xls`` without its
+    reader, an empty or cut-short download) is an :class:`InputError` saying so in one line,
+    never the reading library's own message. ``source`` names the file in messages (default:
+    its path). Use as a context manager, like :class:`pandas.ExcelFile`.
+    """
+    path = Path(path)
+    name = source or str(path)
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if not start:
+        raise InputError(name, "is empty, not an Excel workbook", "give the saved .xlsx file")
+    if start.startswith(_OLE2):
+        engine = "xlrd"
+        try:
+            import xlrd  # noqa: F401  (pandas' reader of .xls, an optional dependency)
+        except ImportError:
+            raise InputError(name, "is an Excel 97-2003 (.xls) workbook, which is not read "
+                             "here", "save it as .xlsx from Excel or LibreOffice") from None
+    elif start.startswith(_ZIP):
+        engine = "openpyxl"
+    else:
+        looks = "text (a CSV file?)" if _looks_like_text(path) else "neither .xlsx nor .xls"
+        raise InputError(name, f"is not an Excel workbook: its content is {looks}",
+                         "give the workbook saved as .xlsx, or name a CSV file .csv")
+    try:
+        return pd.ExcelFile(path, engine=engine)
+    except (ValueError, OSError, zipfile.BadZipFile, KeyError, EOFError, TypeError):
+        raise InputError(name, "is a damaged or incomplete Excel workbook (it cannot be "
+                         "opened)", "download or save the .xlsx file again") from None
+
+
+def _looks_like_text(path: Path) -> bool:
+    sample = path.read_bytes()[:4096]
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a cut multi-byte character at the end is still text
+        return exc.start >= len(sample) - 3 and b"\x00" not in sample
+    return b"\x00" not in sample
+
+
 def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
-    with pd.ExcelFile(path) as book:
+    with open_excel(path) as book:
         names = [str(n) for n in book.sheet_names]
         if sheet is None:
             if len(names) > 1:
@@ -208,14 +259,61 @@ def _formula_cells(openpyxl, path: Path, sheet: str, *, data_only: bool,
         book.close()
 
 
-def _check_header(header: list[str], path: Path) -> None:
+def check_unique_header(header: Sequence[object], source: str | os.PathLike, *,
+                        same: Callable[[str], str] | None = None, note: str = "") -> None:
+    """Refuse a header that names one column twice, naming both positions.
+
+    Every reader calls this on the header *as written in the file*, before any library can
+    rename a repeated name (pandas turns a second ``SCORE`` into ``SCORE.1``, and the wrong
+    copy would then be used without a word).
+
+    Parameters
+    ----------
+    header : sequence
+        The header cells in file order; empty cells (``None``, NaN, blank text) are skipped
+        but keep their position, so positions are the file's (1 = first column).
+    source : str or path
+        The file (and sheet) in messages.
+    same : callable, optional
+        Folds a name to the key two columns must not share (e.g. ``str.casefold``, or a rule
+        ignoring spacing); by default names must differ exactly.
+    note : str
+        Appended to the problem when two different spellings fold together, e.g. " (names
+        match whatever their case)".
+
+    Raises
+    ------
+    InputError
+        ``"data.csv, row 1, column 'SCORE': column 'SCORE' appears twice (columns 7 and
+        12)."`` with the fix "rename or delete one of them".
+
+    Examples
+    --------
+    >>> try:
+    ...     check_unique_header(["ISO3", "SCORE", None, "SCORE"], "book.xlsx, sheet 'Data'")
+    ... except InputError as error:
+    ...     print(error.problem)
+    column 'SCORE' appears twice (columns 2 and 4)
+    """
     seen: dict[str, int] = {}
-    for i, name in enumerate(header):
-        if name in seen:
-            raise _not_a_table(path, f"column '{name}' appears twice (columns {seen[name] + 1} "
-                               f"and {i + 1})", "rename or remove one of them", row=1,
-                               column=name)
-        seen[name] = i
+    names: list[str] = []
+    for i, cell in enumerate(header):
+        name = "" if cell is None or (isinstance(cell, float) and cell != cell) \
+            else str(cell).strip()
+        names.append(name)
+        if not name:
+            continue
+        key = same(name) if same is not None else name
+        if key in seen:
+            first = seen[key]
+            if names[first] == name:
+                problem = f"column '{name}' appears twice (columns {first + 1} and {i + 1})"
+            else:
+                problem = (f"columns {first + 1} ('{names[first]}') and {i + 1} ('{name}') "
+                           f"name the same column{note}")
+            raise InputError(str(source), problem, "rename or delete one of them", row=1,
+                             column=name)
+        seen[key] = i
 
 
 def _drop_empty_trailing(table: pd.DataFrame, header: list[str], path: Path) -> pd.DataFrame:
@@ -230,8 +328,8 @@ def _drop_empty_trailing(table: pd.DataFrame, header: list[str], path: Path) -> 
                                    "give the column a name in the first row", row=1)
             continue
         keep.append(i)
+    check_unique_header(header, path)
     names = [header[i] for i in keep]
-    _check_header(names, path)
     return table.iloc[:, keep].set_axis(names, axis=1)
 
 
@@ -255,6 +353,16 @@ _COMPRESSED = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "zip", b"BZh": "bzip2",
 
 def _read_csv(path: Path, delimiter: str | None) -> pd.DataFrame:
     raw = path.read_bytes()
+    if path.suffix.lower() == ".gz" and raw.startswith(b"\x1f\x8b"):  # e.g. data.csv.gz
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError):
+            raise _not_a_table(path, "is a damaged or incomplete gzip file",
+                               "compress the CSV file again") from None
+    if raw.startswith(_OLE2) or (raw.startswith(_ZIP) and b"[Content_Types].xml" in raw):
+        raise _not_a_table(path, "is an Excel workbook, not CSV text",
+                           "name the file .xlsx (and the sheet with 'sheet:'), or export the "
+                           "sheet as CSV")
     for magic, kind in _COMPRESSED.items():
         if raw.startswith(magic):
             raise _not_a_table(path, f"is a {kind}-compressed file, not a text table",
@@ -293,6 +401,13 @@ _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$")
 
 
 def _decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
+    """Cells that are numbers written with a decimal comma, rewritten with a point.
+
+    Not pandas' ``decimal=","``: it acts only while pandas itself converts text to numbers,
+    and cells here stay text until :func:`~innometrics.cells.to_float`, which names the row
+    and column of a cell that is not a number. pandas would leave such a cell as text or NaN
+    and could not name it (and ``read_excel`` applies it to no text cell at all).
+    """
     def convert(cell: object) -> object:
         if isinstance(cell, str) and _DECIMAL_COMMA.match(cell):
             return cell.replace(",", ".")
@@ -314,9 +429,6 @@ def match_columns(table: pd.DataFrame, canonical: Sequence[str]) -> pd.DataFrame
     return table
 
 
-_MISSING_TEXT = frozenset(MISSING_MARKERS | {"None", "<NA>"})
-
-
 def table_from(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
                default_source: str, source: str | None = None) -> tuple[pd.DataFrame, str]:
     """A table from a file (see :func:`read_table`), a :class:`TableSpec` or a DataFrame given
@@ -325,7 +437,7 @@ def table_from(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
         table, src = path_or_frame, source or default_source
         given = table.columns.tolist()  # one conversion (iterating an Index is slow)
         names = [str(c).strip() for c in given]
-        _check_header(names, Path(src))
+        check_unique_header(names, src)
         if names != given:
             table = table.set_axis(names, axis=1)
         return table, src
@@ -333,68 +445,3 @@ def table_from(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
             else TableSpec(path=Path(path_or_frame)))
     src = source or spec.path.name + (f", sheet '{spec.sheet}'" if spec.sheet else "")
     return spec.read(), src
-
-
-def _cell_text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    text = str(value).strip()
-    return "" if text in _MISSING_TEXT else text
-
-
-def _as_text(cells: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
-    """Cells as stripped text (missing cells as ""); keeps the shape (1-D or 2-D)."""
-    if isinstance(cells, pd.Series | pd.DataFrame):
-        raw = cells.to_numpy(dtype=object, na_value=None)
-    else:
-        raw = np.asarray(cells, dtype=object)
-    out = np.empty(raw.shape, dtype=object)
-    out.ravel()[:] = [_cell_text(v) for v in raw.ravel().tolist()]
-    return out
-
-
-def to_float(cells: pd.Series | pd.DataFrame | np.ndarray, *, source: str,
-             column: str | list[str], fix: str) -> np.ndarray:
-    """Convert a column (or a block of columns) to float64, NaN = missing.
-
-    Text goes through numpy's float parser, which round-trips decimal text exactly. When the
-    block does not parse, cells are parsed one by one to name the first culprit: an
-    :class:`InputError` with its row and column (``column`` gives the names of a block's
-    columns).
-    """
-    dtypes = cells.dtypes if isinstance(cells, pd.DataFrame) else [np.asarray(cells).dtype]
-    if all(isinstance(d, np.dtype) and d.kind in "fiub" for d in dtypes):
-        return np.asarray(cells, dtype=np.float64)  # already numbers: nothing to parse
-    if (isinstance(cells, np.ndarray) and cells.dtype == object
-            and not any(isinstance(v, bool | np.bool_) for v in cells.ravel().tolist())):
-        try:  # numbers (or None) as Python objects convert directly
-            return cells.astype(np.float64)
-        except (TypeError, ValueError):
-            pass  # text cells: parsed one by one below, so that the culprit is named
-    text = _as_text(cells)
-    present = text != ""
-    out = np.full(text.shape, np.nan)
-    try:
-        out[present] = text[present].astype(str).astype(np.float64)
-    except ValueError:
-        for index in zip(*np.nonzero(present), strict=True):
-            try:
-                float(text[index])
-            except ValueError:
-                name = column[index[1]] if text.ndim == 2 else column
-                raise InputError(source, f"'{text[index]}' is not a number", fix,
-                                 row=int(index[0]) + 2, column=name) from None
-        raise
-    return out
-
-
-def columns_of(table: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
-    """The cells of ``table`` as one object array and the position of each column: one
-    conversion instead of one per column (pandas' per-column access dominates small tables)."""
-    return (table.to_numpy(dtype=object),
-            {str(name): j for j, name in enumerate(table.columns.tolist())})
-
-
-def text_column(cells: pd.Series | np.ndarray) -> list[str | None]:
-    """Cells as stripped strings, ``None`` where missing."""
-    return [t or None for t in _as_text(cells).tolist()]

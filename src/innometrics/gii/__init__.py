@@ -4,6 +4,8 @@
   ``Index Structure``, ``Economies``, ``Data``) or a bundled CSV copy of it.
 - :mod:`~innometrics.gii.calibrate`: per-indicator rules, inferred from ``VALUE_SCREEN`` vs
   ``SCORE`` ("calibrated") or from WIPO's documented outlier rule ("documented").
+- :mod:`~innometrics.gii.directions`: each indicator's direction and its evidence (never
+  assumed).
 - :mod:`~innometrics.gii.weights`, :mod:`~innometrics.gii.coverage`: node weights and the
   data-minimum-coverage (DMC) rule, recovered from the aggregate scores and flags.
 - :mod:`~innometrics.gii.scoring`: a numpy reference that scores the workbook from the rules.
@@ -27,12 +29,12 @@ from .calibrate import (
     describe_rule,
     documented_indicator_rule,
     documented_rules,
-    infer_direction,
     infer_indicator_rule,
     reproduction,
     rule_differences,
 )
 from .coverage import coverage_shares, dmc_flags, infer_dmc_rule
+from .directions import indicator_directions, infer_direction
 from .importer import GiiImport, import_gii
 from .profile import (
     comparison_groups,
@@ -62,7 +64,8 @@ __all__ = [
     "comparison_groups", "constrained_weights", "coverage_shares", "data_age", "data_table",
     "describe_rule", "dmc_flags", "documented_indicator_rule", "documented_rules",
     "excel_percent_rank", "flag_agreement", "framework_table", "group_statistics",
-    "income_group_comparison", "income_group_strengths_weaknesses", "infer_direction",
+    "income_group_comparison", "income_group_strengths_weaknesses", "indicator_directions",
+    "infer_direction",
     "infer_dmc_rule", "infer_indicator_rule", "infer_weights", "overall_strengths_weaknesses",
     "rank_scores", "read_workbook", "read_workbook_tables", "recipe_dict", "reproduction",
     "rule_differences", "score_indicators", "treat_override", "weights_of",

@@ -1,7 +1,9 @@
 """Per-indicator rules of a GII edition, in two modes.
 
 *Calibrated* (:func:`calibrated_rules`): inferred from each indicator's ``VALUE_SCREEN``
-against WIPO's ``SCORE``. The direction is the sign of their rank correlation; the treatment
+against WIPO's ``SCORE``. The direction is the sign of their rank correlation (where the
+scores cannot show it, the documented direction of :mod:`~innometrics.gii.directions` and the
+documented rule below are used); the treatment
 and normalisation are the simplest that reproduce every SCORE within ``tolerance``, searched
 in order of the number of points winsorised:
 
@@ -19,7 +21,7 @@ winsorised COINr's way (all points tied at the extreme of the skew's tail take t
 inward, counted together) until it passes or ``max_winsorised`` points are reached; if it
 still fails, the GII log of the original values is used; then min-max 0–100, bads inverted.
 Directions and weights are not stated per indicator by the methodology, so this mode takes
-them as given (by default from the calibrated inference).
+them as given (by default :func:`~innometrics.gii.directions.indicator_directions`).
 
 Both return the same table (:data:`RULE_COLUMNS`), one row per indicator;
 :func:`reproduction` scores any rules table against the workbook.
@@ -35,11 +37,12 @@ import pandas as pd
 
 from ..stats import skew_kurt_complete
 from ..steps.treat import log_gii, winsorise_columns, winsorise_points
+from .directions import indicator_directions, infer_direction
 from .scoring import goalpost_scores, minmax_scores, score_indicators
 from .weights import infer_weights, weights_of
 from .workbook import Workbook
 
-__all__ = ["IndicatorRule", "infer_direction", "infer_indicator_rule",
+__all__ = ["IndicatorRule", "infer_indicator_rule",
            "documented_indicator_rule", "calibrated_rules", "documented_rules",
            "reproduction", "describe_rule", "rule_differences", "RULE_COLUMNS"]
 
@@ -74,26 +77,6 @@ class IndicatorRule:
         row["iCode"] = row.pop("code")
         return {**{k: row.get(k) for k in RULE_COLUMNS}, "weight": weight,
                 "source_of_rule": source}
-
-
-def infer_direction(values: np.ndarray, scores: np.ndarray) -> int:
-    """+1 if scores rise with values, −1 if they fall: the sign of Spearman's correlation
-    (+1 when it is undefined, e.g. constant scores).
-
-    Examples
-    --------
-    >>> infer_direction(np.array([1.0, 3.0, 2.0]), np.array([100.0, 0.0, 50.0]))
-    -1
-    """
-    v, s = np.asarray(values, float), np.asarray(scores, float)
-    both = ~np.isnan(v) & ~np.isnan(s)
-    if both.sum() < 2:
-        return 1
-    rv = pd.Series(v[both]).rank().to_numpy()
-    rs = pd.Series(s[both]).rank().to_numpy()
-    if np.ptp(rv) == 0 or np.ptp(rs) == 0:
-        return 1
-    return -1 if np.corrcoef(rv, rs)[0, 1] < 0 else 1
 
 
 def _ordinal(n: int) -> str:
@@ -163,7 +146,9 @@ def infer_indicator_rule(values: np.ndarray, scores: np.ndarray, *, code: str = 
     -------
     IndicatorRule
         With ``evidence``, ``max_abs_error``, ``n_reproduced`` and ``n_present`` filled. When
-        no rule fits, the best candidate is returned and ``evidence`` says so.
+        no rule fits, the best candidate is returned and ``evidence`` says so. When the scores
+        show no direction (:func:`infer_direction` is 0), ``direction`` is 0 and nothing else
+        is inferred.
 
     Examples
     --------
@@ -178,10 +163,10 @@ def infer_indicator_rule(values: np.ndarray, scores: np.ndarray, *, code: str = 
     note = f"; {unmatched} economies have a value or a score but not both" if unmatched else ""
     v, s = v_all[both], s_all[both]
     n = int(both.sum())
-    if n < 2 or np.ptp(v) == 0:
-        return IndicatorRule(code, 1, evidence=f"too few distinct values ({n}){note}",
-                             n_present=n, n_reproduced=0)
     direction = infer_direction(v, s)
+    if direction == 0:  # no direction is assumed: the caller takes a documented one
+        return IndicatorRule(code, 0, evidence=f"the scores show no direction ({n} economies "
+                             f"with a value and a score){note}", n_present=n, n_reproduced=0)
     best = None
     for total in range(2 * max_points + 1):
         for high in range(max(0, total - max_points), min(total, max_points) + 1):
@@ -302,16 +287,36 @@ def calibrated_rules(workbook: Workbook, *, tolerance: float = 1e-6, max_points:
     """Rules inferred from ``VALUE_SCREEN`` against ``SCORE``, one row per indicator.
 
     ``weights`` defaults to :func:`~innometrics.gii.weights.infer_weights`. Columns:
-    :data:`RULE_COLUMNS`; ``source_of_rule`` is ``"inferred"``.
+    :data:`RULE_COLUMNS`; ``source_of_rule`` is ``"inferred"``, or ``"documented"`` for an
+    indicator whose scores cannot show its rule: WIPO's documented rule
+    (:func:`documented_indicator_rule`) with the direction of
+    :func:`~innometrics.gii.directions.indicator_directions`, whose evidence leads the
+    ``evidence`` column.
+
+    Raises
+    ------
+    InputError
+        Naming an indicator whose direction nothing shows (never assumed).
     """
     weights = weights_of(infer_weights(workbook, tolerance=tolerance)) if weights is None \
         else weights
+    directions = indicator_directions(workbook).set_index("iCode")
     values = workbook.wide("VALUE_SCREEN", workbook.indicators)
     scores = workbook.wide("SCORE", workbook.indicators)
-    rows = [infer_indicator_rule(values[c].to_numpy(), scores[c].to_numpy(), code=c,
-                                 tolerance=tolerance, max_points=max_points)
-            .as_row(weight=float(weights.get(c, 1.0)), source="inferred")
-            for c in workbook.indicators]
+    rows = []
+    for c in workbook.indicators:
+        weight = float(weights.get(c, 1.0))
+        if directions.loc[c, "source"] == "scores":
+            rows.append(infer_indicator_rule(values[c].to_numpy(), scores[c].to_numpy(),
+                                             code=c, tolerance=tolerance,
+                                             max_points=max_points)
+                        .as_row(weight=weight, source="inferred"))
+            continue
+        rule = documented_indicator_rule(values[c].to_numpy(),
+                                         direction=int(directions.loc[c, "direction"]), code=c)
+        row = rule.as_row(weight=weight, source="documented")
+        row["evidence"] = f"direction: {directions.loc[c, 'evidence']}; {row['evidence']}"
+        rows.append(row)
     return _table(rows)
 
 
@@ -323,15 +328,15 @@ def documented_rules(workbook: Workbook, *, directions: Mapping[str, int] | None
     ``"documented"``.
 
     The methodology does not list directions or weights per indicator: ``directions``
-    defaults to :func:`infer_direction` on the workbook's SCOREs, ``weights`` to
+    defaults to :func:`~innometrics.gii.directions.indicator_directions` (the scores, else a
+    documented direction; never assumed), ``weights`` to
     :func:`~innometrics.gii.weights.infer_weights`. The reproduction columns are left empty
     (fill them with :func:`reproduction`).
     """
     values = workbook.wide("VALUE_SCREEN", workbook.indicators)
     if directions is None:
-        scores = workbook.wide("SCORE", workbook.indicators)
-        directions = {c: infer_direction(values[c].to_numpy(), scores[c].to_numpy())
-                      for c in workbook.indicators}
+        found = indicator_directions(workbook)
+        directions = dict(zip(found["iCode"], found["direction"], strict=True))
     if weights is None:
         weights = weights_of(infer_weights(workbook))
     rows = [documented_indicator_rule(values[c].to_numpy(), direction=int(directions[c]),

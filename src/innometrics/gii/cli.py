@@ -68,19 +68,9 @@ def import_(
         result = import_gii(book, rules=rules.value)
         target = result.write(out, source=workbook if workbook.is_file() else None,
                               force=force, started=started)
-    summary = result.summary()
     console.print(f"GII rebuilt from {workbook.name} with {rules.value} rules → {target}")
-    console.print(f"  scores reproduced within 1e-6: {summary['reproduced']:,} of "
-                  f"{summary['scores']:,} ({summary['reproduced'] / summary['scores']:.2%}); "
-                  f"indicators {summary['indicator_reproduced']:,} of "
-                  f"{summary['indicator_scores']:,}; largest difference "
-                  f"{summary['max_abs_diff']:.2g}")
-    same = "yes" if summary["index_ranks_equal"] else "no"
-    console.print(f"  index ranks equal to WIPO's: {same}; strengths/weaknesses agree on "
-                  f"{summary['sw_overall']['agree']:,} of {summary['sw_overall']['cells']:,} "
-                  "(overall), "
-                  f"{summary['sw_incgrp']['agree']:,} of {summary['sw_incgrp']['cells']:,} "
-                  "(income group)")
+    for line in result.summary_lines():
+        console.print(f"  {line}")
     differing = result.agreement[result.agreement["reproduced"] < result.agreement["economies"]]
     for row in differing.head(12).itertuples():
         console.print(f"  differs: {row.code} ({row.level}) {row.reproduced}/{row.economies}, "
@@ -123,7 +113,8 @@ def profile(
         if out.suffix.lower() not in (".csv", ".json"):
             raise InputError(f"--out {out}", "is neither .csv nor .json",
                              "name the file profile.csv or profile.json")
-    table = economy_profile(opened.table("profiles"), economy)
+    table = economy_profile(opened.table("profiles"), economy,
+                            source=str(run / "profiles.csv"))
     view = Table(title=f"{table['uName'].iloc[0]} ({table['uCode'].iloc[0]}): scores, ranks, "
                        "strengths (S) and weaknesses (W)")
     for column in ("code", "level", "score", "rank", "S/W", "income group S/W", "group mean"):

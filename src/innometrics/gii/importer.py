@@ -4,7 +4,8 @@
 *calibrated* (inferred from WIPO's own scores where the documentation leaves them open: tails,
 points, bounds, weights) or *documented* (only what WIPO's methodology states, applied to
 ``VALUE_SCREEN`` without looking at ``SCORE``; directions, which the workbook does not give,
-are the one thing taken from the scores) — turns them into a framework, a data table and a
+are the one thing taken from the scores, or from documented evidence where the scores cannot
+show them: :mod:`~innometrics.gii.directions`) — turns them into a framework, a data table and a
 recipe, and runs that recipe with the engine like ``innometrics build`` would. It then
 compares every score and rank with WIPO's, and derives the strengths and weaknesses, the
 income-group comparison and the Innovation Efficiency Ratio.
@@ -30,7 +31,7 @@ import pandas as pd
 
 from .._params import one_of
 from ..data import load_data
-from ..errors import InvalidParameter
+from ..errors import InputError, InvalidParameter
 from ..framework import load_framework
 from ..recipe import Recipe
 from ..result import IndexResult
@@ -48,7 +49,7 @@ from .profile import (
 )
 from .recipe import data_table, framework_table, recipe_dict
 from .weights import infer_weights, weights_of
-from .workbook import Workbook, read_workbook
+from .workbook import SHEETS, Workbook, read_workbook
 
 __all__ = ["GiiImport", "import_gii", "RULE_MODES", "AGREEMENT_TOLERANCE"]
 
@@ -73,7 +74,9 @@ class GiiImport:
         The engine's run of the generated recipe.
     agreement : DataFrame
         One row per node: ``code, name, level, economies, reproduced, max_abs_diff,
-        ranks_equal, rank_mismatches, note`` (why a node differs).
+        ranks_equal, rank_mismatches, note`` (why a node differs). Only what the workbook
+        publishes is checked: ``economies`` counts WIPO's scores present; ``max_abs_diff``
+        and ``ranks_equal`` are empty where WIPO publishes no score or no rank.
     profiles : DataFrame
         Long: one row per economy and node.
     income_groups : DataFrame
@@ -82,7 +85,8 @@ class GiiImport:
         Documented mode: per indicator, the documented rule against the calibrated one.
     flags : dict
         Agreement of our strengths and weaknesses with WIPO's ``SW_OVERALL`` and
-        ``SW_INCGRP`` (cells, agree, ...).
+        ``SW_INCGRP`` (cells, agree, ...; only the published flags are counted, see
+        :func:`~innometrics.gii.profile.flag_agreement`).
     """
 
     workbook: Workbook
@@ -120,8 +124,27 @@ class GiiImport:
                 "indicator_scores": int(indicators["economies"].sum()),
                 "indicator_reproduced": int(indicators["reproduced"].sum()),
                 "max_abs_diff": float(a["max_abs_diff"].max()),
-                "index_ranks_equal": bool(a.loc[a["level"] == "Index", "ranks_equal"].all()),
+                "index_ranks_equal": _all_or_none(a.loc[a["level"] == "Index",
+                                                        "ranks_equal"]),
                 "sw_overall": self.flags["overall"], "sw_incgrp": self.flags["incgrp"]}
+
+    def summary_lines(self) -> list[str]:
+        """The agreement with WIPO in a few lines (what ``gii import`` prints); only what
+        the workbook publishes is counted, and what it does not is said to be unpublished."""
+        s = self.summary()
+        if s["scores"]:
+            within = np.format_float_scientific(AGREEMENT_TOLERANCE, trim="-", exp_digits=1)
+            scores = (f"scores reproduced within {within}: {s['reproduced']:,} "
+                      f"of {s['scores']:,} ({s['reproduced'] / s['scores']:.2%}); indicators "
+                      f"{s['indicator_reproduced']:,} of {s['indicator_scores']:,}; largest "
+                      f"difference {s['max_abs_diff']:.2g}")
+        else:
+            scores = "scores: none published in the workbook, none checked"
+        ranks = {True: "yes", False: "no", None: "not published"}[s["index_ranks_equal"]]
+        flags = [f"{f['agree']:,} of {f['cells']:,}" if f["cells"] else "not published"
+                 for f in (s["sw_overall"], s["sw_incgrp"])]
+        return [scores, f"index ranks equal to WIPO's: {ranks}; strengths/weaknesses agree "
+                        f"on {flags[0]} (overall), {flags[1]} (income group)"]
 
     def write(self, out: str | os.PathLike, *, source: str | os.PathLike | None = None,
               force: bool = False, started: float | None = None) -> Path:
@@ -138,6 +161,12 @@ class GiiImport:
         """One economy's scores and ranks at every level, strengths and weaknesses and the
         income-group comparison (:func:`~innometrics.gii.profile.economy_profile`)."""
         return economy_profile(self.profiles, economy)
+
+
+def _all_or_none(flags: pd.Series) -> bool | None:
+    """Whether every published flag is true; None when none is published."""
+    present = flags.dropna()
+    return bool(present.all()) if len(present) else None
 
 
 def _sub_index_ratio(workbook: Workbook) -> dict[str, list[str]]:
@@ -158,7 +187,7 @@ def _dmc_thresholds(workbook: Workbook) -> dict[int, float] | None:
     rule = infer_dmc_rule(workbook)
     found = {basis[(r.LEVEL, r.basis)]: float(r.threshold) for r in rule.itertuples()
              if (r.LEVEL, r.basis) in basis and r.separable and r.n_checked > 0
-             and r.n_agree == r.n_checked}
+             and r.n_agree == r.n_checked and 0 <= r.threshold <= 1}
     return found or None
 
 
@@ -175,9 +204,14 @@ def build_recipe(workbook: Workbook, rules: pd.DataFrame, node_weights, *,
     if ratios:
         aggregate["ratios"] = ratios
     steps[-1] = ("aggregate", aggregate)
-    framework = load_framework(framework_table(workbook, rules, node_weights),
-                               source="framework.csv")
-    data = load_data(data_table(workbook), framework, source="data.csv")
+    try:  # checked again by the engine's loaders; a refusal names the user's sheets
+        framework = load_framework(framework_table(workbook, rules, node_weights),
+                                   source="framework.csv")
+        data = load_data(data_table(workbook), framework, source="data.csv")
+    except InputError as exc:
+        table = "structure" if exc.source == "framework.csv" else "economies"
+        raise InputError(workbook.place(table), f"the engine cannot use the "
+                         f"{SHEETS[table]} table: {exc.problem}", exc.fix) from None
     rules_used = ("WIPO's documented rules only" if documented is None
                   else "WIPO's documented rules and what its scores show")
     return Recipe(framework=framework, data=data, steps=tuple(steps), name=name,
@@ -228,9 +262,11 @@ def _agreement(workbook: Workbook, result: IndexResult) -> pd.DataFrame:
                      "level": _LEVEL_NAMES.get(int(depth.get(code, 0)), str(depth.get(code))),
                      "economies": int(both.sum()),
                      "reproduced": int(np.sum(diff <= AGREEMENT_TOLERANCE)),
-                     "max_abs_diff": float(diff.max(initial=0.0)),
-                     "ranks_equal": mismatches == 0, "rank_mismatches": mismatches})
-    return pd.DataFrame(rows)
+                     # nothing published, nothing checked: empty, not a perfect match
+                     "max_abs_diff": float(diff.max()) if diff.size else np.nan,
+                     "ranks_equal": mismatches == 0 if ranked.any() else pd.NA,
+                     "rank_mismatches": mismatches})
+    return pd.DataFrame(rows).astype({"ranks_equal": "boolean"})
 
 
 def _profiles(workbook: Workbook, result: IndexResult) -> tuple[pd.DataFrame, pd.DataFrame,
@@ -275,6 +311,15 @@ def _profiles(workbook: Workbook, result: IndexResult) -> tuple[pd.DataFrame, pd
     return table, group_statistics(scores, groups), flags
 
 
+def _check_income_groups(workbook: Workbook) -> None:
+    """The income-group profiles need WIPO's income groups: refuse before any work."""
+    if workbook.economies["INCOME"].notna().any():
+        return
+    raise InputError(workbook.place("economies"), "column 'INCOME' is missing or empty",
+                     "add WIPO's income group of every economy (HI, UM, LM, LI): the "
+                     "income-group strengths and weaknesses need it", column="INCOME")
+
+
 def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated"
                ) -> GiiImport:
     """Rebuild the GII from WIPO's data workbook with the engine (module docstring).
@@ -293,6 +338,7 @@ def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated
     if rules not in RULE_MODES:
         raise InvalidParameter(one_of("--rules", RULE_MODES, rules))
     workbook = source if isinstance(source, Workbook) else read_workbook(source)
+    _check_income_groups(workbook)
     node_weights = infer_weights(workbook)  # the slow inference: done once, passed on
     weights = weights_of(node_weights)
     calibrated = calibrated_rules(workbook, weights=weights)

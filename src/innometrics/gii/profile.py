@@ -224,32 +224,57 @@ def income_group_strengths_weaknesses(scores: pd.DataFrame, groups: pd.DataFrame
 
 
 def flag_agreement(predicted: pd.DataFrame, published: pd.DataFrame) -> dict[str, int]:
-    """Counts comparing two flag tables cell by cell (None = no flag): ``cells``,
-    ``agree``, ``S_both``, ``W_both``, ``S_published``, ``W_published``."""
-    a = predicted.reindex_like(published).fillna("-").to_numpy()
-    b = published.fillna("-").to_numpy()
+    """Counts comparing two flag tables cell by cell (None = no flag): ``cells`` (the cells
+    checked), ``agree``, ``S_both``, ``W_both``, ``S_published``, ``W_published``.
+
+    Only what the workbook publishes is checked: the economies with at least one published
+    flag, at the nodes with at least one (there a blank means "neither"); elsewhere a blank
+    means "not published" and is not counted. ``cells`` is 0 when no flag is published.
+    """
+    shown = published.notna().to_numpy()
+    rows, cols = shown.any(axis=1), shown.any(axis=0)
+    b = published.fillna("-").to_numpy()[np.ix_(rows, cols)]
+    a = predicted.reindex_like(published).fillna("-").to_numpy()[np.ix_(rows, cols)]
     return {"cells": int(a.size), "agree": int((a == b).sum()),
             "S_both": int(((a == "S") & (b == "S")).sum()),
             "W_both": int(((a == "W") & (b == "W")).sum()),
             "S_published": int((b == "S").sum()), "W_published": int((b == "W").sum())}
 
 
-def economy_profile(profiles: pd.DataFrame, economy: str) -> pd.DataFrame:
+#: Columns of a profiles table that :func:`economy_profile` needs, and the numeric ones.
+PROFILE_COLUMNS = ("uCode", "uName", "code", "level", "score", "rank", "strength_weakness",
+                   "income_group_sw")
+_PROFILE_NUMBERS = ("score", "rank", "group_mean")
+
+
+def economy_profile(profiles: pd.DataFrame, economy: str, *,
+                    source: str = "profiles.csv") -> pd.DataFrame:
     """One economy's rows of a long profiles table (a gii import's ``profiles.csv``): scores
     and ranks at every level, strengths and weaknesses, the income-group comparison.
+
+    ``source`` names the table in messages (a run's file may have been edited by hand).
 
     Raises
     ------
     InputError
-        If the economy is not in the table (with the closest code).
+        If a column of :data:`PROFILE_COLUMNS` is missing, a score, rank or group mean is
+        not a number (naming ``source``, the row and the column), or the economy is not in
+        the table (with the closest code).
     """
     from .._params import did_you_mean
+    from ..cells import to_float
     from ..errors import InputError
 
+    fix = "write the run again with 'innometrics gii import'"
+    missing = [c for c in PROFILE_COLUMNS if c not in profiles.columns]
+    if missing:
+        raise InputError(source, f"column '{missing[0]}' is missing", fix, column=missing[0])
+    profiles = profiles.assign(**{c: to_float(profiles[c], source=source, column=c, fix=fix)
+                                  for c in _PROFILE_NUMBERS if c in profiles.columns})
     code = str(economy).strip().upper()
-    table = profiles[profiles["uCode"] == code]
+    table = profiles[profiles["uCode"].astype(str).str.strip().str.upper() == code]
     if table.empty:
-        codes = sorted(profiles["uCode"].unique())
+        codes = sorted(profiles["uCode"].astype(str).unique())
         raise InputError("economy", f"'{economy}' is not an economy of this GII."
                          f"{did_you_mean(code, codes)}", "give an ISO3 code, e.g. CHN")
     return table.reset_index(drop=True)

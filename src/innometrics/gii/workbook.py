@@ -4,8 +4,12 @@ One reader for every edition laid out like ``GII_2023.xlsx`` (WIPO's "GII data" 
 here knows an edition, a code or a count. The tree is read from ``NUM`` addresses (``IN``,
 ``IN.1``, ``IN.1.1``, ``IN.1.1.1``; the index row has an empty ``NUM``), the levels from
 ``LEVEL``. Sheets may come in any order, sheet and column names may differ in case, spacing
-or ``-``/``_``, and columns pandas names ``Unnamed: n`` (headerless cells, e.g. text that spilt
-out of ``DESCRIPTION``) are dropped.
+or ``-``/``_``, and headerless columns (e.g. text that spilt out of ``DESCRIPTION``) are
+dropped. Headers are read as written: a column named twice (exactly, or but for case and
+spacing) is refused with both positions, never renamed. Cells are read without guessing: a
+``nan`` or ``inf`` typed in a numeric cell is refused, naming the sheet, row and column,
+before any numeric work. ``Index Structure`` may carry a ``DIRECTION`` column (1 or −1; not
+in WIPO's files), used where the scores cannot show an indicator's direction.
 
 The same validated tables can be built from three DataFrames (:func:`workbook_from_frames`) or
 read from three CSV files (:func:`read_workbook_tables`, written by
@@ -18,14 +22,14 @@ import os
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..io import text_column, to_float
+from ..io import check_unique_header, open_excel, read_table, text_column, to_float
 
 __all__ = ["Workbook", "read_workbook", "workbook_from_frames", "read_workbook_tables",
            "write_workbook_tables", "SHEETS", "LEVELS", "TABLE_FILES"]
@@ -46,7 +50,7 @@ _REQUIRED = {
     "data": ("ISO3", "NUM", "VALUE_SCREEN", "SCORE"),
 }
 _OPTIONAL = {
-    "structure": ("TYPE", "PROFILE", "DESCRIPTION", "SOURCE", "WEBSITE"),
+    "structure": ("TYPE", "PROFILE", "DESCRIPTION", "SOURCE", "WEBSITE", "DIRECTION"),
     "economies": ("INCOME", "REG_UN", "REG_UN_CODE", "POP", "PPPGDP", "PPPPC"),
     "data": ("ECONOMY_NAME", "NAME", "DATAYR", "RANK", "SW_OVERALL", "SW_INCGRP", "OUTDATED",
              "DMC"),
@@ -54,6 +58,9 @@ _OPTIONAL = {
 _NUMERIC = {"economies": ("POP", "PPPGDP", "PPPPC"),
             "data": ("DATAYR", "VALUE_SCREEN", "SCORE", "RANK", "OUTDATED", "DMC")}
 _FLAGS = ("SW_OVERALL", "SW_INCGRP")
+_DUMMIES = ("OUTDATED", "DMC")
+_DIRECTION_FIX = "write 1 (more is better), -1 (less is better) or leave the cell empty"
+_NUMBER_FIX = "write a finite number, or leave the cell empty for a missing value"
 _UNNAMED = re.compile(r"^Unnamed: \d+(_level_\d+)?$")
 
 
@@ -85,12 +92,21 @@ class Workbook:
         optional columns absent from the source are added empty.
     source : str
         The workbook's name, used in messages.
+    places : dict
+        Where each table was read (``"structure"``, ``"economies"``, ``"data"`` → e.g.
+        ``"GII_2023.xlsx, sheet 'Data'"`` or ``"gii_2023/data.csv.gz"``), for messages.
     """
 
     structure: pd.DataFrame
     economies: pd.DataFrame
     data: pd.DataFrame
     source: str = "workbook"
+    places: dict = field(default_factory=dict)
+
+    def place(self, table: str) -> str:
+        """Where ``table`` (``"structure"``, ``"economies"`` or ``"data"``) was read, as the
+        user wrote it (the workbook's sheet, or the CSV file of a folder)."""
+        return self.places.get(table, f"{self.source}, sheet '{SHEETS[table]}'")
 
     @property
     def index_code(self) -> str:
@@ -146,32 +162,39 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
     Raises
     ------
     InputError
-        For a missing file or sheet, a missing required column (named with its sheet), an
-        unknown level, a ``NUM`` without its parent, a duplicate code or economy × node row, a
-        ``Data`` row naming an unknown economy or node, a non-numeric value, or a strength/
-        weakness flag other than S or W.
+        For a missing file or sheet, a file that is not an Excel workbook (told by its
+        content), a column named twice or a missing required column (named with its sheet),
+        an unknown level, a ``NUM`` without its parent, an aggregate without children, a
+        duplicate code or economy × node row, a ``Data`` row naming an unknown economy or
+        node, a non-numeric or non-finite value, or a strength/weakness flag other than S or
+        W.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(str(path), "file not found", "check the path of the GII workbook")
-    try:
-        with pd.ExcelFile(path) as book:
-            names = {_fold(n): str(n) for n in book.sheet_names}
-            tables = {}
-            for key, wanted in SHEETS.items():
-                if _fold(wanted) not in names:
-                    raise InputError(path.name, f"sheet '{wanted}' is missing (sheets: "
-                                     f"{', '.join(map(str, book.sheet_names))})",
-                                     f"add the '{wanted}' sheet of WIPO's GII data workbook")
-                sheet = names[_fold(wanted)]
-                tables[key] = pd.read_excel(book, sheet_name=sheet, dtype=object)
-    except (ValueError, OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
-        if isinstance(exc, InputError):
-            raise
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(path.name, f"cannot be read as an Excel workbook ({first})",
-                         "give WIPO's .xlsx data file, complete (a download may be cut "
-                         "short)") from None
+    if path.is_dir():
+        raise InputError(str(path), "is a folder", "give the .xlsx file (a folder must hold "
+                         f"{', '.join(TABLE_FILES.values())})")
+    with open_excel(path, source=path.name) as book:
+        names = {_fold(n): str(n) for n in book.sheet_names}
+        tables = {}
+        for key, wanted in SHEETS.items():
+            if _fold(wanted) not in names:
+                raise InputError(path.name, f"sheet '{wanted}' is missing (sheets: "
+                                 f"{', '.join(map(str, book.sheet_names))})",
+                                 f"add the '{wanted}' sheet of WIPO's GII data workbook")
+            sheet = names[_fold(wanted)]
+            try:
+                # no NA guessing: "nan" or "NA" typed in a cell reach the checks as text
+                raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object,
+                                    keep_default_na=False)
+            except (ValueError, OSError, zipfile.BadZipFile, KeyError, EOFError, TypeError):
+                raise InputError(path.name, f"sheet '{sheet}' cannot be read (the workbook is "
+                                 "damaged)", "save the workbook again from Excel or "
+                                 "LibreOffice") from None
+            # the header as written: pandas would rename a repeated name ("SCORE.1")
+            tables[key] = (raw.iloc[1:].set_axis(raw.iloc[0].tolist(), axis=1) if len(raw)
+                           else pd.DataFrame())
     return _validate(tables, f"{_braces(path.name)}, sheet '{{sheet}}'", path.name)
 
 
@@ -189,17 +212,20 @@ def read_workbook_tables(directory: str | os.PathLike) -> Workbook:
     """Read the three tables from CSV files (:data:`TABLE_FILES`, each possibly gzipped as
     ``<name>.gz``) in ``directory``."""
     directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(str(directory), "is not a folder" if directory.exists()
+                         else "folder not found", "give the folder holding "
+                         f"{', '.join(TABLE_FILES.values())}")
     tables = {}
     for key, name in TABLE_FILES.items():
         file = directory / name
         if not file.exists() and (directory / f"{name}.gz").exists():
-            file = directory / f"{name}.gz"  # pandas reads it through gzip
+            file = directory / f"{name}.gz"
         if not file.exists():
             raise InputError(str(directory), f"table '{name}' is missing",
                              f"write the {SHEETS[key]} sheet there as {name} "
                              "(see write_workbook_tables)")
-        tables[key] = pd.read_csv(file, dtype=object, keep_default_na=False,
-                                  encoding="utf-8-sig")
+        tables[key] = read_table(file)  # strict: ragged rows and repeated headers refused
     files = {SHEETS[k]: TABLE_FILES[k] for k in TABLE_FILES}
     return _validate(tables, f"{_braces(directory.name)}/{{file}}", directory.name, files=files)
 
@@ -243,7 +269,8 @@ def _validate(tables: dict[str, pd.DataFrame], where: str, name: str, *,
     economies = _economies(cleaned["economies"], source("economies"))
     index_code = str(structure.loc[structure["DEPTH"] == 5, "NUM"].iloc[0])
     data = _data(cleaned["data"], source("data"), structure, economies, index_code)
-    return Workbook(structure=structure, economies=economies, data=data, source=name)
+    return Workbook(structure=structure, economies=economies, data=data, source=name,
+                    places={key: source(key) for key in SHEETS})
 
 
 def _columns(table: pd.DataFrame, key: str, src: str) -> pd.DataFrame:
@@ -252,21 +279,17 @@ def _columns(table: pd.DataFrame, key: str, src: str) -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame):
         raise InputError(src, f"is a {type(table).__name__}, not a table",
                          "pass a pandas DataFrame")
+    if table.columns.empty:
+        raise InputError(src, "is empty", f"fill the {SHEETS[key]} sheet: a header row "
+                         f"({', '.join(_REQUIRED[key])}, ...), then one row per record")
     canonical = {_fold(c): c for c in _REQUIRED[key] + _OPTIONAL[key]}
-    keep, names, seen = [], [], {}
-    for i, column in enumerate(table.columns):
-        text = "" if column is None or (isinstance(column, float) and np.isnan(column)) \
-            else str(column).strip()
-        if not text or _UNNAMED.match(text):
-            continue
-        new = canonical.get(_fold(text), text)
-        if new in seen:
-            raise InputError(src, f"columns {seen[new] + 1} and {i + 1} are both '{new}' "
-                             "(names match whatever their case and spacing)",
-                             "keep one of them", row=1, column=new)
-        seen[new] = i
-        keep.append(i)
-        names.append(new)
+    header = [None if column is None or (isinstance(column, float) and np.isnan(column))
+              or _UNNAMED.match(str(column).strip()) else str(column).strip()
+              for column in table.columns.tolist()]
+    check_unique_header(header, src, same=_fold,
+                        note=" (names match whatever their case, spacing, - and _)")
+    keep = [i for i, text in enumerate(header) if text]
+    names = [canonical.get(_fold(header[i]), header[i]) for i in keep]
     table = table.iloc[:, keep].set_axis(names, axis=1).reset_index(drop=True)
     for column in _REQUIRED[key]:
         if column not in table.columns:
@@ -326,14 +349,42 @@ def _structure(table: pd.DataFrame, src: str) -> pd.DataFrame:
     out = table.copy()
     out["NUM"], out["NAME"], out["LEVEL"] = codes, text_column(table["NAME"]), levels
     out["DEPTH"], out["PARENT"] = depth, parents
+    has_children = set(parents)
+    for i, code in enumerate(codes):
+        if depth[i] > 1 and code not in has_children:
+            raise InputError(src, f"{levels[i]} '{code}' has no {LEVELS[depth[i] - 2]} rows "
+                             "below it", f"add its {LEVELS[depth[i] - 2]} rows (NUM "
+                             f"{code}.1, ...) or remove it", row=i + 2, column="NUM")
     for level_depth in range(1, 5):
         if level_depth not in depth:
             raise InputError(src, f"no row has LEVEL '{LEVELS[level_depth - 1]}'",
                              "list every level of the tree", column="LEVEL")
     for column in _OPTIONAL["structure"]:
-        out[column] = text_column(out[column])
+        if column != "DIRECTION":
+            out[column] = text_column(out[column])
+    out["DIRECTION"] = _directions(out["DIRECTION"], src)
     first = ["NUM", "NAME", "LEVEL", "DEPTH", "PARENT"]
     return out[first + [c for c in out.columns if c not in first]]
+
+
+def _directions(cells: pd.Series, src: str) -> np.ndarray:
+    """The optional ``DIRECTION`` column (not in WIPO's files): 1, −1 or empty."""
+    directions = to_float(cells, source=src, column="DIRECTION", fix=_DIRECTION_FIX,
+                          finite=True)
+    wrong = ~np.isnan(directions) & ~np.isin(directions, (1.0, -1.0))
+    if wrong.any():
+        i = int(np.flatnonzero(wrong)[0])
+        raise InputError(src, f"DIRECTION {directions[i]:g} is neither 1 nor -1", _DIRECTION_FIX,
+                         row=i + 2, column="DIRECTION")
+    return directions
+
+
+def _boolean(cell: object) -> object:
+    """A dummy written TRUE/FALSE (as WIPO's Metadata sheet describes them) as 1/0."""
+    if isinstance(cell, bool | np.bool_):
+        return float(cell)
+    text = str(cell).strip().casefold() if isinstance(cell, str) else None
+    return {"true": 1.0, "false": 0.0}.get(text, cell) if text is not None else cell
 
 
 def _economies(table: pd.DataFrame, src: str) -> pd.DataFrame:
@@ -351,7 +402,8 @@ def _economies(table: pd.DataFrame, src: str) -> pd.DataFrame:
     out["ISO3"] = codes
     for column in out.columns:
         if column in _NUMERIC["economies"]:
-            out[column] = to_float(out[column], source=src, column=column, fix="write a number")
+            out[column] = to_float(out[column], source=src, column=column, fix=_NUMBER_FIX,
+                                   finite=True)
         elif column != "ISO3":
             out[column] = text_column(out[column])
     return out
@@ -377,7 +429,9 @@ def _data(table: pd.DataFrame, src: str, structure: pd.DataFrame, economies: pd.
         raise InputError(src, f"economy '{iso[i]}' has two rows for NUM '{num[i]}'",
                          "keep one row per economy and node", row=i + 2, column="NUM")
     for column in _NUMERIC["data"]:
-        out[column] = to_float(out[column], source=src, column=column, fix="write a number")
+        cells = out[column].map(_boolean) if column in _DUMMIES else out[column]
+        out[column] = to_float(cells, source=src, column=column, fix=_NUMBER_FIX,
+                               finite=True)
     for column in _FLAGS:
         flags = text_column(out[column])
         for i, flag in enumerate(flags):

@@ -40,6 +40,7 @@ import pandas as pd
 
 from .._params import Options, check_params
 from ..errors import InputError
+from ..io import check_unique_header
 
 __all__ = ["Structure", "OECD_SBRD", "STRUCTURES", "TIDY_COLUMNS", "LATEST_PERIOD",
            "read_sdmx", "read_sdmx_ml", "read_sdmx_csv", "combine"]
@@ -314,6 +315,11 @@ def _components(el: ET.Element, structure: Structure, name: str, place: str) -> 
     return out
 
 
+def _code_of(label: str) -> str:
+    """``"LOCATION: Reference area"`` → ``"LOCATION"`` (SDMX-CSV may label codes)."""
+    return label.split(": ", 1)[0].strip()
+
+
 def read_sdmx_csv(path: str | os.PathLike, *, structure: Structure | None = None,
                   latest: str = "drop", source: str | None = None) -> pd.DataFrame:
     """Read an SDMX-CSV file (1.0: first column ``DATAFLOW``; 2.0: ``STRUCTURE``,
@@ -336,7 +342,9 @@ def read_sdmx_csv(path: str | os.PathLike, *, structure: Structure | None = None
             from None
     if not lines or not lines[0]:
         raise InputError(name, "the file is empty", "export the data as SDMX-CSV")
-    header = [h.split(": ", 1)[0].strip() for h in lines[0]]
+    check_unique_header(lines[0], name, same=_code_of,
+                        note=" (a column is known by its code, before ': ')")
+    header = [_code_of(h) for h in lines[0]]
     if header[0] == "DATAFLOW":
         lead, ref, kind_of = 1, 0, lambda row: "Dataflow"
     elif header[:2] == ["STRUCTURE", "STRUCTURE_ID"]:
