@@ -326,7 +326,7 @@ def _run_normalise(recipe: Recipe, state: _State, settings: dict):
         settings["targets"] = ({c: fw[c].target for c in fw.indicators if fw[c].target is not None}
                                or None)
     return _steps.normalise(state.values, directions=fw.directions, codes=fw.indicators,
-                            **settings)
+                            units=state.units, **settings)
 
 
 def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
