@@ -24,6 +24,10 @@ RANDOM_IMPUTED = "  - impute: {method: mean}\n"
 
 #: folder → (inputs, steps before normalise, normalise, aggregate)
 CASES = {
+    "asem-borda-genmean2": ("asem", ASEM_STEPS, "{method: borda}",
+                            "{method: generalised, p: 2}"),
+    "asem-scaled-copeland": ("asem", ASEM_STEPS, "{method: scaled, bounds: [0, 50]}",
+                             "{method: {4: copeland, default: arithmetic}}"),
     "asem-dist2ref-cap": ("asem", ASEM_STEPS,
                           "{method: dist2ref, reference: REFERENCE_UNIT, cap: true}",
                           "{method: arithmetic}"),
@@ -33,6 +37,12 @@ CASES = {
     "random-dist2ref": ("random", RANDOM_IMPUTED,
                         "{method: dist2ref, reference: REFERENCE_UNIT}",
                         "{method: arithmetic}"),
+    "random-genmean-perlevel": ("random", RANDOM_IMPUTED, "{method: minmax, range: [1, 100]}",
+                                "{method: generalised, p: {2: -1.5, 3: 0.5, 4: 3}}"),
+    "random-copeland-top": ("random", RANDOM_IMPUTED, "{method: minmax, range: [0, 100]}",
+                            "{method: {4: copeland, default: arithmetic}}"),
+    "random-copeland-all": ("random", RANDOM_IMPUTED, "{method: minmax, range: [0, 100]}",
+                            "{method: copeland}"),
 }
 
 

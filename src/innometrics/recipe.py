@@ -41,6 +41,7 @@ from .schema import (
     STAGE_NAMES,
     STEP_NAMES,
     check_against_framework,
+    check_monte_carlo_aggregate,
     check_steps,
     check_uncertainty,
     check_uncertainty_against_framework,
@@ -233,6 +234,9 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
                   for key in ("framework", "data")}
         steps = check_steps(parse_steps(raw["steps"], src), src)
         uncertainty = check_uncertainty(raw.get("uncertainty"), src)
+        for i, (name, settings) in enumerate(steps):
+            if uncertainty and name == "aggregate":
+                check_monte_carlo_aggregate(settings, f"steps[{i}].aggregate")
         framework = load_framework(tables["framework"])
         for i, (name, settings) in enumerate(steps):
             check_against_framework(name, settings, f"steps[{i}].{name}", framework)
