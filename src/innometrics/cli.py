@@ -252,6 +252,25 @@ def report(
 
 @app.command()
 @friendly_errors
+def export(
+    run: Annotated[Path, typer.Argument(help="A run directory of any kind.")],
+    out: Annotated[Path, typer.Option("--out", help="The .xlsx file to write (new, or one "
+                                                    "innometrics wrote).")],
+    quiet: Quiet = False,
+) -> None:
+    """An Excel workbook of a run: one sheet per table (same values as its CSV; codes stay
+    text) and a provenance sheet (the manifest, flattened).
+
+    Example: innometrics export results --out results.xlsx
+    """
+    from .export import export_run
+
+    target = export_run(run, out)
+    console.print(f"workbook → {target}")
+
+
+@app.command()
+@friendly_errors
 def serve(
     recipe: RecipeArg,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8050,
