@@ -91,3 +91,10 @@ dsets(r5, "random-copeland-top")
 r6 <- Normalise(imp, dset = "Imputed", global_specs = list(f_n = "n_minmax", f_n_para = list(l_u = c(0, 100))))
 r6 <- Aggregate(r6, dset = "Normalised", f_ag = "copeland_df", by_df = TRUE)
 dsets(r6, "random-copeland-all")
+
+## Optimised weights on the main ASEM build (COINr's own objective and optimiser) -------------
+main <- Normalise(asem, dset = "Treated")  # n_minmax onto [0, 100]
+main <- Aggregate(main, dset = "Normalised")  # a_amean
+opt <- suppressMessages(get_opt_weights(main, itarg = "equal", dset = "Aggregated", Level = 2,
+                                        cortype = "pearson", optype = "balance", out2 = "list"))
+out(opt$CorrResultsNorm, "asem-opt-weights-balance", "corr_results.csv")
