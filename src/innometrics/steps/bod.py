@@ -2,7 +2,7 @@
 
 Cherchye, Moesen, Rogge and Van Puyenbroeck (2007), "An introduction to 'benefit of the doubt'
 composite indicators", *Social Indicators Research* 82, 111–145, doi:10.1007/s11205-006-9029-7;
-Compind's ``ci_bod`` (Fusco, Vidoli and Sahoo 2018, doi:10.1007/s11205-017-1587-3).
+the R package Compind's ``ci_bod`` (Fusco, Vidoli and Sahoo, on CRAN).
 """
 
 from __future__ import annotations
