@@ -142,20 +142,15 @@ def dist2ref(x: np.ndarray, *, reference: int, cap: bool = False,
     ``scale`` if ``cap`` (COINr ``n_dist2ref`` with ``iref``, ``cap_max``).
 
     ``reference`` is the row of the reference unit on the units axis; the reference scores
-    ``scale`` and the lowest value 0.
+    ``scale`` and the lowest value 0 (:func:`dist2target` with the reference's values as
+    targets).
 
     Examples
     --------
     >>> dist2ref(np.array([[0.0], [5.0], [10.0]]), reference=1, cap=True).ravel()
     array([0., 1., 1.])
     """
-    ref = np.take(x, [reference], axis=_UNITS)
-    lo = np.nanmin(x, axis=_UNITS, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y = 1 - (ref - x) / (ref - lo)
-    if cap:
-        y = np.minimum(y, 1.0)
-    return y * scale
+    return dist2target(x, targets=np.take(x, [reference], axis=_UNITS), cap=cap, scale=scale)
 
 
 def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
