@@ -177,3 +177,22 @@ def test_batch_axis_matches_one_at_a_time():
                                p=0.5 if method == "generalised" else None)
             np.testing.assert_allclose(batched.values[b], single.values, rtol=1e-9,
                                        err_msg=method)
+
+
+def test_means_that_need_positive_scores_are_refused_above_copeland(tmp_path):
+    steps = ("steps:\n  - normalise: {method: minmax, range: [1, 100]}\n"
+             "  - aggregate: {method: {2: copeland, default: geometric}}\n")
+    with pytest.raises(InvalidParameter, match="level 2 is copeland"):
+        im.load_recipe(write_toy(tmp_path, steps=steps))
+    steps = ("steps:\n  - normalise: {method: dist2target, targets: {a: 5, b: 5, c: 5, d: 1}}\n"
+             "  - aggregate: {method: harmonic}\n")
+    with pytest.raises(InvalidParameter, match="lowest distance score is 0"):
+        im.load_recipe(write_toy(tmp_path, steps=steps))
+
+
+def test_mpi_child_without_spread_sits_at_the_mean():
+    x = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]])
+    both = mazziotta_pareto(x, np.ones((2, 1)))[:, 0]
+    z = 100 + 10 * (x[:, 0] - 2) / np.std(x[:, 0])
+    mean, spread = (z + 100) / 2, np.abs(z - 100) / 2
+    np.testing.assert_allclose(both, mean - spread ** 2 / mean, rtol=1e-12)

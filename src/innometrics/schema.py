@@ -231,6 +231,7 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
 _NON_POSITIVE = {"prank": "the lowest percentile rank is 0",
                  "dist2max": "the lowest distance score is 0",
                  "borda": "the lowest Borda score is 0",
+                 "dist2target": "the lowest distance score is 0",
                  "dist2ref": "the lowest distance score is 0"}
 
 
@@ -259,6 +260,23 @@ def _check_positive_for_means(steps: Sequence[tuple[str, dict]]) -> None:
             f"which needs positive indicator scores, but {why} "
             f"(steps[{position['normalise']}].normalise); use min-max onto a positive range "
             "such as range: [1, 100], or the arithmetic mean.")
+
+
+def _check_positive_above_copeland(settings: Mapping, where: str, top: int) -> None:
+    """Copeland scores sum to zero, so some are zero or negative: a level above Copeland
+    cannot take a geometric, harmonic or negative-p generalised mean of them."""
+    from .steps.aggregate import at_level
+
+    method, p = settings.get("method", "arithmetic"), settings.get("p")
+    for level in range(3, top + 1):
+        here, exponent = at_level(method, level, "method"), at_level(p, level, "p")
+        positive = here in ("geometric", "harmonic") or (
+            here == "generalised" and exponent is not None and exponent < 0)
+        if positive and at_level(method, level - 1, "method") == "copeland":
+            raise InvalidParameter(
+                f"'method' of {where} is {here} at level {level}, which needs positive scores, "
+                f"but level {level - 1} is copeland, whose scores are zero or negative for half "
+                "the units; use the arithmetic mean or copeland above it.")
 
 
 def check_against_framework(step: str, settings: Mapping, where: str, framework) -> None:
@@ -292,6 +310,8 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
         if str(name) in framework:
             raise InvalidParameter(f"'ratios' of {where}: '{name}' is a code of the framework; "
                                    "give the ratio another name.")
+    if step == "aggregate":
+        _check_positive_above_copeland(settings, where, top)
     within = settings.get("within")
     if within is not None and not 2 <= within <= framework.n_levels:
         raise InvalidParameter(f"'within' of {where} is {within}, which the framework does "

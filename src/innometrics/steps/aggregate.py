@@ -180,8 +180,8 @@ def mazziotta_pareto(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     the mean penalised by the unit's imbalance (``S_i · cv_i``, cv = S/M). With equal weights
     this is Compind's ``ci_mpi(penalty = "POS")``. Reference: De Muro, Mazziotta and Pareto
     (2011), "Composite indices of development and poverty: an application to MDGs", *Social
-    Indicators Research* 104, 1–18, doi:10.1007/s11205-010-9727-z. A child with no spread gives
-    NaN (it cannot be standardised).
+    Indicators Research* 104, 1–18, doi:10.1007/s11205-010-9727-z. A child with no spread puts
+    every unit at its mean, z = 100 (Compind divides by zero there).
 
     Examples
     --------
@@ -194,7 +194,7 @@ def mazziotta_pareto(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         mu = np.nanmean(x, axis=_UNITS, keepdims=True)
         sigma = np.nanstd(x, axis=_UNITS, keepdims=True)
-        z = 100 + 10 * (x - mu) / np.where(sigma > 0, sigma, np.nan)
+        z = 100 + np.where(sigma > 0, 10 * (x - mu) / np.where(sigma > 0, sigma, 1.0), 0.0)
         present = ~np.isnan(x)
         w_present = present.astype(np.float64) @ weights
         mean = np.where(present, z, 0.0) @ weights / w_present
