@@ -85,11 +85,14 @@ def test_bod_refuses_negative_scores():
         benefit_of_the_doubt(np.array([[-1.0], [1.0]]), np.ones((1, 1)))
 
 
-def test_generalised_mean_limits():
+def test_generalised_mean_limits_and_missing_child():
     rng = np.random.default_rng(0)
     x = rng.uniform(1, 100, (20, 4))
-    x[3, 1] = np.nan
     w = np.array([[1.0], [2.0], [0.5], [3.0]])
+    gap = x.copy()
+    gap[3, 1] = np.nan  # as COINr's a_genmean: a missing child makes the parent missing
+    assert np.isnan(weighted_mean(gap, w, method="generalised", p=2)[3, 0])
+    assert np.isfinite(np.delete(weighted_mean(gap, w, method="generalised", p=2), 3)).all()
     np.testing.assert_allclose(weighted_mean(x, w, method="generalised", p=1),
                                weighted_mean(x, w), rtol=1e-12)
     np.testing.assert_allclose(weighted_mean(x, w, method="generalised", p=-1),

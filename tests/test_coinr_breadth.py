@@ -37,6 +37,8 @@ CASES = {
     "random-dist2ref": ("random", RANDOM_IMPUTED,
                         "{method: dist2ref, reference: REFERENCE_UNIT}",
                         "{method: arithmetic}"),
+    "random-genmean-gaps": ("random", "", "{method: minmax, range: [1, 100]}",
+                            "{method: generalised, p: 2}"),
     "random-genmean-perlevel": ("random", RANDOM_IMPUTED, "{method: minmax, range: [1, 100]}",
                                 "{method: generalised, p: {2: -1.5, 3: 0.5, 4: 3}}"),
     "random-copeland-top": ("random", RANDOM_IMPUTED, "{method: minmax, range: [0, 100]}",

@@ -47,8 +47,8 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
     - harmonic: ``Σ w_c / Σ (w_c / x_c)`` (COINr ``a_hmean``; needs x > 0)
     - generalised: ``(Σ w_c x_c^p / Σ w_c)^(1/p)``, p ≠ 0 (COINr ``a_genmean``; p = 1 is the
       arithmetic mean, p = −1 the harmonic, p → 0 the geometric; negative p needs x > 0,
-      fractional p needs x ≥ 0). COINr's ``a_genmean`` gives NA when a child is missing;
-      here, as for the other means, the weights renormalise over the children present.
+      fractional p needs x ≥ 0). As in COINr's ``a_genmean``, a parent with a missing child
+      is missing (impute first to score it).
 
     Parameters
     ----------
@@ -107,7 +107,9 @@ def _generalised(x: np.ndarray, present: np.ndarray, weights: np.ndarray,
         raise ValueError(f"the generalised mean with fractional p = {p} needs non-negative "
                          "scores; normalise onto a non-negative range such as [0, 100].")
     powered = np.where(present, np.where(present, x, 1.0) ** p, 0.0)
-    return ((powered @ weights) / weight_present) ** (1.0 / p)
+    is_child = (np.asarray(weights) > 0).astype(np.float64)
+    complete = present.astype(np.float64) @ is_child == is_child.sum(axis=-2, keepdims=True)
+    return np.where(complete, ((powered @ weights) / weight_present) ** (1.0 / p), np.nan)
 
 
 def _blank_low_coverage(out: np.ndarray, present: np.ndarray, weights: np.ndarray,

@@ -73,6 +73,10 @@ r2 <- Normalise(rnd, dset = "Raw", global_specs = list(f_n = "n_scaled", f_n_par
 r2 <- Aggregate(r2, dset = "Normalised")
 dsets(r2, "random-scaled-gaps")
 
+r7 <- Normalise(rnd, dset = "Raw", global_specs = list(f_n = "n_minmax", f_n_para = list(l_u = c(1, 100))))
+r7 <- Aggregate(r7, dset = "Normalised", f_ag = "a_genmean", f_ag_para = list(p = 2))
+dsets(r7, "random-genmean-gaps")
+
 r3 <- Normalise(imp, dset = "Imputed", global_specs = list(f_n = "n_dist2ref", f_n_para = list(iref = 7, cap_max = FALSE)))
 r3 <- Aggregate(r3, dset = "Normalised")
 dsets(r3, "random-dist2ref")
