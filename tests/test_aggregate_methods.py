@@ -54,6 +54,8 @@ def test_bod_share_bounds_hold_and_cost_score():
     assert np.all(bounded <= free + LP_TOL)
     same, _ = benefit_of_the_doubt(x, np.ones((4, 1)), share_bounds=[0, 1])
     np.testing.assert_allclose(same, free, atol=LP_TOL)
+    with pytest.raises(ValueError, match="cannot hold for a node with 4 children"):
+        benefit_of_the_doubt(x, np.ones((4, 1)), share_bounds=[0.3, 0.9])
 
 
 def test_bod_build_writes_each_units_weights(tmp_path):
@@ -144,6 +146,7 @@ def test_mpi_equal_weights_is_compinds_formula():
 
 
 def test_new_methods_as_monte_carlo_alternatives(tmp_path):
+    """Every new method is a Monte Carlo input, except bod and generalised (refused)."""
     steps = """steps:
   - impute: {method: mean}
   - normalise: {method: minmax, range: [1, 100]}
@@ -153,6 +156,8 @@ uncertainty:
   seed: 3
   weights: {noise: 0.2, levels: [1, 2]}
   alternatives:
+    normalise: [{method: minmax, range: [1, 100]}, {method: borda},
+                {method: scaled, bounds: [-20, 120]}, {method: dist2ref, reference: DDD}]
     aggregate: [{method: arithmetic}, {method: copeland}, {method: mpi},
                 {method: {3: copeland, default: arithmetic}}]
 """

@@ -92,6 +92,10 @@ def benefit_of_the_doubt(x: np.ndarray, weights: np.ndarray, *,
     for batch in np.ndindex(*lead):
         for p in range(n_parents):
             children = np.flatnonzero(weights[batch][:, p] > 0)
+            if share_bounds is not None and not (
+                    share_bounds[0] * len(children) <= 1 <= share_bounds[1] * len(children)):
+                raise ValueError(f"share_bounds {list(share_bounds)} cannot hold for a node with "
+                                 f"{len(children)} children (the shares sum to 1); widen them.")
             block = x[batch][:, children]
             has = ~np.all(np.isnan(block), axis=1)
             filled = np.nan_to_num(block, nan=0.0)
