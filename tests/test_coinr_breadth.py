@@ -34,6 +34,8 @@ CASES = {
     "random-borda-gaps": ("random", "", "{method: borda}", "{method: arithmetic}"),
     "random-scaled-gaps": ("random", "", "{method: scaled, bounds: [-30, 20], scale: 10}",
                            "{method: arithmetic}"),
+    "random-scaled-imeta": ("random-scaled", "", "{method: scaled, bounds: framework}",
+                            "{method: arithmetic}"),
     "random-dist2ref": ("random", RANDOM_IMPUTED,
                         "{method: dist2ref, reference: REFERENCE_UNIT}",
                         "{method: arithmetic}"),
@@ -53,9 +55,11 @@ def _recipe(tmp_path: Path, folder: str) -> Path:
     if "REFERENCE_UNIT" in normalise:  # the unit at COINr's iref, named in the reference
         unit = (HERE / folder / "reference_unit.txt").read_text().strip()
         normalise = normalise.replace("REFERENCE_UNIT", unit)
-    framework, data = ((HERE / "asem" / "ASEM_iMeta.csv", HERE / "asem" / "ASEM_iData.csv")
-                       if inputs == "asem" else
-                       (HERE / "random" / "iMeta.csv", HERE / "random" / "iData.csv"))
+    framework, data = {
+        "asem": (HERE / "asem" / "ASEM_iMeta.csv", HERE / "asem" / "ASEM_iData.csv"),
+        "random": (HERE / "random" / "iMeta.csv", HERE / "random" / "iData.csv"),
+        "random-scaled": (HERE / "random" / "iMeta_scaled.csv", HERE / "random" / "iData.csv"),
+    }[inputs]
     path = tmp_path / f"{folder}.yaml"
     path.write_text(f"framework: {framework}\ndata: {data}\nsteps:\n{before}"
                     f"  - normalise: {normalise}\n  - aggregate: {aggregate}\n")
@@ -83,3 +87,17 @@ def test_normalised_like_coinr(tmp_path, folder):
 def test_aggregated_like_coinr(tmp_path, folder):
     result = im.load_recipe(_recipe(tmp_path, folder)).run()
     _compare(result.stages["Aggregated"], folder)
+
+
+@pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
+def test_framework_scaled_columns_travel_with_the_run(tmp_path):
+    result = im.load_recipe(_recipe(tmp_path, "random-scaled-imeta")).run()
+    rebuilt = im.open_run(result.write(tmp_path / "run")).rebuild()
+    pd.testing.assert_frame_equal(rebuilt.scores, result.scores)
+    meta = (HERE / "random" / "iMeta_scaled.csv").read_text().replace(",-40,26,100", ",-40,,100")
+    (tmp_path / "iMeta.csv").write_text(meta)
+    recipe = _recipe(tmp_path, "random-scaled-imeta")
+    recipe.write_text(recipe.read_text().replace(str(HERE / "random" / "iMeta_scaled.csv"),
+                                                 str(tmp_path / "iMeta.csv")))
+    with pytest.raises(im.InputError, match="'x01' has no scaled_upper"):
+        im.load_recipe(recipe).run()

@@ -177,7 +177,7 @@ INDICATOR_SETTINGS = {
     "scale": Setting([Interval(Real, 0, None, closed="neither")], tuple(DEFAULT_SCALE)),
     "goalposts": Setting([RealPair, CodeMap((RealPair,), "[low, high]")], ("goalposts",)),
     "truncate": Setting([bool], ("goalposts",)),
-    "bounds": Setting([RealPair], ("scaled",)),
+    "bounds": Setting([RealPair, Options({"framework"})], ("scaled",)),
     "targets": Setting([CodeMap((Real,), "target")], ("dist2target",)),
     "reference": Setting([str], ("dist2ref",)),
     "cap": Setting([bool], ("dist2target", "dist2ref")),
@@ -237,8 +237,9 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         ``minmax`` (onto ``range``), ``zscore`` (``mean``, ``sd``), ``rank``, ``prank``
         (percentile rank × ``scale``, default 100), ``borda`` (rank − 1), ``goalposts``
         (``goalposts``: [low, high] for all indicators or {code: [low, high]}; ``scale``
-        default 100; ``truncate``), ``scaled`` (``bounds``: [l, u], default [0, 100];
-        ``(x − l)/(u − l)·scale``, ``scale`` default 100, never truncated), ``dist2max``
+        default 100; ``truncate``), ``scaled`` (``bounds``: [l, u], default [0, 100], or
+        ``framework``: see :func:`innometrics.recipe.build`; ``(x − l)/(u − l)·scale``,
+        ``scale`` default 100, never truncated), ``dist2max``
         (× ``scale``, default 1), ``dist2target`` (``targets``: {code: value}, ``cap``;
         × ``scale``, default 1), ``dist2ref`` (``reference``: a unit code, ``cap``; × ``scale``,
         default 1), ``fracmax`` (× ``scale``, default 1), ``none``. Goalposts and targets are
@@ -258,8 +259,9 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         ``info["method"]``: the method used.
     """
     check_params("normalise", {"method": method, "range": list(range), "mean": mean, "sd": sd,
-                               "truncate": truncate, "bounds": list(bounds), "cap": cap},
-                 _CONSTRAINTS)
+                               "truncate": truncate,
+                               "bounds": bounds if isinstance(bounds, str) else list(bounds),
+                               "cap": cap}, _CONSTRAINTS)
     if scale is not None:
         check_params("normalise", {"scale": scale}, _CONSTRAINTS)
     x = np.asarray(x, dtype=np.float64)
@@ -343,6 +345,9 @@ def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
                               scale=scale,
                               truncate=settings["truncate"])
     elif method == "scaled":
+        if isinstance(settings["bounds"], str):  # the recipe runner turns it into pairs
+            raise ValueError("normalise: 'bounds: framework' needs the framework's "
+                             "scaled_lower and scaled_upper columns; run it in a recipe.")
         lower, upper = settings["bounds"]
         out = goalpost_scores(y, lower=lower, upper=upper, scale=scale, truncate=False)
     elif method == "borda":

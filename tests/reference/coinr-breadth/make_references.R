@@ -77,6 +77,18 @@ r7 <- Normalise(rnd, dset = "Raw", global_specs = list(f_n = "n_minmax", f_n_par
 r7 <- Aggregate(r7, dset = "Normalised", f_ag = "a_genmean", f_ag_para = list(p = 2))
 dsets(r7, "random-genmean-gaps")
 
+# n_scaled with its parameters from iMeta (scaled_lower/upper in the indicator's own units;
+# COINr flips them for direction -1), one scale_factor per indicator
+meta_s <- meta
+meta_s$scaled_lower <- c(rep(-40, n_ind), rep(NA, 7))
+meta_s$scaled_upper <- c(round(runif(n_ind, 20, 40)), rep(NA, 7))
+meta_s$scale_factor <- c(rep(c(100, 10, 1), 4), rep(NA, 7))
+out(meta_s, "random", "iMeta_scaled.csv")
+rs <- new_coin(data, meta_s, quietly = TRUE)
+rs <- Normalise(rs, dset = "Raw", global_specs = list(f_n = "n_scaled", f_n_para = "use_iMeta"))
+rs <- Aggregate(rs, dset = "Normalised")
+dsets(rs, "random-scaled-imeta")
+
 r3 <- Normalise(imp, dset = "Imputed", global_specs = list(f_n = "n_dist2ref", f_n_para = list(iref = 7, cap_max = FALSE)))
 r3 <- Aggregate(r3, dset = "Normalised")
 dsets(r3, "random-dist2ref")
