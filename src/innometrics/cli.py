@@ -247,6 +247,66 @@ def report(
 
 @app.command()
 @friendly_errors
+def export(
+    run: Annotated[Path, typer.Argument(help="A run directory of any kind.")],
+    out: Annotated[Path, typer.Option("--out", help="The .xlsx file to write (new, or one "
+                                                    "innometrics wrote).")],
+    quiet: Quiet = False,
+) -> None:
+    """An Excel workbook of a run: one sheet per table (same values as its CSV; codes stay
+    text) and a provenance sheet (the manifest, flattened).
+
+    Example: innometrics export results --out results.xlsx
+    """
+    from .export import export_run
+
+    target = export_run(run, out)
+    console.print(f"workbook → {target}")
+
+
+weights_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(weights_app, name="weights",
+              help="Weights: optimise one level's weights against target correlation shares.")
+
+
+@weights_app.command("optimise")
+@friendly_errors
+def weights_optimise(
+    recipe: RecipeArg,
+    level: Annotated[int, typer.Option("--level", help="The level whose weights are optimised "
+                                                       "(1 = indicators).")],
+    target: Annotated[str, typer.Option("--target", help="equal, infomax, or W1,W2,... (target "
+                                                         "correlation shares, one per node).")],
+    out: OutDir,
+    force: Force = False,
+    report: Report = False,
+    quiet: Quiet = False,
+) -> None:
+    """Weights of one level whose correlations with the index meet target shares (COINr's
+    get_opt_weights): weights.csv, fit.csv, recipe.yaml with the weights replaced.
+
+    Example: innometrics weights optimise recipe.yaml --level 2 --target equal --out w
+    """
+    from .recipe import load_recipe
+    from .runs import check_out_dir
+    from .weights import optimise_weights
+
+    started = time.perf_counter()
+    loaded = load_recipe(recipe)
+    inputs = loaded.input_files()
+    check_out_dir(out, kind="weights-optimise", inputs=inputs.values(), force=force)
+    with working("optimising the weights"):
+        fit = optimise_weights(loaded, level, target)
+    target_dir = fit.write(out, inputs=inputs, force=force, started=started)
+    console.print(f"objective {fit.objective:.6g} (at the recipe's weights "
+                  f"{fit.start_objective:.6g}) → {target_dir}")
+    if report:
+        add_report(target_dir)
+    record(target_dir)
+
+
+@app.command()
+@friendly_errors
 def serve(
     recipe: RecipeArg,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8050,

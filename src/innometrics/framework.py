@@ -7,7 +7,8 @@ denominator columns that unit data may carry.
 
 COINr's ``iMeta`` table is read as it is: columns ``iCode, iName, Level, Parent, Direction,
 Weight, Type, Denominator, Target`` (``Type`` one of Indicator, Aggregate, Group, Denominator,
-Other), plus the descriptive columns ``Unit, Source, Description``, which are carried along.
+Other), COINr's ``n_scaled`` parameters ``scaled_lower, scaled_upper, scale_factor`` (optional),
+plus the descriptive columns ``Unit, Source, Description``, which are carried along.
 Column names match whatever their case (``direction`` is ``Direction``); any other column is
 an error, so that a misspelt ``Directon`` cannot silently leave every direction at +1.
 """
@@ -35,7 +36,7 @@ _ALL_TYPES = _NODE_TYPES | {"Group", "Denominator", "Other"}
 _REQUIRED = ("iCode", "Level", "Parent", "Weight", "Type")
 #: Columns read for their meaning; the descriptive ones are carried into outputs as text.
 COLUMNS = ("iCode", "iName", "Level", "Parent", "Direction", "Weight", "Type", "Denominator",
-           "Target")
+           "Target", "scaled_lower", "scaled_upper", "scale_factor")
 DESCRIPTIVE = ("Unit", "Source", "Description")
 
 
@@ -51,6 +52,11 @@ class Node:
     direction: int = 1
     denominator: str | None = None
     target: float | None = None
+    #: COINr's iMeta parameters of ``n_scaled`` (read with ``normalise: {method: scaled,
+    #: bounds: framework}``), in the indicator's own units.
+    scaled_lower: float | None = None
+    scaled_upper: float | None = None
+    scale_factor: float | None = None
     unit: str | None = None
     source: str | None = None
     description: str | None = None
@@ -151,7 +157,9 @@ class Framework:
         rows = [{"iCode": n.code, "iName": n.name, "Level": n.level, "Parent": n.parent,
                  "Direction": n.direction if n.level == 1 else None, "Weight": n.weight,
                  "Type": "Indicator" if n.level == 1 else "Aggregate",
-                 "Denominator": n.denominator, "Target": n.target, "Unit": n.unit,
+                 "Denominator": n.denominator, "Target": n.target,
+                 "scaled_lower": n.scaled_lower, "scaled_upper": n.scaled_upper,
+                 "scale_factor": n.scale_factor, "Unit": n.unit,
                  "Source": n.source, "Description": n.description} for n in self.nodes]
         for kind, codes in (("Group", self.groups), ("Denominator", self.denominators),
                             ("Other", self.others)):
@@ -277,6 +285,8 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     weights = numbers("Weight", fix_num, np.nan)
     directions = numbers("Direction", "write 1 or -1", 1.0)
     targets = numbers("Target", fix_num, np.nan)
+    scaled = {col: numbers(col, fix_num, np.nan)
+              for col in ("scaled_lower", "scaled_upper", "scale_factor")}
 
     nodes: list[Node] = []
     node_codes = {codes[i] for i in node_rows}
@@ -317,6 +327,8 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
                           direction=int(direction) if typ == "Indicator" else 1,
                           denominator=denominator,
                           target=None if math.isnan(targets[k]) else targets[k],
+                          **{col: None if math.isnan(values[k]) else values[k]
+                             for col, values in scaled.items()},
                           unit=described["Unit"][i], source=described["Source"][i],
                           description=described["Description"][i]))
 

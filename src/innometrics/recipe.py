@@ -41,6 +41,7 @@ from .schema import (
     STAGE_NAMES,
     STEP_NAMES,
     check_against_framework,
+    check_monte_carlo_aggregate,
     check_steps,
     check_uncertainty,
     check_uncertainty_against_framework,
@@ -232,6 +233,9 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
                   for key in ("framework", "data")}
         steps = check_steps(parse_steps(raw["steps"], src), src)
         uncertainty = check_uncertainty(raw.get("uncertainty"), src)
+        for i, (name, settings) in enumerate(steps):
+            if uncertainty and name == "aggregate":
+                check_monte_carlo_aggregate(settings, f"steps[{i}].aggregate")
         framework = load_framework(tables["framework"])
         for i, (name, settings) in enumerate(steps):
             check_against_framework(name, settings, f"steps[{i}].{name}", framework)
@@ -324,8 +328,40 @@ def _run_normalise(recipe: Recipe, state: _State, settings: dict):
     if "targets" not in settings:
         settings["targets"] = ({c: fw[c].target for c in fw.indicators if fw[c].target is not None}
                                or None)
+    if settings.get("bounds") == "framework":
+        settings["indicators"] = {**_scaled_from_framework(recipe, settings),
+                                  **(settings.get("indicators") or {})}
+        settings["bounds"] = (0.0, 100.0)  # every indicator has its own now
     return _steps.normalise(state.values, directions=fw.directions, codes=fw.indicators,
-                            **settings)
+                            units=state.units, **settings)
+
+
+def _scaled_from_framework(recipe: Recipe, settings: dict) -> dict[str, dict]:
+    """``bounds: framework``: each indicator's ``scaled`` settings from the framework's
+    ``scaled_lower``/``scaled_upper`` (own units; for direction −1 they become
+    [−upper, −lower] on the flipped values) and ``scale_factor`` (else the step's ``scale``),
+    as COINr's ``Normalise(f_n_para = "use_iMeta")`` reads them from iMeta."""
+    fw = recipe.framework
+    out = {}
+    for code in fw.indicators:
+        node = fw[code]
+        for column in ("scaled_lower", "scaled_upper"):
+            if getattr(node, column) is None:
+                raise InputError(fw.source, f"'{code}' has no {column}, which 'bounds: "
+                                 "framework' of the normalise step needs",
+                                 f"give every indicator a {column}, or bounds: [l, u]",
+                                 column=column)
+        low, high = node.scaled_lower, node.scaled_upper
+        if node.direction == -1:
+            low, high = -high, -low
+        if not low < high:
+            raise InputError(fw.source, f"'{code}' has scaled_lower {node.scaled_lower:g} not "
+                             f"below scaled_upper {node.scaled_upper:g}",
+                             "give scaled_lower < scaled_upper", column="scaled_lower")
+        scale = node.scale_factor if node.scale_factor is not None else settings.get("scale")
+        out[code] = {"method": "scaled", "bounds": [low, high],
+                     **({} if scale is None else {"scale": scale})}
+    return out
 
 
 def _run_aggregate(recipe: Recipe, state: _State, settings: dict):

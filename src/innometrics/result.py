@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .ranking import rank_min
@@ -124,6 +125,28 @@ class IndexResult:
             return None
         return pd.DataFrame(rec["ratios"], index=pd.Index(rec["units"], name="uCode"))
 
+    def bod_weights(self) -> pd.DataFrame | None:
+        """Each unit's benefit-of-the-doubt weights (the aggregate step's ``bod`` levels):
+        ``uCode, iCode`` (the node), ``child``, ``weight``, ``share`` (of the unit's score);
+        None where no level uses ``bod``."""
+        rec = self.records.get("aggregate")
+        if rec is None or not rec.get("bod_weights"):
+            return None
+        fw = self.recipe.framework
+        scores = self.stages["Aggregated"]
+        rows = []
+        for level, weights in rec["bod_weights"].items():
+            for p, node in enumerate(fw.codes_at(level)):
+                for c, child in enumerate(fw.codes_at(level - 1)):
+                    if fw[child].parent != node:
+                        continue
+                    w = weights[:, c, p]
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        share = w * scores[child].to_numpy() / scores[node].to_numpy()
+                    rows.append(pd.DataFrame({"uCode": rec["units"], "iCode": node,
+                                              "child": child, "weight": w, "share": share}))
+        return pd.concat(rows, ignore_index=True).set_index("uCode")
+
     def screening(self) -> pd.DataFrame | None:
         """Per unit: data coverage and whether it was kept."""
         rec = self.records.get("screen")
@@ -137,9 +160,10 @@ class IndexResult:
         """Every file of a build run by name: ``scores.csv``, ``ranks.csv`` (``uCode`` then one
         column per node), ``data/<Stage>.csv`` for every stage, ``treatment.csv``,
         ``treated_points.csv``, ``imputed_points.csv``, ``screening.csv``, ``dmc.csv`` (coverage
-        flags), ``derived.csv`` (ratios) where those steps or settings ran, and the inputs as
-        the engine read them: ``recipe.yaml`` (every default resolved) with ``framework.csv``
-        and ``data.csv``, from which the run rebuilds exactly."""
+        flags), ``derived.csv`` (ratios), ``bod_weights.csv`` (benefit-of-the-doubt weights)
+        where those steps or settings ran, and the inputs as the engine read them:
+        ``recipe.yaml`` (every default resolved) with ``framework.csv`` and ``data.csv``, from
+        which the run rebuilds exactly."""
         out: dict[str, pd.DataFrame | str] = {
             "scores.csv": self.scores.reset_index(),
             "ranks.csv": self.ranks.astype("Int64").reset_index(),
@@ -150,7 +174,8 @@ class IndexResult:
                             ("treated_points", self.treated_points()),
                             ("imputed_points", self.imputed_points()),
                             ("screening", self.screening()),
-                            ("dmc", self.coverage()), ("derived", self.derived())):
+                            ("dmc", self.coverage()), ("derived", self.derived()),
+                            ("bod_weights", self.bod_weights())):
             if table is not None:
                 out[f"{name}.csv"] = table.reset_index()
         out.update(recipe_files(self.recipe))

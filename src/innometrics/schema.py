@@ -43,6 +43,7 @@ from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
 from .steps.treat import SETTINGS as _TREAT
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_RULES", "ALTERNATIVE_STEPS",
+           "NOT_MONTE_CARLO", "check_monte_carlo_aggregate",
            "check_uncertainty", "check_uncertainty_against_framework", "unknown_key", "check_step",
            "check_steps", "check_order", "check_against_framework", "parse_steps"]
 
@@ -89,8 +90,13 @@ def _method_of(step: str, settings: Mapping) -> Any:
     return settings.get("method", _signature_defaults(step).get("method"))
 
 
+def _methods_named(method: Any) -> set:
+    """The methods a setting names: one, or those of a per-level mapping."""
+    return set(method.values()) if isinstance(method, Mapping) else {method}
+
+
 def _applies(setting: Setting, method: Any) -> bool:
-    return setting.methods is None or method in setting.methods
+    return setting.methods is None or bool(_methods_named(method) & setting.methods)
 
 
 def _check_applicable(step: str, table: Mapping[str, Setting], settings: Mapping,
@@ -103,6 +109,10 @@ def _check_applicable(step: str, table: Mapping[str, Setting], settings: Mapping
             raise InvalidParameter(f"'{name}' of {where} has no effect with method "
                                    f"'{method}' (it applies to {uses}); remove it or change "
                                    "the method.")
+    if (step == "aggregate" and "generalised" in _methods_named(method)
+            and "p" not in settings):
+        raise InvalidParameter(f"method 'generalised' of {where} needs 'p', one value or "
+                               "{level: p}, e.g. p: 2 (p = 1 is the arithmetic mean).")
 
 
 def _plain(value: Any) -> Any:
@@ -219,7 +229,10 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
 
 #: Normalisations whose lowest score is 0 or below, whatever the data.
 _NON_POSITIVE = {"prank": "the lowest percentile rank is 0",
-                 "dist2max": "the lowest distance score is 0"}
+                 "dist2max": "the lowest distance score is 0",
+                 "borda": "the lowest Borda score is 0",
+                 "dist2target": "the lowest distance score is 0",
+                 "dist2ref": "the lowest distance score is 0"}
 
 
 def _check_positive_for_means(steps: Sequence[tuple[str, dict]]) -> None:
@@ -230,19 +243,40 @@ def _check_positive_for_means(steps: Sequence[tuple[str, dict]]) -> None:
     position = {name: i for i, (name, _) in enumerate(steps)}
     if "aggregate" not in position or "normalise" not in position:
         return
-    method = at_level(steps[position["aggregate"]][1].get("method", "arithmetic"), 2, "method")
+    aggregate = steps[position["aggregate"]][1]
+    method = at_level(aggregate.get("method", "arithmetic"), 2, "method")
+    exponent = at_level(aggregate.get("p"), 2, "p")
+    if method == "generalised" and exponent is not None and exponent < 0:
+        method = f"the generalised mean with p = {exponent}"
     normalise = steps[position["normalise"]][1]
     why = _NON_POSITIVE.get(normalise.get("method"))
     if normalise.get("method") == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
         why = f"min-max puts the lowest value at {normalise['range'][0]}"
     if normalise.get("method") == "zscore" and normalise.get("mean", 0) <= 0:
         why = f"z-scores centred on {normalise.get('mean', 0)} are negative below the mean"
-    if method in ("geometric", "harmonic") and why:
+    if (method in ("geometric", "harmonic") or method.startswith("the generalised")) and why:
         raise InvalidParameter(
             f"'method' of steps[{position['aggregate']}].aggregate is {method} at level 2, "
             f"which needs positive indicator scores, but {why} "
             f"(steps[{position['normalise']}].normalise); use min-max onto a positive range "
             "such as range: [1, 100], or the arithmetic mean.")
+
+
+def _check_positive_above_copeland(settings: Mapping, where: str, top: int) -> None:
+    """Copeland scores sum to zero, so some are zero or negative: a level above Copeland
+    cannot take a geometric, harmonic or negative-p generalised mean of them."""
+    from .steps.aggregate import at_level
+
+    method, p = settings.get("method", "arithmetic"), settings.get("p")
+    for level in range(3, top + 1):
+        here, exponent = at_level(method, level, "method"), at_level(p, level, "p")
+        positive = here in ("geometric", "harmonic") or (
+            here == "generalised" and exponent is not None and exponent < 0)
+        if positive and at_level(method, level - 1, "method") == "copeland":
+            raise InvalidParameter(
+                f"'method' of {where} is {here} at level {level}, which needs positive scores, "
+                f"but level {level - 1} is copeland, whose scores are zero or negative for half "
+                "the units; use the arithmetic mean or copeland above it.")
 
 
 def check_against_framework(step: str, settings: Mapping, where: str, framework) -> None:
@@ -276,6 +310,8 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
         if str(name) in framework:
             raise InvalidParameter(f"'ratios' of {where}: '{name}' is a code of the framework; "
                                    "give the ratio another name.")
+    if step == "aggregate":
+        _check_positive_above_copeland(settings, where, top)
     within = settings.get("within")
     if within is not None and not 2 <= within <= framework.n_levels:
         raise InvalidParameter(f"'within' of {where} is {within}, which the framework does "
@@ -339,10 +375,31 @@ def check_uncertainty(spec: Any, source: str) -> dict:
         resolved_alternatives[step] = [
             check_step(step, option, f"uncertainty.alternatives.{step}[{k}]")
             for k, option in enumerate(options)]
+        if step == "aggregate":
+            for k, option in enumerate(resolved_alternatives[step]):
+                check_monte_carlo_aggregate(option, f"uncertainty.alternatives.aggregate[{k}]")
     return {"runs": spec.get("runs", _UNCERTAINTY_DEFAULTS["runs"]),
             "seed": spec.get("seed", _UNCERTAINTY_DEFAULTS["seed"]),
             "weights": {"noise": float(weights.get("noise", 0.0)), "levels": list(levels)},
             "alternatives": resolved_alternatives}
+
+
+#: Aggregation methods that cannot be Monte Carlo inputs, and why.
+NOT_MONTE_CARLO = {
+    "bod": "benefit of the doubt chooses each unit's weights itself (so weight noise has no "
+           "effect on it) and solves one linear programme per unit, node and replication",
+    "generalised": "the Monte Carlo engine passes only 'method' and 'min_coverage' to the "
+                   "aggregation, so the generalised mean's 'p' would not reach it",
+}
+
+
+def check_monte_carlo_aggregate(settings: Mapping, where: str) -> None:
+    """Refuse, in a Monte Carlo design, an aggregation in :data:`NOT_MONTE_CARLO`; ``where``
+    names the alternative, or the nominal step of a recipe with an ``uncertainty`` section."""
+    for method in sorted(_methods_named(settings.get("method")) & set(NOT_MONTE_CARLO)):
+        raise InvalidParameter(f"{where} uses method '{method}', which cannot be a Monte Carlo "
+                               f"input: {NOT_MONTE_CARLO[method]}; build it as a recipe of its "
+                               "own, without 'uncertainty'.")
 
 
 def check_uncertainty_against_framework(spec: Mapping, framework) -> None:

@@ -25,8 +25,9 @@ from .._params import (
 from ..ranking import rank_min
 from ._result import StepResult
 
-__all__ = ["normalise", "minmax", "zscore", "rank", "percentile_rank", "goalpost_scores",
-           "dist2max", "dist2target", "fracmax", "METHODS", "SETTINGS", "INDICATOR_SETTINGS"]
+__all__ = ["normalise", "minmax", "zscore", "rank", "percentile_rank", "borda", "goalpost_scores",
+           "dist2max", "dist2target", "dist2ref", "fracmax", "METHODS", "SETTINGS",
+           "INDICATOR_SETTINGS"]
 
 _UNITS = -2
 
@@ -74,6 +75,18 @@ def rank(x: np.ndarray) -> np.ndarray:
     return rank_min(x, axis=_UNITS, descending=False)
 
 
+def borda(x: np.ndarray) -> np.ndarray:
+    """Borda scores: ``rank − 1``, lowest value = 0, ties at the minimum rank, missing kept
+    (COINr ``n_borda``): a unit scores the number of units it beats.
+
+    Examples
+    --------
+    >>> borda(np.array([[3.0], [1.0], [3.0], [np.nan]])).ravel()
+    array([ 1.,  0.,  1., nan])
+    """
+    return rank(x) - 1
+
+
 def percentile_rank(x: np.ndarray, *, scale: float = 100.0) -> np.ndarray:
     """Percentile rank: ``(rank_min − 1)/(n − 1)·scale`` with n the values present (COINr
     ``n_prank`` times ``scale``).
@@ -91,7 +104,7 @@ def percentile_rank(x: np.ndarray, *, scale: float = 100.0) -> np.ndarray:
 def goalpost_scores(x: np.ndarray, *, lower: np.ndarray, upper: np.ndarray, scale: float = 100.0,
               truncate: bool = True) -> np.ndarray:
     """Goalposts: ``(x − lower)/(upper − lower)·scale``, clipped to ``[0, scale]`` if
-    ``truncate`` (COINr ``n_goalposts``; without truncation, the GII's ``n_scaled``).
+    ``truncate`` (COINr ``n_goalposts``; without truncation, COINr's ``n_scaled``).
 
     ``lower`` and ``upper`` broadcast against the indicators axis.
     """
@@ -123,6 +136,23 @@ def dist2target(x: np.ndarray, *, targets: np.ndarray, cap: bool = False,
     return y * scale
 
 
+def dist2ref(x: np.ndarray, *, reference: int, cap: bool = False,
+             scale: float = 1.0) -> np.ndarray:
+    """Distance to a reference unit: ``(1 − (x_ref − x)/(x_ref − min))·scale``, capped at
+    ``scale`` if ``cap`` (COINr ``n_dist2ref`` with ``iref``, ``cap_max``).
+
+    ``reference`` is the row of the reference unit on the units axis; the reference scores
+    ``scale`` and the lowest value 0 (:func:`dist2target` with the reference's values as
+    targets).
+
+    Examples
+    --------
+    >>> dist2ref(np.array([[0.0], [5.0], [10.0]]), reference=1, cap=True).ravel()
+    array([0., 1., 1.])
+    """
+    return dist2target(x, targets=np.take(x, [reference], axis=_UNITS), cap=cap, scale=scale)
+
+
 def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
     """Fraction of the maximum: ``x/max·scale`` (COINr ``n_fracmax``); NaN where the
     maximum is 0."""
@@ -132,12 +162,12 @@ def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
 
 
 #: Accepted normalisation methods.
-METHODS = ("minmax", "zscore", "rank", "prank", "goalposts", "dist2max", "dist2target",
-           "fracmax", "none")
+METHODS = ("minmax", "zscore", "rank", "prank", "borda", "goalposts", "scaled", "dist2max",
+           "dist2target", "dist2ref", "fracmax", "none")
 
 #: The ``scale`` of each scaled method when the recipe leaves it out.
-DEFAULT_SCALE = {"prank": 100.0, "goalposts": 100.0, "dist2max": 1.0, "dist2target": 1.0,
-                 "fracmax": 1.0}
+DEFAULT_SCALE = {"prank": 100.0, "goalposts": 100.0, "scaled": 100.0, "dist2max": 1.0,
+                 "dist2target": 1.0, "dist2ref": 1.0, "fracmax": 1.0}
 #: Settings of one indicator's normalisation (``indicators: {code: {...}}``).
 INDICATOR_SETTINGS = {
     "method": Setting([Options(METHODS)]),
@@ -147,8 +177,10 @@ INDICATOR_SETTINGS = {
     "scale": Setting([Interval(Real, 0, None, closed="neither")], tuple(DEFAULT_SCALE)),
     "goalposts": Setting([RealPair, CodeMap((RealPair,), "[low, high]")], ("goalposts",)),
     "truncate": Setting([bool], ("goalposts",)),
+    "bounds": Setting([RealPair, Options({"framework"})], ("scaled",)),
     "targets": Setting([CodeMap((Real,), "target")], ("dist2target",)),
-    "cap": Setting([bool], ("dist2target",)),
+    "reference": Setting([str], ("dist2ref",)),
+    "cap": Setting([bool], ("dist2target", "dist2ref")),
 }
 #: Settings of the step (a recipe's ``normalise:``).
 SETTINGS = {**INDICATOR_SETTINGS,
@@ -188,8 +220,10 @@ def _columns_of(settings: Mapping, columns: Sequence[int], n: int) -> dict:
 def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: str = "minmax",
               range: Sequence[float] = (0.0, 100.0), mean: float = 0.0, sd: float = 1.0,
               scale: float | None = None, goalposts: Sequence[float] | Mapping | None = None,
-              truncate: bool = True, targets: Mapping | np.ndarray | None = None,
+              truncate: bool = True, bounds: Sequence[float] = (0.0, 100.0),
+              targets: Mapping | np.ndarray | None = None, reference: str | None = None,
               cap: bool = False, codes: Sequence[str] | None = None,
+              units: Sequence[str] | None = None,
               indicators: Mapping[str, Mapping] | None = None) -> StepResult:
     """Normalise every indicator with one method.
 
@@ -201,13 +235,20 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         +1 or −1 per indicator; −1 indicators are multiplied by −1 first. Default all +1.
     method : str, default "minmax"
         ``minmax`` (onto ``range``), ``zscore`` (``mean``, ``sd``), ``rank``, ``prank``
-        (percentile rank × ``scale``, default 100), ``goalposts`` (``goalposts``: [low, high]
-        for all indicators or {code: [low, high]}; ``scale`` default 100; ``truncate``),
-        ``dist2max`` (× ``scale``, default 1), ``dist2target`` (``targets``: {code: value},
-        ``cap``; × ``scale``, default 1), ``fracmax`` (× ``scale``, default 1), ``none``.
-        Goalposts and targets are given in the indicator's own units and direction.
+        (percentile rank × ``scale``, default 100), ``borda`` (rank − 1), ``goalposts``
+        (``goalposts``: [low, high] for all indicators or {code: [low, high]}; ``scale``
+        default 100; ``truncate``), ``scaled`` (``bounds``: [l, u], default [0, 100], or
+        ``framework``: see :func:`innometrics.recipe.build`; ``(x − l)/(u − l)·scale``,
+        ``scale`` default 100, never truncated), ``dist2max``
+        (× ``scale``, default 1), ``dist2target`` (``targets``: {code: value}, ``cap``;
+        × ``scale``, default 1), ``dist2ref`` (``reference``: a unit code, ``cap``; × ``scale``,
+        default 1), ``fracmax`` (× ``scale``, default 1), ``none``. Goalposts and targets are
+        given in the indicator's own units and direction; ``bounds`` apply, as in COINr's
+        ``n_scaled``, to the values after direction −1 indicators are flipped.
     codes : sequence of str, optional
         Indicator codes, needed when goalposts, targets or ``indicators`` are given by code.
+    units : sequence of str, optional
+        Unit codes along the units axis, needed by ``dist2ref``.
     indicators : mapping of code → settings, optional
         Per-indicator methods and settings overriding the step's (like COINr's
         ``indiv_specs``), e.g. ``{"IN.1.3.1": {"method": "goalposts", "goalposts": [1, 7]}}``.
@@ -218,7 +259,9 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         ``info["method"]``: the method used.
     """
     check_params("normalise", {"method": method, "range": list(range), "mean": mean, "sd": sd,
-                               "truncate": truncate, "cap": cap}, _CONSTRAINTS)
+                               "truncate": truncate,
+                               "bounds": bounds if isinstance(bounds, str) else list(bounds),
+                               "cap": cap}, _CONSTRAINTS)
     if scale is not None:
         check_params("normalise", {"scale": scale}, _CONSTRAINTS)
     x = np.asarray(x, dtype=np.float64)
@@ -227,7 +270,8 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
     if d.shape != (n,) or not np.isin(d, (-1.0, 1.0)).all():
         raise ValueError(f"directions must be {n} values of +1 or -1.")
     base = {"method": method, "range": range, "mean": mean, "sd": sd, "scale": scale,
-            "goalposts": goalposts, "truncate": truncate, "targets": targets, "cap": cap}
+            "goalposts": goalposts, "truncate": truncate, "bounds": bounds, "targets": targets,
+            "reference": reference, "cap": cap, "units": units}
     if indicators and codes is None:
         raise ValueError("normalise: per-indicator settings need the indicator codes.")
     own_columns = [j for j, code in enumerate(codes or []) if code in (indicators or {})]
@@ -259,6 +303,20 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
     return StepResult(out, {"method": method})
 
 
+def _reference_row(settings: Mapping, n_units: int) -> int:
+    """The row of ``dist2ref``'s reference unit (a unit code, as COINr's ``iref`` is a row)."""
+    reference, units = settings["reference"], settings["units"]
+    if reference is None:
+        raise ValueError("normalise: method 'dist2ref' needs 'reference: UNIT_CODE'.")
+    if units is None or len(units) != n_units:
+        raise ValueError("normalise: method 'dist2ref' needs the unit codes of the rows.")
+    if reference not in units:
+        raise ValueError(f"normalise: 'reference' is '{reference}', which is not a unit of the "
+                         "data (or was screened out); give a unit code such as "
+                         f"'{units[0]}'.")
+    return list(units).index(reference)
+
+
 def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
                    settings: Mapping) -> np.ndarray:
     """Every column of ``x`` with one method (directions ``d`` applied first)."""
@@ -286,8 +344,26 @@ def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
         out = goalpost_scores(y, lower=lower, upper=upper,
                               scale=scale,
                               truncate=settings["truncate"])
+    elif method == "scaled":
+        if isinstance(settings["bounds"], str):  # the recipe runner turns it into pairs
+            raise ValueError("normalise: 'bounds: framework' needs the framework's "
+                             "scaled_lower and scaled_upper columns; run it in a recipe.")
+        lower, upper = settings["bounds"]
+        out = goalpost_scores(y, lower=lower, upper=upper, scale=scale, truncate=False)
+    elif method == "borda":
+        out = borda(y)
     elif method == "dist2max":
         out = dist2max(y, scale=scale)
+    elif method == "dist2ref":
+        row = _reference_row(settings, x.shape[_UNITS])
+        out = dist2ref(y, reference=row, cap=settings["cap"], scale=scale)
+        missing = np.isnan(np.take(y, [row], axis=_UNITS))
+        if missing.any():
+            where = np.flatnonzero(missing.reshape(-1, n).any(axis=0))
+            named = [codes[j] if codes is not None else f"column {j}" for j in where]
+            raise ValueError(f"normalise: the reference unit '{settings['reference']}' has no "
+                             f"value for {', '.join(map(str, named))}; impute first or choose "
+                             "another reference.")
     elif method == "dist2target":
         if targets is None:
             raise ValueError("normalise: method 'dist2target' needs targets (a 'Target' column "
