@@ -1,12 +1,14 @@
 """Time the full ASEM pipeline in-process, next to COINr run in the same invocation.
 
 COINr's comparable figure is new_coin → Denominate → Impute(i_mean) → Treat → Normalise(minmax)
-→ Aggregate(amean); ``new_coin`` validates the in-memory iData/iMeta, so the comparable figure
-here is "validate + run from in-memory tables". When ``Rscript`` and the COINr package are
-installed, COINr is timed in the same run (median of ``--repeat`` runs after one warm-up) and
-the ratio is printed; otherwise the figures recorded in ../shared/reference/coinr-asem/
-timings.txt are printed beside ours (machines of this kind differ by up to 2x from day to day:
-prefer a side-by-side run).
+→ Aggregate(amean) on its own data objects ``ASEM_iData``/``ASEM_iMeta``; ``new_coin``
+validates those in-memory tables, so the comparable figure here is "validate + run from
+in-memory tables" (the same tables, as COINr wrote them to tests/reference/
+coinr-impute-then-screen/). When ``Rscript`` and the COINr package are installed, COINr is timed
+in the same run (median of ``--repeat`` runs after one warm-up) and the ratio is printed; when R
+or COINr is missing or fails, the reason is printed with the figures recorded in
+../shared/reference/coinr-asem/timings.txt (machines of this kind differ by up to 2x from day
+to day: prefer a side-by-side run).
 
     .venv/bin/python benchmarks/bench_pipeline.py [--repeat 50]
 """
@@ -26,7 +28,8 @@ import pandas as pd
 import innometrics as im
 from innometrics.recipe import Recipe
 
-ASEM = Path(__file__).resolve().parents[2] / "shared" / "reference" / "coinr-asem"
+#: COINr's ASEM_iData and ASEM_iMeta, written by COINr (see SOURCE.md there).
+ASEM = Path(__file__).resolve().parents[1] / "tests" / "reference" / "coinr-impute-then-screen"
 STEPS = (
     ("denominate", {}),
     ("impute", {"method": "mean"}),
@@ -39,7 +42,7 @@ COINR_RECORDED_MS = {"2026-11-30 side by side": 82.0, "2026-11-29 bench::mark": 
 
 COINR_SCRIPT = """
 suppressMessages(library(COINr))
-iData <- read.csv("{data}"); iMeta <- read.csv("{meta}")
+iData <- COINr::ASEM_iData; iMeta <- COINr::ASEM_iMeta
 run <- function() {{
   coin <- new_coin(iData, iMeta, quietly = TRUE)
   coin <- Denominate(coin, dset = "Raw")
@@ -65,18 +68,25 @@ def _median_ms(func, repeat: int, warmup: int = 3) -> float:
     return statistics.median(times) * 1e3
 
 
-def coinr_ms(repeat: int) -> float | None:
-    """COINr's median pipeline time in ms, measured now, or None without R and COINr."""
+def coinr_ms(repeat: int) -> tuple[float | None, str]:
+    """COINr's median pipeline time in ms measured now, or None and the reason it could not
+    be (no Rscript, no COINr, R failed or printed no figure)."""
     rscript = shutil.which("Rscript")
     if rscript is None:
-        return None
-    check = subprocess.run([rscript, "-e", "library(COINr)"], capture_output=True)
-    if check.returncode != 0:
-        return None
-    script = COINR_SCRIPT.format(data=ASEM / "ASEM_iData.csv", meta=ASEM / "ASEM_iMeta.csv",
-                                 repeat=repeat)
-    done = subprocess.run([rscript, "-e", script], capture_output=True, text=True, check=True)
-    return float(done.stdout.split()[-1])
+        return None, "Rscript is not on the PATH"
+    try:
+        done = subprocess.run([rscript, "-e", COINR_SCRIPT.format(repeat=repeat)],
+                              capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, f"Rscript could not run ({exc})"
+    if done.returncode != 0:
+        lines = (done.stderr.strip() or done.stdout.strip()).splitlines() or ["no output"]
+        error = next((line for line in lines if line.startswith("Error")), lines[-1])
+        return None, f"Rscript exited {done.returncode}: {error}"
+    try:
+        return float(done.stdout.split()[-1]), ""
+    except (IndexError, ValueError):
+        return None, f"Rscript printed no timing: {done.stdout.strip()[:200]!r}"
 
 
 def main() -> None:
@@ -93,29 +103,30 @@ def main() -> None:
 
     def from_tables() -> None:
         fw = im.load_framework(meta)
-        Recipe(framework=fw, data=im.load_data(data, fw), steps=STEPS).run()
+        im.build(Recipe(framework=fw, data=im.load_data(data, fw), steps=STEPS))
 
     def from_files() -> None:
         fw = im.load_framework(ASEM / "ASEM_iMeta.csv")
-        Recipe(framework=fw, data=im.load_data(ASEM / "ASEM_iData.csv", fw), steps=STEPS).run()
+        im.build(Recipe(framework=fw, data=im.load_data(ASEM / "ASEM_iData.csv", fw), steps=STEPS))
 
     print(f"ASEM pipeline (51 units x 49 indicators, 4 levels), median of {args.repeat} runs "
           "after 3 warm-up runs")
     ours = {}
     for label, func in (("validate framework (in memory)", lambda: im.load_framework(meta)),
                         ("validate data (in memory)", lambda: im.load_data(data, framework)),
-                        ("run only (validated inputs)", recipe.run),
+                        ("run only (validated inputs)", lambda: im.build(recipe)),
                         ("validate + run from in-memory tables", from_tables),
                         ("read CSV + validate + run", from_files)):
         ours[label] = _median_ms(func, args.repeat)
         print(f"  {label:<38} median {ours[label]:7.2f} ms")
     comparable = ours["validate + run from in-memory tables"]
-    measured = coinr_ms(min(args.repeat, 20))
+    measured, why = coinr_ms(min(args.repeat, 20))
     if measured is not None:
-        print(f"  COINr 1.1.14, same run: median {measured:.1f} ms → innometrics is "
-              f"{measured / comparable:.1f}x faster (validate + run from in-memory tables)")
+        print(f"  COINr, same run (ASEM_iData/ASEM_iMeta objects): median {measured:.1f} ms → "
+              f"innometrics is {measured / comparable:.1f}x faster (validate + run from "
+              "in-memory tables)")
     else:
-        print("  Rscript with COINr not found: COINr figures recorded in timings.txt")
+        print(f"  COINr not timed: {why}; COINr figures recorded in timings.txt")
         for when, ms in COINR_RECORDED_MS.items():
             print(f"    COINr {when}: {ms:.0f} ms → ratio {ms / comparable:.1f}x")
 

@@ -30,7 +30,7 @@ def asem_result(tmp_path_factory):
     if not ASEM.exists():
         pytest.skip(f"reference data not found at {ASEM}")
     path = write_asem_recipe(tmp_path_factory.mktemp("asem"), ASEM_MAIN_STEPS)
-    return im.load_recipe(path).run()
+    return im.build(im.load_recipe(path))
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def test_audit_needs_aggregates(tmp_path):
         pytest.skip(f"reference data not found at {ASEM}")
     path = write_asem_recipe(tmp_path, "steps:\n  - normalise: {method: minmax}\n")
     with pytest.raises(ValueError, match="aggregate"):
-        audit(im.load_recipe(path).run())
+        audit(im.build(im.load_recipe(path)))
 
 
 # --- kernels: toy cases -------------------------------------------------------------------------

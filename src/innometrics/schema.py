@@ -5,12 +5,17 @@ Every check happens once, when a recipe is loaded, before any data are read; err
 recipe key the user wrote (``'method' of steps[4].aggregate``). :func:`check_steps` resolves
 every default, so that the settings recorded in a run's manifest are the settings used.
 
-Order rules (a step named on the left must come before the one on the right)::
+Order. Refused, because it cannot run: a step twice (a result holds one data set per step,
+addressed by the step's name, as a coin holds one "Treated"), or aggregate not last (it turns
+indicator scores into aggregate scores; the steps are defined on indicators, so none can follow
+it). A recipe without aggregate builds indicator scores and no index; what needs an index (the
+dashboard, uncertainty) refuses it. Every other order runs, as it does in COINr, and one
+:class:`~innometrics.errors.DataWarning` per unusual pair says what it means (a step named on the
+left usually comes before the one on the right)::
 
     denominate → treat, normalise     ratios are treated and normalised, not the raw counts
     screen     → impute               screening counts the data that are really there
     treat      → normalise            outliers are treated on the indicator's own scale
-    aggregate last                    it combines the final scores
 """
 
 from __future__ import annotations
@@ -42,9 +47,10 @@ from .steps.screen import SETTINGS as _SCREEN
 from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
 from .steps.treat import SETTINGS as _TREAT
 
-__all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_RULES", "ALTERNATIVE_STEPS",
+__all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES", "ALTERNATIVE_STEPS",
            "check_uncertainty", "check_uncertainty_against_framework", "unknown_key", "check_step",
-           "check_steps", "check_order", "check_against_framework", "parse_steps"]
+           "check_steps", "check_order", "order_notes",
+           "check_against_framework", "parse_steps"]
 
 #: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
 STAGE_NAMES = {
@@ -65,12 +71,17 @@ STEP_SETTINGS: dict[str, dict[str, Setting]] = {
 #: Per-indicator settings (``indicators: {code: {...}}``) of the steps that take them.
 INDICATOR_SETTINGS = {"treat": _TREAT_INDICATOR, "normalise": _NORMALISE_INDICATOR}
 
-#: (earlier, later, why): ``earlier`` must precede ``later`` when both are present.
-ORDER_RULES = (
-    ("denominate", "treat", "outliers are judged on the denominated values"),
-    ("denominate", "normalise", "normalised scores cannot be divided by a denominator"),
-    ("screen", "impute", "screening must count the data actually present, not imputed values"),
-    ("treat", "normalise", "outliers are treated on the indicator's own scale"),
+#: (earlier, later, what it means when ``later`` comes first): orders that run, as in COINr,
+#: but change what a step means; each gives one DataWarning.
+ORDER_NOTES = (
+    ("denominate", "treat", "outliers are judged on the values before denominating, and "
+     "the treated values are then divided"),
+    ("denominate", "normalise", "the normalised scores are divided by the denominators, so "
+     "they leave the normalised scale"),
+    ("screen", "impute", "screening counts imputed values as present, so units are kept or "
+     "dropped on imputed data"),
+    ("treat", "normalise", "outliers are treated on the normalised scores, so the scores no "
+     "longer span the normalised range"),
 )
 
 #: Settings the runner fills from the framework when the recipe leaves them out.
@@ -167,7 +178,8 @@ def check_step(step: str, settings: Any, where: str) -> dict:
 
 
 def check_order(names: Sequence[str], source: str) -> None:
-    """Each step once, aggregate last, and the :data:`ORDER_RULES`."""
+    """Each step once, and aggregate, if present, last: the orders that cannot run (see the
+    module's docstring). Any other order runs; :func:`order_notes` says what it means."""
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in seen:
@@ -177,11 +189,16 @@ def check_order(names: Sequence[str], source: str) -> None:
     if "aggregate" in seen and names[-1] != "aggregate":
         raise InputError(source, "'aggregate' is not the last step",
                          "move aggregate to the end of the steps", key="steps")
-    for earlier, later, why in ORDER_RULES:
-        if earlier in seen and later in seen and seen[earlier] > seen[later]:
-            raise InputError(source, f"'{earlier}' (steps[{seen[earlier]}]) comes after "
-                             f"'{later}' (steps[{seen[later]}]): {why}",
-                             f"move {earlier} before {later}", key="steps")
+
+
+def order_notes(names: Sequence[str]) -> list[str]:
+    """What each unusual but runnable order of ``names`` means (:data:`ORDER_NOTES`), one
+    line each, e.g. ``"'screen' (steps[2]) comes after 'impute' (steps[1]): screening counts
+    imputed values as present, ..."``."""
+    at = {name: i for i, name in enumerate(names)}
+    return [f"'{earlier}' (steps[{at[earlier]}]) comes after '{later}' (steps[{at[later]}]): "
+            f"{means}" for earlier, later, means in ORDER_NOTES
+            if earlier in at and later in at and at[earlier] > at[later]]
 
 
 def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:

@@ -47,8 +47,8 @@ import pandas as pd
 from ._params import Integral, Interval, Real, check_params
 from .errors import InvalidParameter
 from .ranking import rank_min
-from .recipe import Recipe, build
-from .result import IndexResult
+from .recipe import Recipe
+from .result import IndexResult, build
 from .schema import ALTERNATIVE_STEPS, check_step, check_uncertainty_against_framework
 from .steps.aggregate import aggregate
 

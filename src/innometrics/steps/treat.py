@@ -82,8 +82,7 @@ _CONSTRAINTS = constraints_of(SETTINGS)
 
 def _passes(sk: np.ndarray, ku: np.ndarray, skew: np.ndarray | float,
             kurtosis: np.ndarray | float) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return (np.abs(sk) < skew) | (ku < kurtosis)
+    return (np.abs(sk) < skew) | (ku < kurtosis)  # NaN compares False, silently
 
 
 def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
@@ -118,14 +117,13 @@ def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
         cols = np.flatnonzero(active)
         v = out[:, cols]
         high = sk[cols] >= 0
-        extreme = np.where(high, np.nanmax(v, axis=0), np.nanmin(v, axis=0))
+        # fmax/fmin skip NaN like nanmax/nanmin, without their copies and all-NaN warnings
+        extreme = np.where(high, np.fmax.reduce(v, axis=0), np.fmin.reduce(v, axis=0))
         at_extreme = v == extreme
         moving = at_extreme.sum(axis=0) < n_present[cols]  # all tied: nothing inward
-        inward_values = np.where(at_extreme, np.nan, v)
-        with warnings.catch_warnings():  # columns not moving have no inward value
-            warnings.simplefilter("ignore", RuntimeWarning)
-            inward = np.where(high, np.nanmax(inward_values, axis=0),
-                              np.nanmin(inward_values, axis=0))
+        inward_values = np.where(at_extreme, np.nan, v)  # not moving: no inward value (NaN)
+        inward = np.where(high, np.fmax.reduce(inward_values, axis=0),
+                          np.fmin.reduce(inward_values, axis=0))
         v = np.where(at_extreme & moving, inward, v)
         out[:, cols] = v
         at_high[:, cols] = np.where(moving & high, at_extreme, at_high[:, cols])
