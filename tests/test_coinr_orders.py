@@ -132,3 +132,20 @@ def test_orders_that_cannot_run_are_refused_in_one_line(tmp_path, steps, fragmen
     message = str(info.value)
     assert fragment in message and "\n" not in message
     assert "example.yaml" in message
+
+
+def test_a_group_column_missing_from_the_data_is_refused_when_loading(tmp_path):
+    """validate runs the build's checks: group imputation on a group column the framework
+    declares but the data lack is refused on loading, not halfway through a build."""
+    data = pd.read_csv(REFERENCE / "ASEM_iData.csv").drop(columns="EurAsia_group")
+    data.to_csv(tmp_path / "iData.csv", index=False)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(f"framework: {REFERENCE / 'ASEM_iMeta.csv'}\ndata: iData.csv\n"
+                      f"{EXAMPLE_STEPS}", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        with pytest.raises(InputError) as info:
+            im.load_recipe(recipe)
+    message = str(info.value)
+    assert "iData.csv" in message and "'EurAsia_group' is not in the data" in message
+    assert "\n" not in message

@@ -62,11 +62,7 @@ def _run_impute(recipe: Recipe, state: _State, settings: dict):
         return _impute_within(recipe, state, settings, within)
     group = settings.pop("group", None)
     labels = None
-    if group is not None:
-        if group not in recipe.data.groups:
-            raise InputError(recipe.data.source, f"group column '{group}' is not in the data",
-                             f"add it or use one of {list(recipe.data.groups.columns)}",
-                             column=group)
+    if group is not None:  # in the data: checked when the recipe was made
         labels = recipe.data.groups[group].to_numpy(dtype=object)[state.rows].tolist()
     return _steps.impute(state.values, groups=labels, **settings)
 

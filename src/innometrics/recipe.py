@@ -38,6 +38,7 @@ from .schema import (
     STAGE_NAMES,
     STEP_NAMES,
     check_against_framework,
+    check_scales,
     check_steps,
     check_uncertainty,
     check_uncertainty_against_framework,
@@ -88,9 +89,12 @@ class Recipe:
             check_against_framework(name, settings, f"steps[{i}].{name}", self.framework)
         uncertainty = check_uncertainty(self.uncertainty, src)
         check_uncertainty_against_framework(uncertainty, self.framework)
+        check_scales(steps, uncertainty.get("alternatives"))
         if tuple(self.data.indicators) != tuple(self.framework.indicators):
             raise InvalidParameter("the data's indicators are not the framework's; load the data "
                                    "with load_data(..., framework).")
+        _check_group_columns(self.data, [s for n, s in steps if n == "impute"]
+                             + list(uncertainty.get("alternatives", {}).get("impute", [])))
         for note in order_notes([name for name, _ in steps]):
             warnings.warn(f"{src}: {note}", DataWarning, stacklevel=3)
         object.__setattr__(self, "steps", steps)
@@ -146,6 +150,16 @@ class Recipe:
         files = {"recipe": Path(self.source)} if self.source else {}
         files.update({key: spec.path for key, spec in self.tables.items()})
         return files
+
+
+def _check_group_columns(data: Dataset, impute_settings: list[dict]) -> None:
+    """Group imputation needs its group column in the data (the framework may declare a
+    group column the data file lacks): checked on loading, so that validate refuses it too."""
+    for settings in impute_settings:
+        group = settings.get("group")
+        if group is not None and group not in data.groups.columns:
+            raise InputError(data.source, f"group column '{group}' is not in the data",
+                             f"add it or use one of {list(data.groups.columns)}", column=group)
 
 
 class _DuplicateKey(Exception):
@@ -229,6 +243,7 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
                   for key in ("framework", "data")}
         steps = check_steps(parse_steps(raw["steps"], src), src)
         uncertainty = check_uncertainty(raw.get("uncertainty"), src)
+        check_scales(steps, uncertainty.get("alternatives"))
         framework = load_framework(tables["framework"])
         for i, (name, settings) in enumerate(steps):
             check_against_framework(name, settings, f"steps[{i}].{name}", framework)

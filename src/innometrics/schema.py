@@ -23,6 +23,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from functools import cache
+from itertools import product
 from typing import Any
 
 from . import steps as _steps
@@ -38,6 +39,7 @@ from ._params import (
 )
 from .errors import InputError, InvalidParameter
 from .steps.aggregate import SETTINGS as _AGGREGATE
+from .steps.aggregate import at_level
 from .steps.denominate import SETTINGS as _DENOMINATE
 from .steps.impute import SETTINGS as _IMPUTE
 from .steps.normalise import DEFAULT_SCALE
@@ -49,7 +51,7 @@ from .steps.treat import SETTINGS as _TREAT
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES", "ALTERNATIVE_STEPS",
            "check_uncertainty", "check_uncertainty_against_framework", "unknown_key", "check_step",
-           "check_steps", "check_order", "order_notes",
+           "check_steps", "check_order", "check_scales", "order_notes",
            "check_against_framework", "parse_steps"]
 
 #: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
@@ -228,10 +230,8 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
                              f"use one of {', '.join(STEP_NAMES)}", key="steps")
         names.append(name)
     check_order(names, source)
-    resolved = tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
-                     for i, (name, settings) in enumerate(steps))
-    _check_positive_for_means(resolved)
-    return resolved
+    return tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
+                 for i, (name, settings) in enumerate(steps))
 
 
 #: Normalisations whose lowest score is 0 or below, whatever the data.
@@ -239,27 +239,64 @@ _NON_POSITIVE = {"prank": "the lowest percentile rank is 0",
                  "dist2max": "the lowest distance score is 0"}
 
 
-def _check_positive_for_means(steps: Sequence[tuple[str, dict]]) -> None:
-    """A geometric or harmonic mean of indicator scores needs them positive: refuse, at
-    load, a normalisation that certainly gives zero or negative scores."""
-    from .steps.aggregate import at_level
+def _non_positive_scale(normalise: Mapping) -> str | None:
+    """Why the normalisation ``normalise`` (settings, defaults resolved) certainly gives a
+    zero or negative score, whatever the data; None if it need not."""
+    method = normalise.get("method")
+    if method == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
+        return f"min-max puts the lowest value at {normalise.get('range', [0, 100])[0]}"
+    if method == "zscore" and normalise.get("mean", 0) <= 0:
+        return f"z-scores centred on {normalise.get('mean', 0)} are negative below the mean"
+    return _NON_POSITIVE.get(method)
 
-    position = {name: i for i, (name, _) in enumerate(steps)}
-    if "aggregate" not in position or "normalise" not in position:
-        return
-    method = at_level(steps[position["aggregate"]][1].get("method", "arithmetic"), 2, "method")
-    normalise = steps[position["normalise"]][1]
-    why = _NON_POSITIVE.get(normalise.get("method"))
-    if normalise.get("method") == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
-        why = f"min-max puts the lowest value at {normalise['range'][0]}"
-    if normalise.get("method") == "zscore" and normalise.get("mean", 0) <= 0:
-        why = f"z-scores centred on {normalise.get('mean', 0)} are negative below the mean"
-    if method in ("geometric", "harmonic") and why:
-        raise InvalidParameter(
-            f"'method' of steps[{position['aggregate']}].aggregate is {method} at level 2, "
-            f"which needs positive indicator scores, but {why} "
-            f"(steps[{position['normalise']}].normalise); use min-max onto a positive range "
-            "such as range: [1, 100], or the arithmetic mean.")
+
+def _options(step: str, steps: Sequence[tuple[str, Mapping]],
+             alternatives: Mapping[str, Sequence[Mapping]]) -> list[tuple[str, Mapping]]:
+    """Every setting of ``step`` a build or a Monte Carlo replication can use, with its
+    recipe key: the uncertainty alternatives when there are any (they replace the step's
+    settings), else the step's own settings."""
+    if alternatives.get(step):
+        return [(f"uncertainty.alternatives.{step}[{k}]", option)
+                for k, option in enumerate(alternatives[step])]
+    return [(f"steps[{i}].{name}", settings) for i, (name, settings) in enumerate(steps)
+            if name == step]
+
+
+def check_scales(steps: Sequence[tuple[str, Mapping]],
+                 alternatives: Mapping[str, Sequence[Mapping]] | None = None) -> None:
+    """A geometric or harmonic mean of indicator scores needs them positive: refuse a
+    normalisation that certainly gives zero or negative scores (min-max from 0, percentile
+    ranks, distance to the maximum, z-scores centred on 0 or below, the step's own method or a
+    per-indicator one) before an aggregation at level 2 that is geometric or harmonic, for
+    every pair of settings that can meet: the steps themselves (the nominal build), and each
+    normalise option with each aggregate option of a Monte Carlo replication (a step's
+    alternatives when it has any, else its own settings). ``innometrics validate``,
+    ``build`` and ``uncertainty`` all run this one check when the recipe is loaded.
+
+    Raises
+    ------
+    InvalidParameter
+        Naming both recipe keys, e.g. ``'method' of uncertainty.alternatives.aggregate[1] is
+        geometric at level 2, which needs positive indicator scores, but min-max puts the
+        lowest value at 0 (steps[3].normalise)``.
+    """
+    alternatives = alternatives or {}
+    nominal = list(product(_options("aggregate", steps, {}), _options("normalise", steps, {})))
+    replicated = product(_options("aggregate", steps, alternatives),
+                         _options("normalise", steps, alternatives))
+    for (aggregate_key, aggregate), (normalise_key, normalise) in [*nominal, *replicated]:
+        method = at_level(aggregate.get("method", "arithmetic"), 2, "method")
+        if method not in ("geometric", "harmonic"):
+            continue
+        shared = {k: v for k, v in normalise.items() if k != "indicators"}
+        own = [{**shared, **settings}  # a per-indicator override of the step's settings
+               for settings in (normalise.get("indicators") or {}).values()]
+        why = next(filter(None, map(_non_positive_scale, [normalise, *own])), None)
+        if why:
+            raise InvalidParameter(
+                f"'method' of {aggregate_key} is {method} at level 2, which needs positive "
+                f"indicator scores, but {why} ({normalise_key}); use min-max onto a positive "
+                "range such as range: [1, 100], or the arithmetic mean.")
 
 
 def check_against_framework(step: str, settings: Mapping, where: str, framework) -> None:
