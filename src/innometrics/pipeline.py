@@ -35,9 +35,8 @@ class _State:
 
 def _run_denominate(recipe: Recipe, state: _State, settings: dict):
     fw, data = recipe.framework, recipe.data
-    given = {name: k for k, name in enumerate(data.denominators.columns)}
-    column = np.array([given[fw[c].denominator] if fw[c].denominator is not None else -1
-                       for c in fw.indicators])
+    given = {name: k for k, name in enumerate(data.denominators.columns.tolist())}
+    column = np.array([given.get(fw[c].denominator, -1) for c in fw.indicators])
     table = np.column_stack([data.denominators.to_numpy(np.float64)[state.rows],
                              np.full(len(state.rows), np.nan)])  # column -1: no denominator
     out = _steps.denominate(state.values, table[:, column])
@@ -93,8 +92,8 @@ def _run_normalise(recipe: Recipe, state: _State, settings: dict):
     settings = dict(settings)
     fw = recipe.framework
     if "targets" not in settings:
-        settings["targets"] = ({c: fw[c].target for c in fw.indicators if fw[c].target is not None}
-                               or None)
+        targets = {c: fw[c].target for c in fw.indicators}
+        settings["targets"] = {c: t for c, t in targets.items() if t is not None} or None
     return _steps.normalise(state.values, directions=fw.directions, codes=fw.indicators,
                             **settings)
 

@@ -103,11 +103,20 @@ def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
     at_high, at_low : boolean ndarrays (n_units, n_columns): points moved at each end
     """
     out = np.array(x, dtype=np.float64)
+    return _winsorise(out, *skew_kurt(out), skew=skew, kurtosis=kurtosis,
+                      max_winsorised=max_winsorised)[:4]
+
+
+def _winsorise(out: np.ndarray, sk: np.ndarray, ku: np.ndarray, *, skew: np.ndarray | float,
+               kurtosis: np.ndarray | float, max_winsorised: np.ndarray | int,
+               ) -> tuple[np.ndarray, ...]:
+    """:func:`winsorise_columns` in place on ``out``, given the skew and kurtosis of its
+    columns (which the caller has computed already); returns also the final skew and
+    kurtosis of every column, so that they are not computed again."""
     m = out.shape[1]
     skew, kurtosis = np.broadcast_to(skew, (m,)), np.broadcast_to(kurtosis, (m,))
     max_winsorised = np.broadcast_to(max_winsorised, (m,))
     n_present = np.sum(~np.isnan(out), axis=0)
-    sk, ku = skew_kurt(out)
     at_high = np.zeros(out.shape, dtype=bool)
     at_low = np.zeros(out.shape, dtype=bool)
     n_win = np.zeros(m, dtype=np.int64)
@@ -132,7 +141,7 @@ def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
         sk[cols], ku[cols] = skew_kurt(v)
         active[cols] = (moving & ~_passes(sk[cols], ku[cols], skew[cols], kurtosis[cols])
                         & (n_win[cols] < max_winsorised[cols]))
-    return out, n_win, at_high, at_low
+    return out, n_win, at_high, at_low, sk, ku
 
 
 def _win_codes(at_high: np.ndarray, at_low: np.ndarray) -> np.ndarray:
@@ -303,12 +312,11 @@ def _apply_rule(x: np.ndarray, cols: np.ndarray, rules: list[dict], out: np.ndar
         return
     cols, rules = cols[failing], [r for r, f in zip(rules, failing, strict=True) if f]
     skew, kurtosis = skew[failing], kurtosis[failing]
-    winsorised, n_win, at_high, at_low = winsorise_columns(
-        x[:, cols], skew=skew, kurtosis=kurtosis,
+    winsorised, n_win, at_high, at_low, sk1, ku1 = _winsorise(
+        x[:, cols], sk0[failing], ku0[failing], skew=skew, kurtosis=kurtosis,
         max_winsorised=np.array([r["max_winsorised"] for r in rules]))
     codes = _win_codes(at_high, at_low)
     info["n_winsorised"][cols] = n_win
-    sk1, ku1 = skew_kurt(winsorised)
     info["skew1"][cols], info["kurt1"][cols] = sk1, ku1
     passes1 = _passes(sk1, ku1, skew, kurtosis)
     info["pass1"][cols] = passes1
