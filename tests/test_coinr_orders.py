@@ -18,6 +18,7 @@ import pytest
 
 import innometrics as im
 from innometrics.errors import DataWarning, InputError
+from innometrics.plan import describe_plan
 from innometrics.schema import ORDER_NOTES
 from innometrics.steps import impute
 
@@ -149,3 +150,11 @@ def test_a_group_column_missing_from_the_data_is_refused_when_loading(tmp_path):
     message = str(info.value)
     assert "iData.csv" in message and "'EurAsia_group' is not in the data" in message
     assert "\n" not in message
+
+
+def test_validate_says_screening_after_imputing_counts_imputed_values(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        lines = describe_plan(im.load_recipe(_recipe_file(tmp_path, EXAMPLE_STEPS)))
+    (line,) = [x for x in lines if x.startswith("screening")]
+    assert "after imputing and counts imputed values as present" in line
