@@ -158,3 +158,25 @@ def test_validate_says_screening_after_imputing_counts_imputed_values(tmp_path):
         lines = describe_plan(im.load_recipe(_recipe_file(tmp_path, EXAMPLE_STEPS)))
     (line,) = [x for x in lines if x.startswith("screening")]
     assert "after imputing and counts imputed values as present" in line
+
+
+def test_a_unit_without_a_group_keeps_its_gaps(tmp_path):
+    """COINr's i_mean_grp skips units whose group is missing (skip_f_na = TRUE): two units
+    without a group are not pooled into a group of their own."""
+    data = pd.read_csv(REFERENCE / "ASEM_iData.csv")
+    gaps = data.set_index("uCode").filter(items=["BGD", "BRN", "MMR"], axis=0)
+    unit = gaps.index[gaps.isna().any(axis=1)][0]
+    data.loc[data["uCode"].isin([unit, "AUT"]), "EurAsia_group"] = None  # AUT has no gap
+    data.to_csv(tmp_path / "iData.csv", index=False)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(f"framework: {REFERENCE / 'ASEM_iMeta.csv'}\ndata: iData.csv\n"
+                      "steps:\n  - impute: {method: group_mean, group: EurAsia_group}\n"
+                      "  - normalise: {}\n  - aggregate: {}\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        result = im.build(im.load_recipe(recipe))
+    raw, imputed = result.stages["Raw"].loc[unit], result.stages["Imputed"].loc[unit]
+    assert raw.isna().any()
+    np.testing.assert_array_equal(imputed.isna(), raw.isna())
+    others = result.stages["Imputed"].drop(index=unit)
+    assert not others.isna().any().any()

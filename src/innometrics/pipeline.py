@@ -62,7 +62,10 @@ def _run_impute(recipe: Recipe, state: _State, settings: dict):
     group = settings.pop("group", None)
     labels = None
     if group is not None:  # in the data: checked when the recipe was made
-        labels = recipe.data.groups[group].to_numpy(dtype=object)[state.rows].tolist()
+        column = recipe.data.groups[group].to_numpy(dtype=object)[state.rows].tolist()
+        # a unit without a group keeps its gaps (COINr's i_mean_grp, skip_f_na); pandas holds
+        # a missing label as NaN, which must not become a group of its own
+        labels = [label if isinstance(label, str) else None for label in column]
     return _steps.impute(state.values, groups=labels, **settings)
 
 
