@@ -89,7 +89,9 @@ class Recipe:
             check_against_framework(name, settings, f"steps[{i}].{name}", self.framework)
         uncertainty = check_uncertainty(self.uncertainty, src)
         check_uncertainty_against_framework(uncertainty, self.framework)
-        check_scales(steps, uncertainty.get("alternatives"))
+        # the nominal steps only: a copy made to compute something else (the dashboard's
+        # with_step) keeps the design it will not run; the design is checked by load_recipe
+        check_scales(steps)
         if tuple(self.data.indicators) != tuple(self.framework.indicators):
             raise InvalidParameter("the data's indicators are not the framework's; load the data "
                                    "with load_data(..., framework).")

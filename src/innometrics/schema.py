@@ -271,7 +271,8 @@ def check_scales(steps: Sequence[tuple[str, Mapping]],
     every pair of settings that can meet: the steps themselves (the nominal build), and each
     normalise option with each aggregate option of a Monte Carlo replication (a step's
     alternatives when it has any, else its own settings). ``innometrics validate``,
-    ``build`` and ``uncertainty`` all run this one check when the recipe is loaded.
+    ``build`` and ``uncertainty`` all run this one check when the recipe file is loaded
+    (:func:`~innometrics.recipe.load_recipe`); a recipe made in memory checks its steps.
 
     Raises
     ------
