@@ -66,7 +66,7 @@ def test_bod_build_writes_each_units_weights(tmp_path):
                       "  - normalise: {method: minmax, range: [0, 1]}\n"
                       "  - aggregate: {method: {2: bod, default: arithmetic}}\n")
     with pytest.warns(im.errors.DataWarning):
-        result = im.load_recipe(recipe).run()
+        result = im.build(im.load_recipe(recipe))
     fw = result.recipe.framework
     normalised = result.stages["Normalised"]
     for pillar in fw.codes_at(2):

@@ -28,7 +28,7 @@ STAGES = ("Raw", "Denominated", "Imputed", "Treated", "Normalised")
 @pytest.fixture(scope="module")
 def asem_result(tmp_path_factory):
     path = write_asem_recipe(tmp_path_factory.mktemp("asem"), ASEM_MAIN_STEPS)
-    return im.load_recipe(path).run()
+    return im.build(im.load_recipe(path))
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_write(asem_audit, tmp_path):
 def test_audit_needs_aggregates(tmp_path):
     path = write_asem_recipe(tmp_path, "steps:\n  - normalise: {method: minmax}\n")
     with pytest.raises(ValueError, match="aggregate"):
-        audit(im.load_recipe(path).run())
+        audit(im.build(im.load_recipe(path)))
 
 
 # --- kernels: toy cases -------------------------------------------------------------------------

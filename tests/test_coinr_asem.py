@@ -29,13 +29,13 @@ def _compare(mine: pd.DataFrame, ref_file, label: str) -> None:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_main_build_every_stage(asem_main_recipe, asem_dir, stage):
-    result = im.load_recipe(asem_main_recipe).run()
+    result = im.build(im.load_recipe(asem_main_recipe))
     _compare(result.stages[stage], asem_dir / f"dset_{stage}.csv", stage)
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_variant_build_every_stage(asem_variant_recipe, asem_dir, stage):
-    result = im.load_recipe(asem_variant_recipe).run()
+    result = im.build(im.load_recipe(asem_variant_recipe))
     _compare(result.stages[stage], asem_dir / "variant-logct-gmean" / f"dset_{stage}.csv",
              stage)
 
@@ -43,7 +43,7 @@ def test_variant_build_every_stage(asem_variant_recipe, asem_dir, stage):
 @pytest.mark.parametrize("variant", ["", "variant-logct-gmean/"])
 def test_ranks_identical(asem_main_recipe, asem_variant_recipe, asem_dir, variant):
     recipe = asem_variant_recipe if variant else asem_main_recipe
-    result = im.load_recipe(recipe).run()
+    result = im.build(im.load_recipe(recipe))
     ref = pd.read_csv(asem_dir / variant / "results_full_ranks.csv").set_index("uCode")
     columns = [c for c in ref.columns if c in result.ranks.columns]
     assert len(columns) == len(result.ranks.columns)
@@ -52,7 +52,7 @@ def test_ranks_identical(asem_main_recipe, asem_variant_recipe, asem_dir, varian
 
 
 def test_index_scores_and_ranks_table(asem_main_recipe, asem_dir):
-    result = im.load_recipe(asem_main_recipe).run()
+    result = im.build(im.load_recipe(asem_main_recipe))
     ref = pd.read_csv(asem_dir / "results_index_scores_ranks.csv").set_index("uCode")
     np.testing.assert_allclose(result.scores.loc[ref.index, ["Index", "Conn", "Sust"]],
                                ref[["Index", "Conn", "Sust"]], rtol=RTOL)
@@ -62,7 +62,7 @@ def test_index_scores_and_ranks_table(asem_main_recipe, asem_dir):
 @pytest.mark.parametrize("variant", ["", "variant-logct-gmean/"])
 def test_treatment_details(asem_main_recipe, asem_variant_recipe, asem_dir, variant):
     recipe = asem_variant_recipe if variant else asem_main_recipe
-    table = im.load_recipe(recipe).run().treatment()
+    table = im.build(im.load_recipe(recipe)).treatment()
     ref = pd.read_csv(asem_dir / variant / "treat_details.csv").set_index("iCode")
     table = table.loc[ref.index]
     pairs = [("skew0", "check_SkewKurt0.Skew"), ("kurt0", "check_SkewKurt0.Kurt"),
@@ -82,13 +82,13 @@ def test_treatment_details(asem_main_recipe, asem_variant_recipe, asem_dir, vari
 
 
 def test_winsorised_points(asem_main_recipe, asem_dir):
-    points = im.load_recipe(asem_main_recipe).run().treated_points()
+    points = im.build(im.load_recipe(asem_main_recipe)).treated_points()
     ref = pd.read_csv(asem_dir / "treat_points.csv", keep_default_na=False).set_index("uCode")
     assert (points.loc[ref.index, ref.columns].to_numpy() == ref.to_numpy()).all()
     assert (points.to_numpy() != "").sum() == 35  # README: 35 points in 15 indicators
 
 
 def test_imputed_points(asem_main_recipe, asem_dir):
-    imputed = im.load_recipe(asem_main_recipe).run().imputed_points()
+    imputed = im.build(im.load_recipe(asem_main_recipe)).imputed_points()
     ref = pd.read_csv(asem_dir / "imputed_points.csv").set_index("uCode")
     assert (imputed.loc[ref.index, ref.columns].to_numpy() == ref.to_numpy(bool)).all()

@@ -78,20 +78,20 @@ def _compare(mine: pd.DataFrame, folder: str) -> None:
 @pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
 @pytest.mark.parametrize("folder", list(CASES))
 def test_normalised_like_coinr(tmp_path, folder):
-    result = im.load_recipe(_recipe(tmp_path, folder)).run()
+    result = im.build(im.load_recipe(_recipe(tmp_path, folder)))
     _compare(result.stages["Normalised"], folder)
 
 
 @pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
 @pytest.mark.parametrize("folder", list(CASES))
 def test_aggregated_like_coinr(tmp_path, folder):
-    result = im.load_recipe(_recipe(tmp_path, folder)).run()
+    result = im.build(im.load_recipe(_recipe(tmp_path, folder)))
     _compare(result.stages["Aggregated"], folder)
 
 
 @pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
 def test_framework_scaled_columns_travel_with_the_run(tmp_path):
-    result = im.load_recipe(_recipe(tmp_path, "random-scaled-imeta")).run()
+    result = im.build(im.load_recipe(_recipe(tmp_path, "random-scaled-imeta")))
     rebuilt = im.open_run(result.write(tmp_path / "run")).rebuild()
     pd.testing.assert_frame_equal(rebuilt.scores, result.scores)
     meta = (HERE / "random" / "iMeta_scaled.csv").read_text().replace(",-40,26,100", ",-40,,100")
@@ -100,4 +100,4 @@ def test_framework_scaled_columns_travel_with_the_run(tmp_path):
     recipe.write_text(recipe.read_text().replace(str(HERE / "random" / "iMeta_scaled.csv"),
                                                  str(tmp_path / "iMeta.csv")))
     with pytest.raises(im.InputError, match="'x01' has no scaled_upper"):
-        im.load_recipe(recipe).run()
+        im.build(im.load_recipe(recipe))

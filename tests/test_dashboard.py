@@ -7,6 +7,7 @@ from browser import chromium, screenshot_path, served, watch_console
 
 from innometrics.datasets import gii_recipe_path
 from innometrics.recipe import load_recipe
+from innometrics.result import build
 from innometrics.serve import LOOPBACK_HOSTS, create_app
 
 _RANKS = """() => Object.fromEntries(Array.from(document.querySelectorAll('#ranking tbody tr'))
@@ -15,7 +16,7 @@ _RANKS = """() => Object.fromEntries(Array.from(document.querySelectorAll('#rank
 
 def test_slider_changes_ranks_in_the_page():
     recipe = load_recipe(gii_recipe_path(2022))
-    expected = recipe.with_weights({"IN": 0.0}).run().ranks["GII"]
+    expected = build(recipe.with_weights({"IN": 0.0})).ranks["GII"]
     app = create_app(recipe, allowed_hosts=LOOPBACK_HOSTS)
     with chromium() as browser, served(app) as base:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})

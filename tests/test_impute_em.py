@@ -64,9 +64,9 @@ uncertainty:
     impute: [{method: none}, {method: em}]
 """
     recipe = im.load_recipe(write_toy(tmp_path, steps=steps))
-    result = recipe.run()
+    result = im.build(recipe)
     assert result.scores.notna().all().all()
     mc = run_uncertainty(recipe)
     assert set(mc.rank_intervals()["uCode"]) == set(result.scores.index)
     with pytest.raises(im.InvalidParameter, match="max_iter"):
-        im.load_recipe(write_toy(tmp_path, steps=steps.replace("500", "0"))).run()
+        im.build(im.load_recipe(write_toy(tmp_path, steps=steps.replace("500", "0"))))

@@ -58,8 +58,8 @@ def test_permuting_units_leaves_each_units_scores_unchanged(x, rnd):
     order = list(range(len(x)))
     rnd.shuffle(order)
     units = [f"U{i:02d}" for i in range(len(x))]
-    first = _recipe(x, units).run().scores
-    second = _recipe(x[order], [units[i] for i in order]).run().scores
+    first = im.build(_recipe(x, units)).scores
+    second = im.build(_recipe(x[order], [units[i] for i in order])).scores
     pd.testing.assert_frame_equal(first.loc[units], second.loc[units], rtol=1e-12, atol=1e-9)
 
 
@@ -69,10 +69,10 @@ def test_raising_an_indicator_never_lowers_the_index(x, unit, indicator, raise_b
     unit %= len(x)
     if not _varied(x):
         return
-    before = _recipe(x).run().scores["Index"].iloc[unit]
+    before = im.build(_recipe(x)).scores["Index"].iloc[unit]
     y = x.copy()
     y[unit, indicator] += raise_by
-    after = _recipe(y).run().scores["Index"].iloc[unit]
+    after = im.build(_recipe(y)).scores["Index"].iloc[unit]
     assert after >= before - 1e-9 * (1 + abs(before))
 
 
@@ -81,7 +81,7 @@ def test_raising_an_indicator_never_lowers_the_index(x, unit, indicator, raise_b
 def test_rebuilding_from_a_written_run_gives_identical_scores(tmp_path_factory, x):
     if not _varied(x):
         return
-    result = _recipe(x).run()
+    result = im.build(_recipe(x))
     out = tmp_path_factory.mktemp("run") / "res"
     result.write(out)
     rebuilt = open_run(out).rebuild().scores

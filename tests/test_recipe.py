@@ -20,7 +20,7 @@ def toy(tmp_path):
 
 
 def test_toy_scores_by_hand(toy):
-    result = toy.run()
+    result = im.build(toy)
     # b is denominated by Pop; BBB's b is imputed by its group's (x) mean: only AAA's 20/10 = 2
     assert result.stages["Imputed"].loc["BBB", "b"] == 2.0
     assert result.stages["Denominated"].loc["DDD", "b"] == 2.0
@@ -35,7 +35,7 @@ def test_toy_scores_by_hand(toy):
 
 
 def test_with_step_regenerates(toy):
-    base = toy.run()
+    base = im.build(toy)
     z = base.with_step("normalise", method="zscore", mean=10, sd=2)
     assert z.recipe.settings("normalise") == {"method": "zscore", "mean": 10, "sd": 2}
     np.testing.assert_allclose(z.stages["Normalised"].std(ddof=1), 2)
@@ -46,7 +46,7 @@ def test_with_step_regenerates(toy):
 
 
 def test_with_weights_regenerates(toy):
-    base = toy.run()
+    base = im.build(toy)
     heavier = base.with_weights({"P": 3})
     expected = (3 * base.scores["P"] + base.scores["Q"]) / 4
     np.testing.assert_allclose(heavier.scores["Index"], expected)
@@ -55,12 +55,12 @@ def test_with_weights_regenerates(toy):
 
 
 def test_same_recipe_same_numbers(toy):
-    pd.testing.assert_frame_equal(toy.run().scores, toy.run().scores)
+    pd.testing.assert_frame_equal(im.build(toy).scores, im.build(toy).scores)
 
 
 def test_screen_drops_units_downstream(tmp_path):
     steps = "steps:\n  - screen: {min_coverage: 0.9}\n  - normalise: {}\n  - aggregate: {}\n"
-    result = im.load_recipe(write_toy(tmp_path, steps=steps)).run()
+    result = im.build(im.load_recipe(write_toy(tmp_path, steps=steps)))
     assert list(result.scores.index) == ["AAA", "DDD"]
     assert result.screening().loc["BBB", "coverage"] == 0.75
     assert list(result.screening().query("not kept").index) == ["BBB", "CCC", "EEE"]
@@ -89,7 +89,7 @@ def test_cli_build_layout(tmp_path):
 
 
 def test_excel_and_parquet_inputs_give_identical_results(tmp_path):
-    csv_result = im.load_recipe(write_toy(tmp_path)).run()
+    csv_result = im.build(im.load_recipe(write_toy(tmp_path)))
     meta = pd.read_csv(tmp_path / "iMeta.csv")
     data = pd.read_csv(tmp_path / "iData.csv")
     with pd.ExcelWriter(tmp_path / "book.xlsx") as book:
@@ -103,7 +103,7 @@ def test_excel_and_parquet_inputs_give_identical_results(tmp_path):
                                 ("iMeta.parquet", "iData.parquet")):
         recipe = tmp_path / "r.yaml"
         recipe.write_text(f"framework: {framework}\ndata: {datafile}\nsteps:{steps}")
-        other = im.load_recipe(recipe).run()
+        other = im.build(im.load_recipe(recipe))
         pd.testing.assert_frame_equal(other.scores, csv_result.scores)
         assert other.recipe.data.fingerprint() == csv_result.recipe.data.fingerprint()
 
@@ -114,7 +114,7 @@ def test_results_show_as_tables_in_jupyter(tmp_path):
     from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
 
     recipe = im.load_recipe(write_toy(tmp_path))
-    result = recipe.run()
+    result = im.build(recipe)
     out = result.write(tmp_path / "run")
     for obj in (result, open_run(out), audit(result),
                 run_uncertainty(recipe, UncertaintyDesign(runs=5, noise=0.1, levels=(1,)))):

@@ -275,7 +275,7 @@ def test_codes_with_leading_zeros_stay_text_when_read_back(tmp_path):
 
     data = DATA.replace("AAA", "001").replace("BBB", "002")
     out = tmp_path / "res"
-    im.load_recipe(write_toy(tmp_path, data=data)).run().write(out)
+    im.build(im.load_recipe(write_toy(tmp_path, data=data))).write(out)
     assert "001" in open_run(out).scores.index and "002" in open_run(out).ranks.index
 
 

@@ -23,6 +23,7 @@ from innometrics.report import collect_runs, render_report, write_report
 from innometrics.report.charts import effective_weights
 from innometrics.report.html import plotly_js, script_json
 from innometrics.report.profiles import generic_strengths
+from innometrics.result import build
 from innometrics.runs import add_to_run, open_run
 from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
 
@@ -36,7 +37,7 @@ def gii_runs(tmp_path_factory) -> dict[str, Path]:
     """GII 2022 (bundled): build, audit and uncertainty runs, and a synthetic cluster run."""
     root = tmp_path_factory.mktemp("gii")
     recipe = load_recipe(gii_recipe_path(2022))
-    result = recipe.run()
+    result = build(recipe)
     runs = {"build": result.write(root / "build"),
             "audit": audit(result).write(root / "audit")}
     mc = run_uncertainty(recipe, UncertaintyDesign.from_recipe(recipe, runs=60))
@@ -68,7 +69,7 @@ uncertainty:
   weights: {noise: 0.25, levels: [2]}
 """)
     recipe = load_recipe(recipe_path)
-    result = recipe.run()
+    result = build(recipe)
     return {"build": result.write(root / "build"), "audit": audit(result).write(root / "audit"),
             "uncertainty": run_uncertainty(recipe).write(root / "mc"), "recipe": recipe_path}
 
@@ -89,7 +90,7 @@ def test_mismatched_runs_are_refused(gii_runs, toy_runs, tmp_path):
         collect_runs([gii_runs["build"], toy_runs["audit"]])
     with pytest.raises(InputError, match="match no build run given"):
         collect_runs([toy_runs["uncertainty"]])
-    second = audit(load_recipe(toy_runs["recipe"]).run()).write(tmp_path / "audit2")
+    second = audit(build(load_recipe(toy_runs["recipe"]))).write(tmp_path / "audit2")
     with pytest.raises(InputError, match="already matched with the audit run"):
         collect_runs([toy_runs["build"], toy_runs["audit"], second])
 
@@ -274,7 +275,7 @@ def test_summary_html_for_notebooks(gii_runs):
 
     text = summary_html(open_run(gii_runs["build"]))
     assert "<script" not in text and "CHE" in text and "build" in text
-    text = summary_html(load_recipe(gii_recipe_path(2022)).run(), rows=3)
+    text = summary_html(build(load_recipe(gii_recipe_path(2022))), rows=3)
     assert text.count("<tr") >= 4 and "Switzerland" in text
 
 

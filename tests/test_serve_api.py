@@ -15,6 +15,7 @@ from innometrics.datasets import gii_recipe_path
 from innometrics.errors import InputError
 from innometrics.ranking import rank_min
 from innometrics.recipe import load_recipe
+from innometrics.result import build
 from innometrics.serve import NORMALISE_PRESETS, create_app
 
 TOY_STEPS = """steps:
@@ -59,7 +60,7 @@ def test_contract_without_weights(gii):
     assert set(body) == {"ranks", "scores"}
     assert all(isinstance(r, int) for r in body["ranks"].values())
     assert min(body["ranks"].values()) == 1 and body["ranks"]["CHE"] == 1
-    _check_equal(body, recipe.run())
+    _check_equal(body, build(recipe))
 
 
 @pytest.mark.parametrize("weights", [{"IN": 0.5}, {"IN": 0.0}, {"OUT": 3.0, "IN.1": 0.0},
@@ -70,7 +71,7 @@ def test_equals_a_rebuild_with_those_weights(gii, weights):
     query = "&".join(f"w.{k}={v!r}" for k, v in weights.items())
     res = client.get(f"/api/ranks?{query}")
     assert res.status_code == 200
-    _check_equal(res.json(), recipe.with_weights(weights).run())
+    _check_equal(res.json(), build(recipe.with_weights(weights)))
 
 
 @pytest.mark.parametrize("preset", [p for p in NORMALISE_PRESETS if p != "recipe"])
@@ -79,8 +80,8 @@ def test_normalisation_switch_equals_with_step(toy, preset):
     res = client.get(f"/api/ranks?normalise={preset}&w.P=2")
     assert res.status_code == 200
     settings = NORMALISE_PRESETS[preset][1]
-    _check_equal(res.json(), recipe.with_step("normalise", **settings)
-                 .with_weights({"P": 2}).run())
+    _check_equal(res.json(), build(recipe.with_step("normalise", **settings)
+                 .with_weights({"P": 2})))
 
 
 @pytest.mark.parametrize("method", ["arithmetic", "geometric", "harmonic"])
@@ -88,15 +89,15 @@ def test_aggregation_switch_equals_with_step(toy, method):
     recipe, client = toy
     res = client.get(f"/api/ranks?aggregate={method}&w.a=3")
     assert res.status_code == 200
-    _check_equal(res.json(), recipe.with_step("aggregate", method=method, min_coverage=0.0)
-                 .with_weights({"a": 3}).run())
+    _check_equal(res.json(), build(recipe.with_step("aggregate", method=method, min_coverage=0.0)
+                 .with_weights({"a": 3})))
 
 
 def test_recipe_without_normalise_gets_one_as_with_step_would(gii):
     recipe, client = gii
     res = client.get("/api/ranks?normalise=zscore&w.OUT=2")
-    _check_equal(res.json(), recipe.with_step("normalise", method="zscore", mean=0.0, sd=1.0)
-                 .with_weights({"OUT": 2}).run())
+    _check_equal(res.json(), build(recipe.with_step("normalise", method="zscore", mean=0.0, sd=1.0)
+                 .with_weights({"OUT": 2})))
 
 
 def test_normalise_before_other_steps(tmp_path):
@@ -105,8 +106,8 @@ def test_normalise_before_other_steps(tmp_path):
     recipe = load_recipe(write_toy(tmp_path, steps=steps))
     client = TestClient(create_app(recipe))
     res = client.get("/api/ranks?normalise=rank&w.Q=0.5")
-    _check_equal(res.json(), recipe.with_step("normalise", method="rank")
-                 .with_weights({"Q": 0.5}).run())
+    _check_equal(res.json(), build(recipe.with_step("normalise", method="rank")
+                 .with_weights({"Q": 0.5})))
 
 
 BAD = [
@@ -167,7 +168,7 @@ def test_only_get(gii):
 
 def test_profile_and_table(gii):
     recipe, client = gii
-    result = recipe.with_weights({"IN": 2.0}).run()
+    result = build(recipe.with_weights({"IN": 2.0}))
     profile = client.get("/api/profile/USA?w.IN=2").json()
     assert profile["unit"] == "USA" and profile["n"] == 132
     by_code = {n["code"]: n for n in profile["nodes"]}
@@ -224,5 +225,5 @@ def test_aggregate_settings_the_runner_handles(tmp_path):
     client = TestClient(create_app(with_ratio))
     res = client.get("/api/ranks?w.P=0.3&aggregate=geometric")
     assert res.status_code == 200
-    _check_equal(res.json(), recipe.with_step("aggregate", method="geometric", min_coverage=0.0)
-                 .with_weights({"P": 0.3}).run())
+    _check_equal(res.json(), build(recipe.with_step("aggregate", method="geometric",
+                                                    min_coverage=0.0).with_weights({"P": 0.3})))

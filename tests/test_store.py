@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from innometrics.errors import InputError
 from innometrics.recipe import load_recipe
+from innometrics.result import build
 from innometrics.runs import add_to_run, open_run, write_file, write_run
 from innometrics.store import (
     ABSENT,
@@ -50,7 +51,7 @@ def _build(folder: Path, out: Path, meta: str = META, data: str = DATA, steps: s
         write_toy(folder, meta=meta, data=data, steps=steps)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a toy indicator without range in the no-EEE data
-        load_recipe(recipe).run().write(out)
+        build(load_recipe(recipe)).write(out)
     return open_run(out)
 
 
@@ -198,7 +199,7 @@ def test_asem_builds_diff(tmp_path, asem_dir):
     store = RunStore(tmp_path / "runs.duckdb")
     ids = []
     for name, steps in (("main", ASEM_MAIN_STEPS), ("variant", ASEM_VARIANT_STEPS)):
-        load_recipe(write_asem_recipe(tmp_path, steps, name)).run().write(tmp_path / name)
+        build(load_recipe(write_asem_recipe(tmp_path, steps, name))).write(tmp_path / name)
         ids.append(store.record(open_run(tmp_path / name)))
     result = store.diff(*ids)
     assert len(result.table) == 51 and result.table["change"].notna().all()

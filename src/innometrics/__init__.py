@@ -4,7 +4,7 @@ Composite indices in COINr's vocabulary (denominate, screen, impute, treat, norm
 aggregate), every step recorded so a changed setting regenerates the result.
 
 >>> import innometrics as im
->>> result = im.load_recipe("recipe.yaml").run()          # doctest: +SKIP
+>>> result = im.build(im.load_recipe("recipe.yaml"))       # doctest: +SKIP
 >>> result.ranks["Index"]                                  # doctest: +SKIP
 >>> result.write("results")                                # doctest: +SKIP
 >>> im.open_run("results").rebuild()                       # doctest: +SKIP
@@ -15,8 +15,8 @@ __version__ = "0.1.0"
 from .data import Dataset, load_data  # noqa: E402
 from .errors import InputError, InvalidParameter  # noqa: E402
 from .framework import Framework, Node, load_framework  # noqa: E402
-from .recipe import Recipe, build, load_recipe  # noqa: E402
-from .result import IndexResult  # noqa: E402
+from .recipe import Recipe, load_recipe  # noqa: E402
+from .result import IndexResult, build  # noqa: E402
 from .runs import Run, open_run  # noqa: E402
 
 __all__ = ["Dataset", "Framework", "IndexResult", "InputError", "InvalidParameter", "Node",

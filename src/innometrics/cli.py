@@ -82,12 +82,13 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
     Example: innometrics build recipe.yaml --out results
     """
     from .recipe import load_recipe
+    from .result import build as build_index  # this command is named build
     from .runs import check_out_dir
 
     started = time.perf_counter()
     loaded = load_recipe(recipe)
     check_out_dir(out, kind="build", inputs=loaded.input_files().values(), force=force)
-    result = loaded.run()
+    result = build_index(loaded)
     target = result.write(out, force=force, started=started)
     if "aggregate" not in result.records:
         console.print(f"built {len(result.scores.columns)} indicator scores for "
@@ -136,13 +137,14 @@ def audit(
     """
     from .audit import audit as run_audit
     from .recipe import load_recipe
+    from .result import build as build_index  # the build command shadows the name
     from .runs import check_out_dir
 
     started = time.perf_counter()
     loaded = load_recipe(recipe)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
-        report = run_audit(loaded.run(), collinear=collinear)
+        report = run_audit(build_index(loaded), collinear=collinear)
     target = report.write(out, force=force, started=started)
     flagged = report.flags
     console.print(f"audit written to {target}: {len(flagged)} flags")

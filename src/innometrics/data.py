@@ -113,6 +113,16 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
     def column(name: str) -> np.ndarray:
         return cells[:, position[name]]
 
+    read_as_numbers = {str(name) for name, dtype in table.dtypes.items()
+                       if isinstance(dtype, np.dtype) and dtype.kind in "fiu"}
+
+    def numbers(names: list[str] | tuple[str, ...], fix: str) -> np.ndarray:
+        # columns pandas read as numbers hold no text to parse and no bool to refuse: one
+        # conversion (to_float scans every cell, the slowest part of loading a table)
+        if read_as_numbers.issuperset(names):
+            return block(names).astype(np.float64)
+        return to_float(block(names), source=src, column=list(names), fix=fix)
+
     units = text_column(column("uCode"))
     seen: dict[str, int] = {}
     for i, unit in enumerate(units):
@@ -127,12 +137,11 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
     names = [n if n is not None else u for n, u in zip(names, units, strict=True)]
     time = _edition(text_column(column("Time")) if "Time" in position else None, src)
 
-    values = to_float(block(framework.indicators), source=src, column=framework.indicators,
-                      fix="write a number, or leave the cell empty if missing")
+    values = numbers(framework.indicators, "write a number, or leave the cell empty if missing")
     _check_values(values, framework, units, src)
     index = pd.Index(units, name="uCode")
     given = [name for name in framework.denominators if name in position]
-    given_values = to_float(block(given), source=src, column=given, fix="write a number")
+    given_values = numbers(given, "write a number")
     _check_denominators(values, dict(zip(given, given_values.T, strict=True)), framework, units,
                         src)
     denominators = pd.DataFrame(given_values, index=index, columns=given)

@@ -24,6 +24,7 @@ from rich.table import Table
 from ._cli_util import number_text, rank_text, working
 from .datasets import claims_example_path, gii_recipe_path, gii_workbook
 from .recipe import load_recipe
+from .result import build
 from .runs import RunWriter
 from .uncertainty import run_uncertainty
 
@@ -155,7 +156,7 @@ def run_cluster_demo(console: Console, *, points: int = CLUSTER_DEMO_POINTS, see
 def _run_gii_demo(parts: dict, console: Console, editions: tuple[int, ...]) -> None:
     for edition in editions:
         recipe = load_recipe(gii_recipe_path(edition))
-        result = recipe.run()
+        result = build(recipe)
         parts[f"gii-{edition}"] = result.write
         rank = int(result.ranks.loc[FOCUS, "GII"])
         score = result.scores.loc[FOCUS, "GII"]

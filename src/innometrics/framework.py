@@ -175,27 +175,25 @@ class Framework:
 
 def _check_weights(framework: Framework, source: str) -> None:
     for node in framework.nodes:
-        if not np.isfinite(node.weight) or node.weight < 0:
+        if not math.isfinite(node.weight) or node.weight < 0:
             raise InputError(source, f"weight of '{node.code}' is {node.weight}",
                              "weights must be finite and zero or positive", column="Weight")
     children: dict[str, list[Node]] = {}
     for node in framework.nodes:
         children.setdefault(node.parent, []).append(node)
-    for level in range(2, framework.n_levels + 1):
-        for parent in framework.codes_at(level):
-            kids = children.get(parent, [])
-            with np.errstate(over="ignore"):
-                total = float(np.sum([n.weight for n in kids]))
-            if not math.isfinite(total):
-                raise InputError(
-                    source, f"the weights of the children of '{parent}' sum to infinity",
-                    "weights are relative to their siblings: write them on a small scale "
-                    "(e.g. 1 and 0.5)", column="Weight")
-            if kids and all(n.weight == 0 for n in kids):
-                raise InputError(
-                    source, f"all weights of the children of '{parent}' are zero",
-                    f"give at least one of {[n.code for n in kids]} a positive weight",
-                    column="Weight")
+    for parent in (n.code for n in framework.nodes if n.level >= 2):  # level by level
+        kids = children.get(parent, [])
+        total = sum(n.weight for n in kids)  # float addition overflows to inf, silently
+        if not math.isfinite(total):
+            raise InputError(
+                source, f"the weights of the children of '{parent}' sum to infinity",
+                "weights are relative to their siblings: write them on a small scale "
+                "(e.g. 1 and 0.5)", column="Weight")
+        if kids and all(n.weight == 0 for n in kids):
+            raise InputError(
+                source, f"all weights of the children of '{parent}' are zero",
+                f"give at least one of {[n.code for n in kids]} a positive weight",
+                column="Weight")
 
 
 def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, *,
@@ -275,11 +273,16 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
                          "list the indicators and aggregates of the index", column="Type")
     fix_num = "write a number"
 
+    read_as_numbers = {str(name) for name, dtype in table.dtypes.items()
+                       if isinstance(dtype, np.dtype) and dtype.kind in "fiu"}
+
     def numbers(column: str, fix: str, default: float) -> list[float]:
         if column not in position:
             return [default] * len(node_rows)
-        return to_float(cells[:, position[column]], source=src, column=column,
-                        fix=fix)[node_rows].tolist()
+        cells_of_column = cells[:, position[column]]
+        if column in read_as_numbers:  # no text to parse: one conversion (see load_data)
+            return cells_of_column.astype(np.float64)[node_rows].tolist()
+        return to_float(cells_of_column, source=src, column=column, fix=fix)[node_rows].tolist()
 
     levels = numbers("Level", "write an integer level", np.nan)
     weights = numbers("Weight", fix_num, np.nan)

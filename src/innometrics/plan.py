@@ -51,8 +51,14 @@ def describe_plan(recipe: Recipe) -> list[str]:
     if screen is not None:
         kept = screen_step(data.values, **screen).info["kept"]
         dropped = [u for u, k in zip(data.units, kept, strict=True) if not k]
-        lines.append(f"screening drops {len(dropped)} unit(s)"
-                     + (f": {_short(dropped)}" if dropped else ""))
+        listed = f": {_short(dropped)}" if dropped else ""
+        if "impute" in names and names.index("screen") > names.index("impute"):
+            # what imputation fills is known only once it has run: say what the data show
+            lines.append(f"screening comes after imputing and counts imputed values as "
+                         f"present; before imputing, {len(dropped)} unit(s) fall below it"
+                         f"{listed}")
+        else:
+            lines.append(f"screening drops {len(dropped)} unit(s){listed}")
     if recipe.uncertainty:
         u = recipe.uncertainty
         alternatives = ", ".join(f"{k} ({len(v)} options)" for k, v in u["alternatives"].items())

@@ -13,8 +13,8 @@ A recipe file is YAML; paths are relative to the file::
       - aggregate: {method: arithmetic}
 
 :func:`load_recipe` validates everything (see :mod:`innometrics.schema`) before reading any
-data. Running it (:func:`build` or :meth:`Recipe.run`) gives an
-:class:`~innometrics.result.IndexResult`.
+data. Running it (:func:`innometrics.build`, :mod:`innometrics.result`) gives an
+:class:`~innometrics.result.IndexResult`; a recipe itself knows nothing of running.
 """
 
 from __future__ import annotations
@@ -27,11 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import yaml
 
-from . import steps as _steps
 from ._params import did_you_mean, one_of
 from .data import Dataset, load_data
 from .errors import DataWarning, InputError, InvalidParameter
@@ -42,13 +39,15 @@ from .schema import (
     STEP_NAMES,
     check_against_framework,
     check_monte_carlo_aggregate,
+    check_scales,
     check_steps,
     check_uncertainty,
     check_uncertainty_against_framework,
+    order_notes,
     parse_steps,
 )
 
-__all__ = ["Recipe", "load_recipe", "build", "STEP_NAMES", "STAGE_NAMES", "RECIPE_KEYS"]
+__all__ = ["Recipe", "load_recipe", "STEP_NAMES", "STAGE_NAMES", "RECIPE_KEYS"]
 
 #: Keys a recipe file may hold.
 RECIPE_KEYS = ("framework", "data", "steps", "uncertainty", "name", "description")
@@ -91,9 +90,18 @@ class Recipe:
             check_against_framework(name, settings, f"steps[{i}].{name}", self.framework)
         uncertainty = check_uncertainty(self.uncertainty, src)
         check_uncertainty_against_framework(uncertainty, self.framework)
+        # the nominal steps only: a copy made to compute something else (the dashboard's
+        # with_step) keeps the design it will not run; the design is checked by load_recipe
+        check_scales(steps)
         if tuple(self.data.indicators) != tuple(self.framework.indicators):
             raise InvalidParameter("the data's indicators are not the framework's; load the data "
                                    "with load_data(..., framework).")
+        _check_group_columns(self.data, [s for n, s in steps if n == "impute"]
+                             + list(uncertainty.get("alternatives", {}).get("impute", [])))
+        for note in order_notes([name for name, _ in steps]):
+            # stacklevel 1: one place for every copy of the recipe (with_step, the Monte
+            # Carlo's options), so that the note prints once
+            warnings.warn(f"{src}: {note}", DataWarning, stacklevel=1)
         object.__setattr__(self, "steps", steps)
         object.__setattr__(self, "uncertainty", uncertainty)
 
@@ -147,9 +155,15 @@ class Recipe:
         files.update({key: spec.path for key, spec in self.tables.items()})
         return files
 
-    def run(self):
-        """Run the steps; see :func:`build`."""
-        return build(self)
+
+def _check_group_columns(data: Dataset, impute_settings: list[dict]) -> None:
+    """Group imputation needs its group column in the data (the framework may declare a
+    group column the data file lacks): checked on loading, so that validate refuses it too."""
+    for settings in impute_settings:
+        group = settings.get("group")
+        if group is not None and group not in data.groups.columns:
+            raise InputError(data.source, f"group column '{group}' is not in the data",
+                             f"add it or use one of {list(data.groups.columns)}", column=group)
 
 
 class _DuplicateKey(Exception):
@@ -236,6 +250,7 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
         for i, (name, settings) in enumerate(steps):
             if uncertainty and name == "aggregate":
                 check_monte_carlo_aggregate(settings, f"steps[{i}].aggregate")
+        check_scales(steps, uncertainty.get("alternatives"))
         framework = load_framework(tables["framework"])
         for i, (name, settings) in enumerate(steps):
             check_against_framework(name, settings, f"steps[{i}].{name}", framework)
@@ -246,220 +261,3 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
     return Recipe(framework=framework, data=data, steps=steps, uncertainty=uncertainty,
                   source=src, tables=tables, name=raw.get("name"),
                   description=raw.get("description"))
-
-
-# ---------------------------------------------------------------------------------------------
-# Running a recipe: each step's adapter pulls what it needs from the framework and data.
-
-
-@dataclass
-class _State:
-    """What flows between steps while a recipe runs: the values and, for each row, its unit
-    and its row in the dataset."""
-
-    values: np.ndarray
-    units: list[str]
-    rows: np.ndarray
-
-
-def _run_denominate(recipe: Recipe, state: _State, settings: dict):
-    fw, data = recipe.framework, recipe.data
-    given = {name: k for k, name in enumerate(data.denominators.columns)}
-    column = np.array([given[fw[c].denominator] if fw[c].denominator is not None else -1
-                       for c in fw.indicators])
-    table = np.column_stack([data.denominators.to_numpy(np.float64)[state.rows],
-                             np.full(len(state.rows), np.nan)])  # column -1: no denominator
-    out = _steps.denominate(state.values, table[:, column])
-    blanked = np.isnan(out.values) & ~np.isnan(state.values)
-    if blanked.any():
-        cells = [f"{state.units[i]}/{fw.indicators[j]}" for i, j in zip(*np.nonzero(blanked),
-                                                                          strict=True)]
-        warnings.warn(f"{recipe.data.source}: {len(cells)} value(s) have no denominator and "
-                      f"became missing: {', '.join(cells[:10])}"
-                      f"{', ...' if len(cells) > 10 else ''}", DataWarning, stacklevel=4)
-    return out
-
-
-def _run_screen(recipe: Recipe, state: _State, settings: dict):
-    return _steps.screen(state.values, **settings)
-
-
-def _run_impute(recipe: Recipe, state: _State, settings: dict):
-    settings = dict(settings)
-    within = settings.pop("within", None)
-    if within is not None:
-        return _impute_within(recipe, state, settings, within)
-    group = settings.pop("group", None)
-    labels = None
-    if group is not None:
-        if group not in recipe.data.groups:
-            raise InputError(recipe.data.source, f"group column '{group}' is not in the data",
-                             f"add it or use one of {list(recipe.data.groups.columns)}",
-                             column=group)
-        labels = recipe.data.groups[group].to_numpy(dtype=object)[state.rows].tolist()
-    return _steps.impute(state.values, groups=labels, **settings)
-
-
-def _impute_within(recipe: Recipe, state: _State, settings: dict, level: int):
-    """Impute each block of indicators that share an ancestor at ``level`` on its own."""
-    fw = recipe.framework
-    blocks: dict[str, list[int]] = {}
-    for j, code in enumerate(fw.indicators):
-        node = fw[code]
-        while node.level < level:
-            node = fw[node.parent]
-        blocks.setdefault(node.code, []).append(j)
-    values = state.values.copy()
-    imputed = np.zeros(values.shape, dtype=bool)
-    for columns in blocks.values():
-        out = _steps.impute(state.values[:, columns], **settings)
-        values[:, columns] = out.values
-        imputed[:, columns] = out.info["imputed"]
-    return _steps.StepResult(values, {"imputed": imputed, "within": sorted(blocks)})
-
-
-def _run_treat(recipe: Recipe, state: _State, settings: dict):
-    return _steps.treat(state.values, codes=recipe.framework.indicators, **settings)
-
-
-def _run_normalise(recipe: Recipe, state: _State, settings: dict):
-    settings = dict(settings)
-    fw = recipe.framework
-    if "targets" not in settings:
-        settings["targets"] = ({c: fw[c].target for c in fw.indicators if fw[c].target is not None}
-                               or None)
-    if settings.get("bounds") == "framework":
-        settings["indicators"] = {**_scaled_from_framework(recipe, settings),
-                                  **(settings.get("indicators") or {})}
-        settings["bounds"] = (0.0, 100.0)  # every indicator has its own now
-    return _steps.normalise(state.values, directions=fw.directions, codes=fw.indicators,
-                            units=state.units, **settings)
-
-
-def _scaled_from_framework(recipe: Recipe, settings: dict) -> dict[str, dict]:
-    """``bounds: framework``: each indicator's ``scaled`` settings from the framework's
-    ``scaled_lower``/``scaled_upper`` (own units; for direction −1 they become
-    [−upper, −lower] on the flipped values) and ``scale_factor`` (else the step's ``scale``),
-    as COINr's ``Normalise(f_n_para = "use_iMeta")`` reads them from iMeta."""
-    fw = recipe.framework
-    out = {}
-    for code in fw.indicators:
-        node = fw[code]
-        for column in ("scaled_lower", "scaled_upper"):
-            if getattr(node, column) is None:
-                raise InputError(fw.source, f"'{code}' has no {column}, which 'bounds: "
-                                 "framework' of the normalise step needs",
-                                 f"give every indicator a {column}, or bounds: [l, u]",
-                                 column=column)
-        low, high = node.scaled_lower, node.scaled_upper
-        if node.direction == -1:
-            low, high = -high, -low
-        if not low < high:
-            raise InputError(fw.source, f"'{code}' has scaled_lower {node.scaled_lower:g} not "
-                             f"below scaled_upper {node.scaled_upper:g}",
-                             "give scaled_lower < scaled_upper", column="scaled_lower")
-        scale = node.scale_factor if node.scale_factor is not None else settings.get("scale")
-        out[code] = {"method": "scaled", "bounds": [low, high],
-                     **({} if scale is None else {"scale": scale})}
-    return out
-
-
-def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
-    fw = recipe.framework
-    settings = dict(settings)
-    ratios = settings.pop("ratios", {})
-    matrices = [fw.weight_matrix(level) for level in range(2, fw.n_levels + 1)]
-    out = _steps.aggregate(state.values, matrices, **settings)
-    if ratios:
-        position = {code: j for j, code in enumerate(fw.codes)}
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out.info["ratios"] = {name: out.values[:, position[num]] / out.values[:, position[den]]
-                                  for name, (num, den) in ratios.items()}
-    return out
-
-
-_ADAPTERS = {
-    "denominate": _run_denominate,
-    "screen": _run_screen,
-    "impute": _run_impute,
-    "treat": _run_treat,
-    "normalise": _run_normalise,
-    "aggregate": _run_aggregate,
-}
-
-
-def _check_finite(recipe: Recipe, step: str, where: str, before: np.ndarray,
-                  after: np.ndarray, columns: list[str], units: list[str]) -> None:
-    """A step must not turn a finite value into ±inf or NaN (overflow, a log of a
-    non-positive number): that is an error naming the cell, never a silent gap. NaN from a
-    zero-range indicator (which warns) or from a missing denominator is allowed."""
-    bad = np.isinf(after)
-    if after.shape == before.shape and step != "denominate":
-        lost = np.isnan(after) & np.isfinite(before)
-        if lost.any():
-            with warnings.catch_warnings():  # an all-missing column has no range: NaN is right
-                warnings.simplefilter("ignore", RuntimeWarning)
-                constant = np.nanmax(before, axis=0) == np.nanmin(before, axis=0)
-            bad |= lost & ~constant
-    if bad.any():
-        i, j = (int(k[0]) for k in np.nonzero(bad))
-        value = float(before[i, j]) if after.shape == before.shape else None
-        was = f" (input {value:g})" if value is not None else ""
-        raise InputError(recipe.data.source, f"{where} gives a non-finite result for "
-                         f"'{columns[j]}' of unit '{units[i]}'{was}",
-                         "check the indicator's values (numbers this large overflow; a log needs "
-                         "positive values; a fraction of the maximum needs a non-zero maximum) "
-                         "or choose another method", column=columns[j])
-
-
-def _frame(values: np.ndarray, units: pd.Index, columns: pd.Index) -> pd.DataFrame:
-    return pd.DataFrame(values, index=units, columns=columns, copy=False)
-
-
-def build(recipe: Recipe):
-    """Run a recipe's steps in order and collect every stage.
-
-    Returns
-    -------
-    IndexResult
-        Scores and ranks at every level, the data after each step, what each step did, and
-        the recipe, from which a changed setting regenerates the result.
-
-    Raises
-    ------
-    InputError
-        If a step turns a finite value into a non-finite one (see :func:`_check_finite`).
-    """
-    from .result import IndexResult  # result imports recipe for with_step
-
-    fw = recipe.framework
-    state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units),
-                   rows=np.arange(len(recipe.data.units)))
-    index = pd.Index(state.units, name="uCode", dtype=object)
-    indicators, codes = pd.Index(fw.indicators, dtype=object), pd.Index(fw.codes, dtype=object)
-    stages = {"Raw": _frame(state.values, index, indicators)}
-    records: dict[str, dict] = {}
-    for i, (name, settings) in enumerate(recipe.steps):
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                out = _ADAPTERS[name](recipe, state, settings)
-        except (InputError, InvalidParameter):
-            raise
-        except ValueError as exc:  # what a step finds in the data, named by its recipe key
-            raise InvalidParameter(f"{recipe.source or 'recipe'}: steps[{i}].{name}: {exc}"
-                                   ) from None
-        units_in = list(state.units)
-        before = state.values
-        if name == "screen":
-            kept = out.info["kept"]
-            state.units = [u for u, keep in zip(units_in, kept, strict=True) if keep]
-            state.rows = state.rows[kept]
-            index = pd.Index(state.units, name="uCode", dtype=object)
-            before = before[kept]
-        columns = codes if name == "aggregate" else indicators
-        _check_finite(recipe, name, f"steps[{i}].{name}", before, out.values, list(columns),
-                      state.units)
-        state.values = out.values
-        stages[STAGE_NAMES[name]] = _frame(out.values, index, columns)
-        records[name] = {"settings": dict(settings), "units": units_in, **out.info}
-    return IndexResult(recipe=recipe, stages=stages, records=records)

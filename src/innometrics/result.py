@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .pipeline import run_steps
 from .ranking import rank_min
-from .recipe import Recipe, build
+from .recipe import Recipe
 
-__all__ = ["IndexResult", "recipe_files"]
+__all__ = ["IndexResult", "build", "recipe_files"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class IndexResult:
     ----------
     recipe : Recipe
         What was run; ``with_step`` / ``with_weights`` rerun a changed copy.
-    stages : dict of str → DataFrame
+    stages : mapping of str → DataFrame
         The data after each step (``Raw``, ``Denominated``, ``Imputed``, ``Treated``,
         ``Normalised``, ``Aggregated``, ...), units × codes, indexed by ``uCode``.
     records : dict of str → dict
@@ -36,7 +37,7 @@ class IndexResult:
     """
 
     recipe: Recipe
-    stages: dict[str, pd.DataFrame]
+    stages: Mapping[str, pd.DataFrame]
     records: dict[str, dict]
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -45,7 +46,7 @@ class IndexResult:
     def scores(self) -> pd.DataFrame:
         """Scores of every node: indicators after the last transforming step, then every
         aggregate (units × codes, indexed by ``uCode``)."""
-        return next(reversed(self.stages.values()))
+        return self.stages[next(reversed(self.stages))]
 
     @property
     def ranks(self) -> pd.DataFrame:
@@ -205,6 +206,27 @@ class IndexResult:
         from .report import summary_html
 
         return summary_html(self)
+
+
+def build(recipe: Recipe) -> IndexResult:
+    """Run a recipe's steps in order and collect every stage (see
+    :func:`~innometrics.pipeline.run_steps`).
+
+    Returns
+    -------
+    IndexResult
+        Scores and ranks at every level, the data after each step, what each step did, and
+        the recipe, from which a changed setting regenerates the result.
+
+    Raises
+    ------
+    InputError
+        If a step turns a finite value into a non-finite one, naming the cell.
+    InvalidParameter
+        If a step finds the data unfit for its settings, naming the recipe key.
+    """
+    stages, records = run_steps(recipe)
+    return IndexResult(recipe=recipe, stages=stages, records=records)
 
 
 def recipe_files(recipe: Recipe) -> dict[str, pd.DataFrame | str]:

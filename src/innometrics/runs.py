@@ -611,7 +611,9 @@ class Run:
 
     def rebuild(self):
         """Run the recorded recipe again (an :class:`~innometrics.result.IndexResult`)."""
-        return self.recipe().run()
+        from .result import build
+
+        return build(self.recipe())
 
     def _repr_html_(self) -> str:
         """Kind, provenance and the top units as HTML (for Jupyter)."""

@@ -5,12 +5,17 @@ Every check happens once, when a recipe is loaded, before any data are read; err
 recipe key the user wrote (``'method' of steps[4].aggregate``). :func:`check_steps` resolves
 every default, so that the settings recorded in a run's manifest are the settings used.
 
-Order rules (a step named on the left must come before the one on the right)::
+Order. Refused, because it cannot run: a step twice (a result holds one data set per step,
+addressed by the step's name, as a coin holds one "Treated"), or aggregate not last (it turns
+indicator scores into aggregate scores; the steps are defined on indicators, so none can follow
+it). A recipe without aggregate builds indicator scores and no index; what needs an index (the
+dashboard, uncertainty) refuses it. Every other order runs, as it does in COINr, and one
+:class:`~innometrics.errors.DataWarning` per unusual pair says what it means (a step named on the
+left usually comes before the one on the right)::
 
     denominate → treat, normalise     ratios are treated and normalised, not the raw counts
     screen     → impute               screening counts the data that are really there
     treat      → normalise            outliers are treated on the indicator's own scale
-    aggregate last                    it combines the final scores
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from functools import cache
+from itertools import product
 from typing import Any
 
 from . import steps as _steps
@@ -33,6 +39,7 @@ from ._params import (
 )
 from .errors import InputError, InvalidParameter
 from .steps.aggregate import SETTINGS as _AGGREGATE
+from .steps.aggregate import at_level
 from .steps.denominate import SETTINGS as _DENOMINATE
 from .steps.impute import SETTINGS as _IMPUTE
 from .steps.normalise import DEFAULT_SCALE
@@ -42,10 +49,11 @@ from .steps.screen import SETTINGS as _SCREEN
 from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
 from .steps.treat import SETTINGS as _TREAT
 
-__all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_RULES", "ALTERNATIVE_STEPS",
+__all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES", "ALTERNATIVE_STEPS",
            "NOT_MONTE_CARLO", "check_monte_carlo_aggregate",
            "check_uncertainty", "check_uncertainty_against_framework", "unknown_key", "check_step",
-           "check_steps", "check_order", "check_against_framework", "parse_steps"]
+           "check_steps", "check_order", "check_scales", "order_notes",
+           "check_against_framework", "parse_steps"]
 
 #: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
 STAGE_NAMES = {
@@ -66,12 +74,17 @@ STEP_SETTINGS: dict[str, dict[str, Setting]] = {
 #: Per-indicator settings (``indicators: {code: {...}}``) of the steps that take them.
 INDICATOR_SETTINGS = {"treat": _TREAT_INDICATOR, "normalise": _NORMALISE_INDICATOR}
 
-#: (earlier, later, why): ``earlier`` must precede ``later`` when both are present.
-ORDER_RULES = (
-    ("denominate", "treat", "outliers are judged on the denominated values"),
-    ("denominate", "normalise", "normalised scores cannot be divided by a denominator"),
-    ("screen", "impute", "screening must count the data actually present, not imputed values"),
-    ("treat", "normalise", "outliers are treated on the indicator's own scale"),
+#: (earlier, later, what it means when ``later`` comes first): orders that run, as in COINr,
+#: but change what a step means; each gives one DataWarning.
+ORDER_NOTES = (
+    ("denominate", "treat", "outliers are judged on the values before denominating, and "
+     "the treated values are then divided"),
+    ("denominate", "normalise", "the normalised scores are divided by the denominators, so "
+     "they leave the normalised scale"),
+    ("screen", "impute", "screening counts imputed values as present, so units are kept or "
+     "dropped on imputed data"),
+    ("treat", "normalise", "outliers are treated on the normalised scores, so the scores no "
+     "longer span the normalised range"),
 )
 
 #: Settings the runner fills from the framework when the recipe leaves them out.
@@ -177,7 +190,8 @@ def check_step(step: str, settings: Any, where: str) -> dict:
 
 
 def check_order(names: Sequence[str], source: str) -> None:
-    """Each step once, aggregate last, and the :data:`ORDER_RULES`."""
+    """Each step once, and aggregate, if present, last: the orders that cannot run (see the
+    module's docstring). Any other order runs; :func:`order_notes` says what it means."""
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in seen:
@@ -187,11 +201,16 @@ def check_order(names: Sequence[str], source: str) -> None:
     if "aggregate" in seen and names[-1] != "aggregate":
         raise InputError(source, "'aggregate' is not the last step",
                          "move aggregate to the end of the steps", key="steps")
-    for earlier, later, why in ORDER_RULES:
-        if earlier in seen and later in seen and seen[earlier] > seen[later]:
-            raise InputError(source, f"'{earlier}' (steps[{seen[earlier]}]) comes after "
-                             f"'{later}' (steps[{seen[later]}]): {why}",
-                             f"move {earlier} before {later}", key="steps")
+
+
+def order_notes(names: Sequence[str]) -> list[str]:
+    """What each unusual but runnable order of ``names`` means (:data:`ORDER_NOTES`), one
+    line each, e.g. ``"'screen' (steps[2]) comes after 'impute' (steps[1]): screening counts
+    imputed values as present, ..."``."""
+    at = {name: i for i, name in enumerate(names)}
+    return [f"'{earlier}' (steps[{at[earlier]}]) comes after '{later}' (steps[{at[later]}]): "
+            f"{means}" for earlier, later, means in ORDER_NOTES
+            if earlier in at and later in at and at[earlier] > at[later]]
 
 
 def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
@@ -221,10 +240,8 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
                              f"use one of {', '.join(STEP_NAMES)}", key="steps")
         names.append(name)
     check_order(names, source)
-    resolved = tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
-                     for i, (name, settings) in enumerate(steps))
-    _check_positive_for_means(resolved)
-    return resolved
+    return tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
+                 for i, (name, settings) in enumerate(steps))
 
 
 #: Normalisations whose lowest score is 0 or below, whatever the data.
@@ -235,31 +252,69 @@ _NON_POSITIVE = {"prank": "the lowest percentile rank is 0",
                  "dist2ref": "the lowest distance score is 0"}
 
 
-def _check_positive_for_means(steps: Sequence[tuple[str, dict]]) -> None:
-    """A geometric or harmonic mean of indicator scores needs them positive: refuse, at
-    load, a normalisation that certainly gives zero or negative scores."""
-    from .steps.aggregate import at_level
+def _non_positive_scale(normalise: Mapping) -> str | None:
+    """Why the normalisation ``normalise`` (settings, defaults resolved) certainly gives a
+    zero or negative score, whatever the data; None if it need not."""
+    method = normalise.get("method")
+    if method == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
+        return f"min-max puts the lowest value at {normalise.get('range', [0, 100])[0]}"
+    if method == "zscore" and normalise.get("mean", 0) <= 0:
+        return f"z-scores centred on {normalise.get('mean', 0)} are negative below the mean"
+    return _NON_POSITIVE.get(method)
 
-    position = {name: i for i, (name, _) in enumerate(steps)}
-    if "aggregate" not in position or "normalise" not in position:
-        return
-    aggregate = steps[position["aggregate"]][1]
-    method = at_level(aggregate.get("method", "arithmetic"), 2, "method")
-    exponent = at_level(aggregate.get("p"), 2, "p")
-    if method == "generalised" and exponent is not None and exponent < 0:
-        method = f"the generalised mean with p = {exponent}"
-    normalise = steps[position["normalise"]][1]
-    why = _NON_POSITIVE.get(normalise.get("method"))
-    if normalise.get("method") == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
-        why = f"min-max puts the lowest value at {normalise['range'][0]}"
-    if normalise.get("method") == "zscore" and normalise.get("mean", 0) <= 0:
-        why = f"z-scores centred on {normalise.get('mean', 0)} are negative below the mean"
-    if (method in ("geometric", "harmonic") or method.startswith("the generalised")) and why:
-        raise InvalidParameter(
-            f"'method' of steps[{position['aggregate']}].aggregate is {method} at level 2, "
-            f"which needs positive indicator scores, but {why} "
-            f"(steps[{position['normalise']}].normalise); use min-max onto a positive range "
-            "such as range: [1, 100], or the arithmetic mean.")
+
+def _options(step: str, steps: Sequence[tuple[str, Mapping]],
+             alternatives: Mapping[str, Sequence[Mapping]]) -> list[tuple[str, Mapping]]:
+    """Every setting of ``step`` a build or a Monte Carlo replication can use, with its
+    recipe key: the uncertainty alternatives when there are any (they replace the step's
+    settings), else the step's own settings."""
+    if alternatives.get(step):
+        return [(f"uncertainty.alternatives.{step}[{k}]", option)
+                for k, option in enumerate(alternatives[step])]
+    return [(f"steps[{i}].{name}", settings) for i, (name, settings) in enumerate(steps)
+            if name == step]
+
+
+def check_scales(steps: Sequence[tuple[str, Mapping]],
+                 alternatives: Mapping[str, Sequence[Mapping]] | None = None) -> None:
+    """A geometric, harmonic or negative-p generalised mean of indicator scores needs them
+    positive: refuse a
+    normalisation that certainly gives zero or negative scores (min-max from 0, percentile
+    ranks, distance to the maximum, z-scores centred on 0 or below, the step's own method or a
+    per-indicator one) before an aggregation at level 2 that is geometric or harmonic, for
+    every pair of settings that can meet: the steps themselves (the nominal build), and each
+    normalise option with each aggregate option of a Monte Carlo replication (a step's
+    alternatives when it has any, else its own settings). ``innometrics validate``,
+    ``build`` and ``uncertainty`` all run this one check when the recipe file is loaded
+    (:func:`~innometrics.recipe.load_recipe`); a recipe made in memory checks its steps.
+
+    Raises
+    ------
+    InvalidParameter
+        Naming both recipe keys, e.g. ``'method' of uncertainty.alternatives.aggregate[1] is
+        geometric at level 2, which needs positive indicator scores, but min-max puts the
+        lowest value at 0 (steps[3].normalise)``.
+    """
+    alternatives = alternatives or {}
+    nominal = list(product(_options("aggregate", steps, {}), _options("normalise", steps, {})))
+    replicated = product(_options("aggregate", steps, alternatives),
+                         _options("normalise", steps, alternatives))
+    for (aggregate_key, aggregate), (normalise_key, normalise) in [*nominal, *replicated]:
+        method = at_level(aggregate.get("method", "arithmetic"), 2, "method")
+        exponent = at_level(aggregate.get("p"), 2, "p")
+        if method == "generalised" and exponent is not None and exponent < 0:
+            method = f"the generalised mean with p = {exponent}"
+        elif method not in ("geometric", "harmonic"):
+            continue
+        shared = {k: v for k, v in normalise.items() if k != "indicators"}
+        own = [{**shared, **settings}  # a per-indicator override of the step's settings
+               for settings in (normalise.get("indicators") or {}).values()]
+        why = next(filter(None, map(_non_positive_scale, [normalise, *own])), None)
+        if why:
+            raise InvalidParameter(
+                f"'method' of {aggregate_key} is {method} at level 2, which needs positive "
+                f"indicator scores, but {why} ({normalise_key}); use min-max onto a positive "
+                "range such as range: [1, 100], or the arithmetic mean.")
 
 
 def _check_positive_above_copeland(settings: Mapping, where: str, top: int) -> None:

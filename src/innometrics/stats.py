@@ -51,7 +51,13 @@ def skew_kurt_complete(v: np.ndarray) -> tuple[float, float]:
 def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """:func:`skewness` and :func:`kurtosis` from one pass over the data."""
     x = np.asarray(x, dtype=np.float64)
-    n, m2, m3, m4 = _centred_moments(x, axis)
+    if np.isnan(x).any():
+        n, m2, m3, m4 = _centred_moments(x, axis)
+    else:  # no missing value (imputed data, winsorising): the same sums, fewer passes
+        d = x - x.mean(axis=axis, keepdims=True)
+        d2 = d * d
+        n = np.float64(x.shape[axis])
+        m2, m3, m4 = d2.sum(axis=axis), (d2 * d).sum(axis=axis), (d2 * d2).sum(axis=axis)
     return (np.where(n >= 3, _g1(n, m2, m3), np.nan), np.where(n >= 4, _g2(n, m2, m4), np.nan))
 
 

@@ -30,6 +30,7 @@ from scipy.optimize import minimize
 
 from .errors import InvalidParameter
 from .recipe import Recipe
+from .result import build
 from .runs import write_run
 from .steps.aggregate import aggregate
 
@@ -177,7 +178,7 @@ def optimise_weights(recipe: Recipe, level: int, target: str | Sequence[float] =
     if shares is not None and len(shares) != n:
         raise InvalidParameter(f"the target has {len(shares)} shares for {n} nodes at level "
                                f"{level}.")
-    result = recipe.run()
+    result = build(recipe)
     stages = list(result.stages)
     x = result.stages[stages[-2]].to_numpy(np.float64)  # the data entering aggregate
     settings = {k: v for k, v in recipe.settings("aggregate").items()

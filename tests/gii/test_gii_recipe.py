@@ -9,7 +9,7 @@ import pytest
 import yaml
 from gii.gii_fixtures import workbook_2023, write_workbook
 
-from innometrics import load_data, load_framework
+from innometrics import build, load_data, load_framework
 from innometrics.gii import (
     calibrated_rules,
     data_table,
@@ -70,7 +70,7 @@ def _run(directory, book, rules, weights, **kwargs):
     path = write_recipe(directory, book, rules, node_weights=weights, **kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = load_recipe(path).run()
+        result = build(load_recipe(path))
     published = book.wide("SCORE")
     ours = result.scores.reindex(index=published.index, columns=published.columns)
     return ours.to_numpy(), published.to_numpy()

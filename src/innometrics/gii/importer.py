@@ -34,7 +34,7 @@ from ..data import load_data
 from ..errors import InputError, InvalidParameter
 from ..framework import load_framework
 from ..recipe import Recipe
-from ..result import IndexResult
+from ..result import IndexResult, build
 from .calibrate import calibrated_rules, documented_rules, rule_differences
 from .coverage import infer_dmc_rule
 from .profile import (
@@ -355,7 +355,7 @@ def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated
         recipe = build_recipe(workbook, chosen, None, documented=None,
                               name=f"{edition}, documented rules")
         differences = rule_differences(documented, calibrated)
-    result = recipe.run()
+    result = build(recipe)
     agreement = _agreement(workbook, result)
     agreement["note"] = _notes(agreement, workbook, weights)
     per_indicator = agreement.set_index("code")

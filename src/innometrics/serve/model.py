@@ -4,7 +4,7 @@ The recipe is run once. Its *pre-aggregation* stage (the normalised scores: the 
 ``aggregate`` step) is kept, and so is the *pre-normalisation* stage (the input of
 ``normalise``). A request with other weights re-aggregates the kept normalised scores with new
 weight matrices (:func:`innometrics.steps.aggregate`, the very function a build calls), so
-the result equals ``recipe.with_weights(weights).run()`` exactly. A request with another
+the result equals ``build(recipe.with_weights(weights))`` exactly. A request with another
 normalisation re-normalises the kept pre-normalisation stage once and keeps that too; another
 aggregation method changes only the aggregation. Nothing is rebuilt per request.
 
@@ -31,6 +31,7 @@ from .._params import did_you_mean, one_of
 from ..errors import InputError
 from ..ranking import rank_min
 from ..recipe import Recipe
+from ..result import build
 
 __all__ = ["DashboardModel", "Query", "QueryError", "NORMALISE_PRESETS", "AGGREGATE_PRESETS",
            "MAX_WEIGHT"]
@@ -110,7 +111,7 @@ class DashboardModel:
         if not names or names[-1] != "aggregate":
             raise InputError(recipe.source or "recipe", "has no aggregate step",
                              "add '- aggregate: {method: arithmetic}' as the last step")
-        result = recipe.run()
+        result = build(recipe)
         self.recipe = recipe
         self.framework = fw = recipe.framework
         stages = list(result.stages.values())
@@ -218,7 +219,7 @@ class DashboardModel:
         settings = NORMALISE_PRESETS[preset][1]
         recipe = self.recipe.with_step("normalise", **settings)  # resolves every default
         if not self._normalise_last:  # later steps between normalise and aggregate: rerun once
-            return list(recipe.run().stages.values())[-2].to_numpy(dtype=np.float64)
+            return list(build(recipe).stages.values())[-2].to_numpy(dtype=np.float64)
         fw = self.framework
         resolved = dict(recipe.settings("normalise"))
         if "targets" not in resolved:  # as the recipe's normalise adapter does

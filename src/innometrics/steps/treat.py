@@ -82,8 +82,7 @@ _CONSTRAINTS = constraints_of(SETTINGS)
 
 def _passes(sk: np.ndarray, ku: np.ndarray, skew: np.ndarray | float,
             kurtosis: np.ndarray | float) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return (np.abs(sk) < skew) | (ku < kurtosis)
+    return (np.abs(sk) < skew) | (ku < kurtosis)  # NaN compares False, silently
 
 
 def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
@@ -104,11 +103,20 @@ def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
     at_high, at_low : boolean ndarrays (n_units, n_columns): points moved at each end
     """
     out = np.array(x, dtype=np.float64)
+    return _winsorise(out, *skew_kurt(out), skew=skew, kurtosis=kurtosis,
+                      max_winsorised=max_winsorised)[:4]
+
+
+def _winsorise(out: np.ndarray, sk: np.ndarray, ku: np.ndarray, *, skew: np.ndarray | float,
+               kurtosis: np.ndarray | float, max_winsorised: np.ndarray | int,
+               ) -> tuple[np.ndarray, ...]:
+    """:func:`winsorise_columns` in place on ``out``, given the skew and kurtosis of its
+    columns (which the caller has computed already); returns also the final skew and
+    kurtosis of every column, so that they are not computed again."""
     m = out.shape[1]
     skew, kurtosis = np.broadcast_to(skew, (m,)), np.broadcast_to(kurtosis, (m,))
     max_winsorised = np.broadcast_to(max_winsorised, (m,))
     n_present = np.sum(~np.isnan(out), axis=0)
-    sk, ku = skew_kurt(out)
     at_high = np.zeros(out.shape, dtype=bool)
     at_low = np.zeros(out.shape, dtype=bool)
     n_win = np.zeros(m, dtype=np.int64)
@@ -118,14 +126,13 @@ def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
         cols = np.flatnonzero(active)
         v = out[:, cols]
         high = sk[cols] >= 0
-        extreme = np.where(high, np.nanmax(v, axis=0), np.nanmin(v, axis=0))
+        # fmax/fmin skip NaN like nanmax/nanmin, without their copies and all-NaN warnings
+        extreme = np.where(high, np.fmax.reduce(v, axis=0), np.fmin.reduce(v, axis=0))
         at_extreme = v == extreme
         moving = at_extreme.sum(axis=0) < n_present[cols]  # all tied: nothing inward
-        inward_values = np.where(at_extreme, np.nan, v)
-        with warnings.catch_warnings():  # columns not moving have no inward value
-            warnings.simplefilter("ignore", RuntimeWarning)
-            inward = np.where(high, np.nanmax(inward_values, axis=0),
-                              np.nanmin(inward_values, axis=0))
+        inward_values = np.where(at_extreme, np.nan, v)  # not moving: no inward value (NaN)
+        inward = np.where(high, np.fmax.reduce(inward_values, axis=0),
+                          np.fmin.reduce(inward_values, axis=0))
         v = np.where(at_extreme & moving, inward, v)
         out[:, cols] = v
         at_high[:, cols] = np.where(moving & high, at_extreme, at_high[:, cols])
@@ -134,7 +141,7 @@ def winsorise_columns(x: np.ndarray, *, skew: np.ndarray | float = 2.0,
         sk[cols], ku[cols] = skew_kurt(v)
         active[cols] = (moving & ~_passes(sk[cols], ku[cols], skew[cols], kurtosis[cols])
                         & (n_win[cols] < max_winsorised[cols]))
-    return out, n_win, at_high, at_low
+    return out, n_win, at_high, at_low, sk, ku
 
 
 def _win_codes(at_high: np.ndarray, at_low: np.ndarray) -> np.ndarray:
@@ -305,12 +312,11 @@ def _apply_rule(x: np.ndarray, cols: np.ndarray, rules: list[dict], out: np.ndar
         return
     cols, rules = cols[failing], [r for r, f in zip(rules, failing, strict=True) if f]
     skew, kurtosis = skew[failing], kurtosis[failing]
-    winsorised, n_win, at_high, at_low = winsorise_columns(
-        x[:, cols], skew=skew, kurtosis=kurtosis,
+    winsorised, n_win, at_high, at_low, sk1, ku1 = _winsorise(
+        x[:, cols], sk0[failing], ku0[failing], skew=skew, kurtosis=kurtosis,
         max_winsorised=np.array([r["max_winsorised"] for r in rules]))
     codes = _win_codes(at_high, at_low)
     info["n_winsorised"][cols] = n_win
-    sk1, ku1 = skew_kurt(winsorised)
     info["skew1"][cols], info["kurt1"][cols] = sk1, ku1
     passes1 = _passes(sk1, ku1, skew, kurtosis)
     info["pass1"][cols] = passes1

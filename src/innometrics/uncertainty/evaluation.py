@@ -12,8 +12,8 @@ import psutil
 from .._params import one_of
 from ..errors import InvalidParameter
 from ..ranking import rank_min
-from ..recipe import Recipe, build
-from ..result import IndexResult
+from ..recipe import Recipe
+from ..result import IndexResult, build
 from ..schema import ALTERNATIVE_STEPS
 from ..steps.aggregate import aggregate
 from .design import UncertaintyDesign

@@ -1,0 +1,268 @@
+"""Running a recipe's steps: each step's adapter pulls what it needs from the framework and
+the data, calls the step's kernel on arrays, and the runner collects every stage.
+
+:func:`run_steps` is the engine behind :func:`innometrics.build` (in :mod:`innometrics.result`,
+beside the :class:`~innometrics.result.IndexResult` it returns).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import steps as _steps
+from .errors import DataWarning, InputError, InvalidParameter
+from .recipe import Recipe
+from .schema import STAGE_NAMES
+
+__all__ = ["run_steps", "StageTables"]
+
+
+
+@dataclass
+class _State:
+    """What flows between steps while a recipe runs: the values and, for each row, its unit
+    and its row in the dataset."""
+
+    values: np.ndarray
+    units: list[str]
+    rows: np.ndarray
+
+
+def _run_denominate(recipe: Recipe, state: _State, settings: dict):
+    fw, data = recipe.framework, recipe.data
+    given = {name: k for k, name in enumerate(data.denominators.columns.tolist())}
+    column = np.array([given.get(fw[c].denominator, -1) for c in fw.indicators])
+    table = np.column_stack([data.denominators.to_numpy(np.float64)[state.rows],
+                             np.full(len(state.rows), np.nan)])  # column -1: no denominator
+    out = _steps.denominate(state.values, table[:, column])
+    blanked = np.isnan(out.values) & ~np.isnan(state.values)
+    if blanked.any():
+        cells = [f"{state.units[i]}/{fw.indicators[j]}" for i, j in zip(*np.nonzero(blanked),
+                                                                          strict=True)]
+        warnings.warn(f"{recipe.data.source}: {len(cells)} value(s) have no denominator and "
+                      f"became missing: {', '.join(cells[:10])}"
+                      f"{', ...' if len(cells) > 10 else ''}", DataWarning, stacklevel=4)
+    return out
+
+
+def _run_screen(recipe: Recipe, state: _State, settings: dict):
+    return _steps.screen(state.values, **settings)
+
+
+def _run_impute(recipe: Recipe, state: _State, settings: dict):
+    settings = dict(settings)
+    within = settings.pop("within", None)
+    if within is not None:
+        return _impute_within(recipe, state, settings, within)
+    group = settings.pop("group", None)
+    labels = None
+    if group is not None:  # in the data: checked when the recipe was made
+        column = recipe.data.groups[group].to_numpy(dtype=object)[state.rows].tolist()
+        # a unit without a group keeps its gaps (COINr's i_mean_grp, skip_f_na); pandas holds
+        # a missing label as NaN, which must not become a group of its own
+        labels = [label if isinstance(label, str) else None for label in column]
+    return _steps.impute(state.values, groups=labels, **settings)
+
+
+def _impute_within(recipe: Recipe, state: _State, settings: dict, level: int):
+    """Impute each block of indicators that share an ancestor at ``level`` on its own."""
+    fw = recipe.framework
+    blocks: dict[str, list[int]] = {}
+    for j, code in enumerate(fw.indicators):
+        node = fw[code]
+        while node.level < level:
+            node = fw[node.parent]
+        blocks.setdefault(node.code, []).append(j)
+    values = state.values.copy()
+    imputed = np.zeros(values.shape, dtype=bool)
+    for columns in blocks.values():
+        out = _steps.impute(state.values[:, columns], **settings)
+        values[:, columns] = out.values
+        imputed[:, columns] = out.info["imputed"]
+    return _steps.StepResult(values, {"imputed": imputed, "within": sorted(blocks)})
+
+
+def _run_treat(recipe: Recipe, state: _State, settings: dict):
+    return _steps.treat(state.values, codes=recipe.framework.indicators, **settings)
+
+
+def _run_normalise(recipe: Recipe, state: _State, settings: dict):
+    settings = dict(settings)
+    fw = recipe.framework
+    if "targets" not in settings:
+        targets = {c: fw[c].target for c in fw.indicators}
+        settings["targets"] = {c: t for c, t in targets.items() if t is not None} or None
+    if settings.get("bounds") == "framework":
+        settings["indicators"] = {**_scaled_from_framework(recipe, settings),
+                                  **(settings.get("indicators") or {})}
+        settings["bounds"] = (0.0, 100.0)  # every indicator has its own now
+    return _steps.normalise(state.values, directions=fw.directions, codes=fw.indicators,
+                            units=state.units, **settings)
+
+
+def _scaled_from_framework(recipe: Recipe, settings: dict) -> dict[str, dict]:
+    """``bounds: framework``: each indicator's ``scaled`` settings from the framework's
+    ``scaled_lower``/``scaled_upper`` (own units; for direction −1 they become
+    [−upper, −lower] on the flipped values) and ``scale_factor`` (else the step's ``scale``),
+    as COINr's ``Normalise(f_n_para = "use_iMeta")`` reads them from iMeta."""
+    fw = recipe.framework
+    out = {}
+    for code in fw.indicators:
+        node = fw[code]
+        for column in ("scaled_lower", "scaled_upper"):
+            if getattr(node, column) is None:
+                raise InputError(fw.source, f"'{code}' has no {column}, which 'bounds: "
+                                 "framework' of the normalise step needs",
+                                 f"give every indicator a {column}, or bounds: [l, u]",
+                                 column=column)
+        low, high = node.scaled_lower, node.scaled_upper
+        if node.direction == -1:
+            low, high = -high, -low
+        if not low < high:
+            raise InputError(fw.source, f"'{code}' has scaled_lower {node.scaled_lower:g} not "
+                             f"below scaled_upper {node.scaled_upper:g}",
+                             "give scaled_lower < scaled_upper", column="scaled_lower")
+        scale = node.scale_factor if node.scale_factor is not None else settings.get("scale")
+        out[code] = {"method": "scaled", "bounds": [low, high],
+                     **({} if scale is None else {"scale": scale})}
+    return out
+
+
+def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
+    fw = recipe.framework
+    settings = dict(settings)
+    ratios = settings.pop("ratios", {})
+    matrices = [fw.weight_matrix(level) for level in range(2, fw.n_levels + 1)]
+    out = _steps.aggregate(state.values, matrices, **settings)
+    if ratios:
+        position = {code: j for j, code in enumerate(fw.codes)}
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.info["ratios"] = {name: out.values[:, position[num]] / out.values[:, position[den]]
+                                  for name, (num, den) in ratios.items()}
+    return out
+
+
+_ADAPTERS = {
+    "denominate": _run_denominate,
+    "screen": _run_screen,
+    "impute": _run_impute,
+    "treat": _run_treat,
+    "normalise": _run_normalise,
+    "aggregate": _run_aggregate,
+}
+
+
+def _check_finite(recipe: Recipe, step: str, where: str, before: np.ndarray,
+                  after: np.ndarray, columns: list[str], units: list[str]) -> None:
+    """A step must not turn a finite value into ±inf or NaN (overflow, a log of a
+    non-positive number): that is an error naming the cell, never a silent gap. NaN from a
+    zero-range indicator (which warns) or from a missing denominator is allowed."""
+    bad = np.isinf(after)
+    if after.shape == before.shape and step != "denominate":
+        lost = np.isnan(after) & np.isfinite(before)
+        if lost.any():
+            with warnings.catch_warnings():  # an all-missing column has no range: NaN is right
+                warnings.simplefilter("ignore", RuntimeWarning)
+                constant = np.nanmax(before, axis=0) == np.nanmin(before, axis=0)
+            bad |= lost & ~constant
+    if bad.any():
+        i, j = (int(k[0]) for k in np.nonzero(bad))
+        value = float(before[i, j]) if after.shape == before.shape else None
+        was = f" (input {value:g})" if value is not None else ""
+        raise InputError(recipe.data.source, f"{where} gives a non-finite result for "
+                         f"'{columns[j]}' of unit '{units[i]}'{was}",
+                         "check the indicator's values (numbers this large overflow; a log needs "
+                         "positive values; a fraction of the maximum needs a non-zero maximum) "
+                         "or choose another method", column=columns[j])
+
+
+class StageTables(Mapping):
+    """The data after each step, by stage name, in step order: units × codes DataFrames
+    indexed by ``uCode``. A build keeps each stage as an array and makes its DataFrame on
+    first access (then keeps it): making a frame costs more than most steps, and a
+    Monte Carlo replication or a dashboard update looks at one stage at most."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]] = {}
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def add(self, name: str, values: np.ndarray, units: tuple[str, ...],
+            columns: tuple[str, ...]) -> None:
+        """Record stage ``name``: ``values`` (units × columns), not copied."""
+        self._arrays[name] = (values, units, columns)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        frame = self._frames.get(name)
+        if frame is None:
+            values, units, columns = self._arrays[name]
+            frame = pd.DataFrame(values, index=pd.Index(units, name="uCode", dtype=object),
+                                 columns=pd.Index(columns, dtype=object), copy=False)
+            self._frames[name] = frame
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._arrays)
+
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k}: {v[0].shape[0]}x{v[0].shape[1]}" for k, v in self._arrays.items())
+        return f"StageTables({shapes})"
+
+
+def run_steps(recipe: Recipe) -> tuple[StageTables, dict[str, dict]]:
+    """Run a recipe's steps in order and collect every stage.
+
+    Returns
+    -------
+    stages : StageTables
+        ``Raw`` then the data after each step (units × codes, indexed by ``uCode``).
+    records : dict of str → dict
+        What each step did: its settings, the units it received, and its kernel's ``info``.
+
+    Raises
+    ------
+    InputError
+        If a step turns a finite value into a non-finite one (see :func:`_check_finite`).
+    """
+    fw = recipe.framework
+    state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units),
+                   rows=np.arange(len(recipe.data.units)))
+    units = tuple(state.units)
+    indicators, codes = tuple(fw.indicators), tuple(fw.codes)
+    stages = StageTables()
+    stages.add("Raw", state.values, units, indicators)
+    records: dict[str, dict] = {}
+    for i, (name, settings) in enumerate(recipe.steps):
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                out = _ADAPTERS[name](recipe, state, settings)
+        except (InputError, InvalidParameter):
+            raise
+        except ValueError as exc:  # what a step finds in the data, named by its recipe key
+            raise InvalidParameter(f"{recipe.source or 'recipe'}: steps[{i}].{name}: {exc}"
+                                   ) from None
+        units_in = list(state.units)
+        before = state.values
+        if name == "screen":
+            kept = out.info["kept"]
+            state.units = [u for u, keep in zip(units_in, kept, strict=True) if keep]
+            state.rows = state.rows[kept]
+            units = tuple(state.units)
+            before = before[kept]
+        columns = codes if name == "aggregate" else indicators
+        _check_finite(recipe, name, f"steps[{i}].{name}", before, out.values, list(columns),
+                      state.units)
+        state.values = out.values
+        stages.add(STAGE_NAMES[name], out.values, units, columns)
+        records[name] = {"settings": dict(settings), "units": units_in, **out.info}
+    return stages, records
