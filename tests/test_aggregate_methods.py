@@ -146,7 +146,7 @@ def test_mpi_equal_weights_is_compinds_formula():
 
 
 def test_new_methods_as_monte_carlo_alternatives(tmp_path):
-    """Every new method is a Monte Carlo input, except bod and generalised (refused)."""
+    """Every new method is a Monte Carlo input, except bod (refused)."""
     steps = """steps:
   - impute: {method: mean}
   - normalise: {method: minmax, range: [1, 100]}
@@ -164,14 +164,37 @@ uncertainty:
     recipe = im.load_recipe(write_toy(tmp_path, steps=steps))
     result = run_uncertainty(recipe)
     assert np.isfinite(result.scores).all()
-    for refused, why in (("{method: {2: bod, default: arithmetic}}", "linear programme"),
-                         ("{method: generalised, p: 2}", "'p' would not reach it")):
+    for refused, why in (("{method: {2: bod, default: arithmetic}}", "linear programme"),):
         alternative = steps.replace("{method: mpi}", refused)
         with pytest.raises(InvalidParameter, match=f"aggregate\\[2\\] uses .*{why}"):
             im.load_recipe(write_toy(tmp_path, steps=alternative))
         nominal = steps.replace("aggregate: {method: arithmetic}", f"aggregate: {refused}")
         with pytest.raises(InvalidParameter, match="steps\\[2\\].aggregate uses"):
             im.load_recipe(write_toy(tmp_path, steps=nominal))
+
+
+def test_generalised_mean_alternative_reaches_the_monte_carlo_with_its_p(tmp_path):
+    """Each replication with the generalised alternative scores exactly as a build with that
+    p: the exponent reaches the vectorised aggregation, per level too."""
+    alternative = "{method: generalised, p: {2: -1.5, default: 3}}"
+    steps = f"""steps:
+  - impute: {{method: mean}}
+  - normalise: {{method: minmax, range: [1, 100]}}
+  - aggregate: {{method: arithmetic}}
+uncertainty:
+  runs: 30
+  seed: 5
+  weights: {{noise: 0.0, levels: [1]}}
+  alternatives:
+    aggregate: [{alternative}, {alternative}]
+"""
+    recipe = im.load_recipe(write_toy(tmp_path, steps=steps))
+    mc = run_uncertainty(recipe)
+    nominal = im.build(recipe.with_step("aggregate", method="generalised",
+                                        p={2: -1.5, "default": 3}))
+    top = recipe.framework.codes[-1]
+    expected = nominal.scores[top].to_numpy()
+    np.testing.assert_allclose(mc.scores, np.broadcast_to(expected, mc.scores.shape), rtol=1e-12)
 
 
 def test_batch_axis_matches_one_at_a_time():

@@ -443,8 +443,6 @@ def check_uncertainty(spec: Any, source: str) -> dict:
 NOT_MONTE_CARLO = {
     "bod": "benefit of the doubt chooses each unit's weights itself (so weight noise has no "
            "effect on it) and solves one linear programme per unit, node and replication",
-    "generalised": "the Monte Carlo engine passes only 'method' and 'min_coverage' to the "
-                   "aggregation, so the generalised mean's 'p' would not reach it",
 }
 
 
