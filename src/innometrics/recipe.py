@@ -19,15 +19,12 @@ data. Running it (:func:`innometrics.build`, :mod:`innometrics.result`) gives an
 
 from __future__ import annotations
 
-import contextlib
 import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ._params import did_you_mean, one_of
 from .data import Dataset, load_data
@@ -46,6 +43,7 @@ from .schema import (
     order_notes,
     parse_steps,
 )
+from .yaml_io import read_yaml
 
 __all__ = ["Recipe", "load_recipe", "STEP_NAMES", "STAGE_NAMES", "RECIPE_KEYS"]
 
@@ -166,50 +164,6 @@ def _check_group_columns(data: Dataset, impute_settings: list[dict]) -> None:
                              f"add it or use one of {list(data.groups.columns)}", column=group)
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: Any, first: int, line: int) -> None:
-        self.key, self.first, self.line = key, first, line
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key written twice in one mapping (plain YAML keeps the
-    last silently, so ``{method: minmax, method: zscore}`` would build z-scores)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if isinstance(key, str | int | float | bool) and key in seen:
-                raise _DuplicateKey(key, seen[key], line)
-            with contextlib.suppress(TypeError):
-                seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
-def _read_yaml(path: Path) -> Any:
-    src = str(path)
-    if not path.exists():
-        raise InputError(src, "file not found", "check the path of the recipe")
-    if path.is_dir():
-        raise InputError(src, "is a directory, not a recipe file",
-                         "give the recipe's YAML file (e.g. recipe.yaml)")
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except _DuplicateKey as exc:
-        raise InputError(src, f"key '{exc.key}' appears twice in one mapping (lines "
-                         f"{exc.first} and {exc.line})", "keep one of them", row=exc.line,
-                         ) from None
-    except UnicodeDecodeError:
-        raise InputError(src, "is not UTF-8 text", "save the recipe as UTF-8 YAML") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(src, f"not valid YAML ({problem})", "fix the YAML syntax",
-                         row=row) from None
-
-
 def load_recipe(path: str | os.PathLike) -> Recipe:
     """Read a recipe file (YAML), validate every setting, then load its framework and data.
 
@@ -228,7 +182,7 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
     """
     path = Path(path)
     src = str(path)
-    raw = _read_yaml(path)
+    raw = read_yaml(path, what="recipe file", example="'- normalise: {method: minmax}'")
     if not isinstance(raw, Mapping):
         raise InputError(src, "is not a mapping", "write 'framework:', 'data:' and 'steps:'")
     for key in raw:

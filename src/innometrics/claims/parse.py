@@ -56,6 +56,7 @@ import yaml
 
 from ..errors import InputError
 from ..rnd.vintages import parse_date
+from ..yaml_io import compose_yaml
 
 __all__ = ["Claim", "ClaimsFile", "load_claims", "stated_unit", "CLAIM_KEYS", "TOP_KEYS",
            "REQUIRED_KEYS"]
@@ -190,10 +191,7 @@ def _node_to_plain(node: yaml.Node, reader: _Reader) -> Any:
             if not isinstance(key_node, yaml.ScalarNode):
                 reader.fail(key_node.start_mark.line + 1, "a key is not a plain name",
                             "write keys as names")
-            key = key_node.value
-            if key in out:
-                reader.fail(key_node.start_mark.line + 1, f"key '{key}' appears twice in "
-                            f"the same mapping (first on line {out[key][1]})", "keep one")
+            key = key_node.value  # written once: compose_yaml refuses a repeated key
             out[key] = (_node_to_plain(value_node, reader), key_node.start_mark.line + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -234,20 +232,8 @@ def load_claims(path_or_mapping: str | os.PathLike | Mapping) -> ClaimsFile:
     else:
         path = Path(path_or_mapping)
         reader, folder = _Reader(path.name), path.parent
-        if path.is_dir():
-            reader.fail(None, "is a directory, not a claims file",
-                        "give the claims YAML file (e.g. claims.yaml)")
-        if not path.is_file():
-            reader.fail(None, "file not found", "check the path")
-        try:
-            node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        except UnicodeDecodeError:
-            reader.fail(None, "not UTF-8 text", "save the file as UTF-8")
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            reader.fail(mark.line + 1 if mark else None, f"not valid YAML ({problem})",
-                        "fix the YAML syntax (a claim per line: '- {id: ..., value: ...}')")
+        node = compose_yaml(path, what="claims file", source=path.name,
+                            example="a claim per line: '- {id: ..., value: ...}'")
         if node is None:
             reader.fail(None, "the file is empty", "list claims under 'claims:'")
         tree = _node_to_plain(node, reader)
