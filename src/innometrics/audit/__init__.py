@@ -1,18 +1,20 @@
 """Statistical audit of a composite index: statistics, coherence, weights and importance.
 
 The audit follows the JRC's checks (OECD/JRC 2008 Handbook, COINr's ``get_stats``,
-``get_corr``, ``get_cronbach``, ``get_PCA``, ``get_eff_wts``) and adds the correlation-ratio
-importance of Paruolo, Saisana & Saltelli (2013). :func:`audit` runs them all on an
-:class:`~innometrics.result.IndexResult` and returns an :class:`Audit`; the kernels below it
-(:func:`describe`, :func:`cronbach_alpha`, :func:`pca`, :func:`effective_weights`,
-:func:`correlation_ratio`) are pure functions usable on their own.
+``get_corr``, ``get_cronbach``, ``get_PCA``, ``get_eff_wts``, ``remove_elements``) and adds
+the correlation-ratio importance of Paruolo, Saisana & Saltelli (2013). :func:`audit` runs them
+all on an :class:`~innometrics.result.IndexResult` and returns an :class:`Audit`; the kernels
+below it (:func:`describe`, :func:`cronbach_alpha`, :func:`pca`, :func:`effective_weights`,
+:func:`correlation_ratio`, :func:`~.removal.removal_scores`) are pure functions usable on their
+own.
 
 Coherence checks (correlations, alpha, PCA, importance) use the scores of the last stage
 (``Aggregated``): normalised indicators, oriented so that more is better, and the aggregates.
 
 One measure per module: :mod:`.statistics` (:func:`describe`), :mod:`.correlations`,
 :mod:`.cronbach`, :mod:`.pca`, :mod:`.weights` (effective weights), :mod:`.importance`
-(correlation ratios); :mod:`.result` holds :func:`audit` and the :class:`Audit` it returns.
+(correlation ratios), :mod:`.removal` (:func:`remove_elements`); :mod:`.result` holds
+:func:`audit` and the :class:`Audit` it returns.
 
 References
 ----------
@@ -28,9 +30,10 @@ from __future__ import annotations
 from .cronbach import cronbach_alpha
 from .importance import correlation_ratio
 from .pca import pca
+from .removal import remove_elements
 from .result import Audit, audit
 from .statistics import STATS_COLUMNS, describe
 from .weights import effective_weights
 
 __all__ = ["Audit", "audit", "describe", "cronbach_alpha", "pca", "effective_weights",
-           "correlation_ratio", "STATS_COLUMNS"]
+           "correlation_ratio", "remove_elements", "STATS_COLUMNS"]

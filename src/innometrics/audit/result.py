@@ -16,6 +16,7 @@ from .correlations import correlation_table
 from .cronbach import cronbach_table
 from .importance import importance_table
 from .pca import pca_tables
+from .removal import remove_elements
 from .statistics import describe
 from .weights import effective_weights
 
@@ -56,6 +57,9 @@ class Audit:
         ``S.Index``; ``S.Parent.Norm`` (normalised over siblings) against ``Weight.Norm``
         (nominal, normalised over siblings); ``S.Index.Norm`` (normalised over the level)
         against ``EffWeight``; ``Ratio = S.Parent.Norm / Weight.Norm``.
+    removal : DataFrame
+        :func:`~innometrics.audit.remove_elements` at every level: ``level, iCode,
+        mean_abs_rank_change`` of the index when the node's weight is set to 0.
     flags : DataFrame
         Every flag raised: ``Check, Stage, iCode, Other, Flag, Value``.
     """
@@ -67,6 +71,7 @@ class Audit:
     pca_loadings: pd.DataFrame
     weights: pd.DataFrame
     importance: pd.DataFrame
+    removal: pd.DataFrame
     flags: pd.DataFrame
     recipe: Any = None
     thresholds: dict = field(default_factory=dict)
@@ -76,7 +81,7 @@ class Audit:
         frames = {f"stats_{stage}": table for stage, table in self.stats.items()}
         frames.update(correlations=self.correlations, cronbach=self.cronbach, pca=self.pca,
                       pca_loadings=self.pca_loadings, weights_effective=self.weights,
-                      importance=self.importance, flags=self.flags)
+                      importance=self.importance, removal=self.removal, flags=self.flags)
         return frames
 
     def to_frame(self) -> pd.DataFrame:
@@ -151,8 +156,9 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
     Audit
         Statistics per stage (indicators and, for the last stage, aggregates too);
         correlations, Cronbach's alpha, PCA and importance on the last stage's scores;
-        effective weights from the framework. Rows: correlations one per non-top node plus
-        one per sibling pair; cronbach/pca one per aggregate (pca: with ≥ 2 children).
+        effective weights from the framework; element removal at every level. Rows:
+        correlations one per non-top node plus one per sibling pair; cronbach/pca one per
+        aggregate (pca: with ≥ 2 children); removal one per non-top node.
 
     Raises
     ------
@@ -176,5 +182,6 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
     return Audit(stats=stats, correlations=correlations, cronbach=cronbach, pca=pca_table,
                  pca_loadings=loadings, weights=weights,
                  importance=importance_table(scores, fw, weights),
+                 removal=remove_elements(result),
                  flags=_flags(stats, correlations, cronbach), recipe=result.recipe,
                  thresholds={"collinear": collinear, "alpha_min": alpha_min, **thresholds})
