@@ -8,7 +8,7 @@ of a million rows is checked in well under a second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -100,26 +100,39 @@ class CheckedRows:
     """The checks of :func:`validate_records` on one table or chunk, except duplicate ids
     (which need the whole file).
 
-    ``reason``/``column`` are ``""`` on good rows; ``kind`` is an index into :data:`KINDS`
-    (``-1`` = not a kind); ``document`` holds the document ids when a document column is
-    named (its rows then weigh ``1/n``, see :func:`fractional_weights`).
+    ``code`` is 0 on a good row, else the number of the row's first problem, whose text and
+    column are ``problems[code]``; ``kind`` is an index into :data:`KINDS` (``-1`` = not a
+    kind); ``document`` holds the document ids when a document column is named (its rows
+    then weigh ``1/n``, see :func:`fractional_weights`).
     """
 
-    reason: np.ndarray
-    column: np.ndarray
+    code: np.ndarray
     ids: pd.Series
     lat: np.ndarray
     lon: np.ndarray
     kind: np.ndarray
     weight: np.ndarray
     country: pd.Categorical
+    problems: list[tuple[str, str]] = field(default_factory=lambda: [("", "")])
+    has_id: np.ndarray | None = None
     document: pd.Series | None = None
     has_document: np.ndarray | None = None
 
     def flag(self, mask: np.ndarray, text: str, col: str) -> None:
-        new = mask & (self.reason == "")
-        self.reason[new] = text
-        self.column[new] = col
+        """Give ``text`` (in column ``col``) to the rows of ``mask`` without a problem yet."""
+        self.problems.append((text, col))
+        self.code[mask & (self.code == 0)] = len(self.problems) - 1
+
+    @property
+    def good(self) -> np.ndarray:
+        return self.code == 0
+
+    def reason(self, rows: np.ndarray) -> np.ndarray:
+        """Problem texts of ``rows`` (positions)."""
+        return np.asarray([t for t, _ in self.problems], dtype=object)[self.code[rows]]
+
+    def column(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray([c for _, c in self.problems], dtype=object)[self.code[rows]]
 
 
 def check_columns(columns: list[str], source: str, document_column: str | None) -> None:
@@ -149,10 +162,10 @@ def check_rows(frame: pd.DataFrame, document_column: str | None = None) -> Check
     kind_code = np.r_[kind_of_label, -1][kind.codes].astype(np.int8)
     country = (_labels(frame["country"], upper=True) if "country" in frame.columns
                else pd.Categorical.from_codes(np.full(n, -1), categories=[]))
-    rows = CheckedRows(reason=np.full(n, "", dtype=object), column=np.full(n, "", dtype=object),
-                       ids=normalise_ids(ids), lat=lat + 0.0, lon=lon + 0.0, kind=kind_code,
-                       weight=np.ones(n), country=country)
-    rows.flag(missing_cells(ids), "missing id", "id")
+    rows = CheckedRows(code=np.zeros(n, dtype=np.int8), ids=normalise_ids(ids), lat=lat + 0.0,
+                       lon=lon + 0.0, kind=kind_code, weight=np.ones(n), country=country)
+    rows.has_id = ~missing_cells(ids)
+    rows.flag(~rows.has_id, "missing id", "id")
     rows.flag(lat_na, "missing latitude", "lat")
     rows.flag(lat_bad, "latitude is not a number", "lat")
     rows.flag(lon_na, "missing longitude", "lon")
@@ -189,6 +202,7 @@ def check_total(weight: np.ndarray, source: str) -> None:
 def bad_row_error(source: str, reason: str, value: object, row_id: object, n_bad: int,
                   row: int, column: str) -> InputError:
     """The one-line error for the first bad row."""
+    value, row_id = (v.item() if isinstance(v, np.generic) else v for v in (value, row_id))
     return InputError(source, f"{reason} (value {value!r}, id {row_id!r}); "
                       f"{n_bad} bad row(s) in all", _FIX, row=row, column=column)
 

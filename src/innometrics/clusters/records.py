@@ -44,6 +44,7 @@ from .checks import (
     fractional_weights,
     id_keys,
     missing_cells,
+    normalise_ids,
     parse_numbers,
     synthetic_flags,
 )
@@ -118,18 +119,20 @@ def validate_records(frame: pd.DataFrame, *, source: str = "records",
     if document_column:
         has_doc = rows.has_document
         rows.weight[has_doc] = fractional_weights(id_keys(rows.document[has_doc]))
-    check_total(np.where(rows.reason == "", rows.weight, 0.0), source)
-    dup = rows.ids.duplicated(keep="first").to_numpy() & ~missing_cells(frame["id"])
+    check_total(np.where(rows.good, rows.weight, 0.0), source)
+    dup = rows.ids.duplicated(keep="first").to_numpy() & rows.has_id
     rows.flag(dup, "duplicate id", "id")
 
-    bad = rows.reason != ""
+    bad = ~rows.good
     ids = rows.ids
+    where = np.flatnonzero(bad)
     if bad.any() and on_invalid == "raise":
-        i = int(np.flatnonzero(bad)[0])
-        raise bad_row_error(source, rows.reason[i], frame.iloc[i][rows.column[i]], ids.iloc[i],
-                            int(bad.sum()), i + 2, str(rows.column[i]))
-    excluded = pd.DataFrame({"row": np.flatnonzero(bad) + 2, "id": ids[bad].to_numpy(),
-                             "reason": rows.reason[bad]})
+        i = int(where[0])
+        column = str(rows.column(where[:1])[0])
+        raise bad_row_error(source, rows.reason(where[:1])[0], frame.iloc[i][column],
+                            ids.iloc[i], int(bad.sum()), i + 2, column)
+    excluded = pd.DataFrame({"row": where + 2, "id": ids[bad].to_numpy(),
+                             "reason": rows.reason(where)})
     keep = ~bad
     out = pd.DataFrame({"id": ids[keep].to_numpy(), "lat": rows.lat[keep],
                         "lon": rows.lon[keep],
@@ -236,7 +239,8 @@ def read_patentsview(inventors: str | os.PathLike, locations: str | os.PathLike,
     """Patent records from PatentsView's ``g_inventor_disambiguated`` and
     ``g_location_disambiguated`` tables (TSV as distributed, zipped or not, or CSV/Parquet).
 
-    Each inventor of a patent counts ``1/n`` (``n`` inventors on the patent, located or not);
+    Each inventor of a patent counts ``1/n`` (``n`` inventors on the patent, located or not:
+    :func:`~innometrics.clusters.checks.fractional_weights`, as ``--document-column``);
     ``id`` is ``"<patent_id>-<inventor_sequence>"``; ``country`` is ``disambig_country``.
     Inventors whose ``location_id`` is empty or absent from the location table, or whose
     location has no coordinates, are excluded with reason "no geocode" (their share of the
@@ -247,7 +251,7 @@ def read_patentsview(inventors: str | os.PathLike, locations: str | os.PathLike,
     _need_columns(inv, ("patent_id", "inventor_sequence", "location_id"), str(inventors))
     _need_columns(loc, ("location_id", "latitude", "longitude", "disambig_country"),
                   str(locations))
-    n_inv = inv.groupby("patent_id")["patent_id"].transform("size").to_numpy(dtype=float)
+    share = fractional_weights(id_keys(normalise_ids(inv["patent_id"])))
     merged = inv.merge(loc[["location_id", "latitude", "longitude", "disambig_country"]],
                        on="location_id", how="left", validate="many_to_one")
     ids = merged["patent_id"].astype(str) + "-" + merged["inventor_sequence"].astype(str)
@@ -255,7 +259,7 @@ def read_patentsview(inventors: str | os.PathLike, locations: str | os.PathLike,
     excluded = [(int(i) + 2, ids.iloc[i], "no geocode (inventor location unknown)")
                 for i in np.flatnonzero(~geocoded)]
     rows = pd.DataFrame({"id": ids, "lat": merged["latitude"], "lon": merged["longitude"],
-                         "kind": "patent", "weight": 1.0 / n_inv,
+                         "kind": "patent", "weight": share,
                          "country": merged["disambig_country"]})[geocoded]
     return _finish(rows.reset_index(drop=True), excluded, str(inventors), on_invalid)
 

@@ -78,7 +78,7 @@ class ClusterRanking:
     def assignments(self) -> pd.DataFrame:
         """``id, kind, cluster_id`` (−1 = noise) and ``kind_cluster`` of every kept record,
         in input order (all in memory: for large inputs write the run instead)."""
-        chunks = list(self.assignment_chunks())
+        chunks = [pd.DataFrame(columns) for columns in self.assignment_chunks()]
         return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(
             columns=["id", "kind", "cluster_id", "kind_cluster"])
 
@@ -113,11 +113,13 @@ class ClusterRanking:
 
         writer = None
         try:
-            for chunk in self.assignment_chunks():
-                table = pa.Table.from_pandas(chunk.assign(synthetic=self.synthetic),
-                                             preserve_index=False)
+            for columns in self.assignment_chunks():
+                table = pa.table({**columns, "synthetic": np.full(len(columns["id"]),
+                                                                  self.synthetic)})
                 if writer is None:
-                    writer = pq.ParquetWriter(path, table.schema)
+                    writer = pq.ParquetWriter(path, table.schema, write_statistics=False,
+                                              use_dictionary=["kind", "cluster_id",
+                                                              "kind_cluster"])
                 writer.write_table(table)
         finally:
             if writer is not None:

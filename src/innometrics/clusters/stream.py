@@ -19,7 +19,7 @@ confirmed on the text in a second read of the id column only when keys repeat).
 Memory model (measured figures in ``benchmarks/bench_clusters.py``): per input row 20 bytes
 kept to the end (int32 point index, float64 weight, int64 id key; 8 more with a document
 column) plus 8 while sorting the keys; per unique point about 150 bytes (its key in a hash
-table and its row in the points table). One chunk (``chunk_rows``, default 2**20 rows) is held
+table and its row in the points table). One chunk (``chunk_rows``, default 2**22 rows) is held
 at a time. 100 million rows at 40,000 unique points thus need about 3 GB; unique points beyond
 memory are the case of :func:`~innometrics.clusters.distributed.points_from_parquet`.
 """
@@ -92,10 +92,18 @@ def _parquet_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
             and pa.types.is_string(schema.field(c).type)]
     first = 2
     with pq.ParquetFile(path, read_dictionary=text) as handle:
+        batches: list = []
         for batch in handle.iter_batches(batch_size=chunk_rows, columns=columns):
-            frame = batch.to_pandas()
-            yield frame, np.arange(first, first + len(frame))
-            first += len(frame)
+            batches.append(batch)  # batches end at row groups: gather chunk_rows rows
+            if sum(len(b) for b in batches) >= chunk_rows:
+                frame = pa.Table.from_batches(batches).to_pandas()
+                yield frame, np.arange(first, first + len(frame))
+                first += len(frame)
+                batches = []
+        if batches or first == 2:  # the rest, or the header of a file without rows
+            table = (pa.Table.from_batches(batches) if batches
+                     else handle.schema_arrow.empty_table().select(columns))
+            yield table.to_pandas(), np.arange(first, first + table.num_rows)
 
 
 def _csv_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
@@ -163,7 +171,7 @@ def _json_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
 
 
 def record_chunks(path: str | os.PathLike, wanted: Callable[[list[str]], list[str]], *,
-                  chunk_rows: int = 1 << 20) -> Iterator[Chunk]:
+                  chunk_rows: int = 1 << 22) -> Iterator[Chunk]:
     """``(frame, row numbers)`` of each chunk of a records file.
 
     ``wanted(header) -> columns`` picks the columns to read from the header (or the keys of
@@ -228,18 +236,19 @@ class RecordPoints:
         """Summed weight per kind."""
         return self.points.groupby("kind")["weight"].sum()
 
-    def assignment_chunks(self, point_columns: dict[str, np.ndarray]) -> Iterator[pd.DataFrame]:
-        """``id, kind`` and the given per-point columns for each kept row, chunk by chunk
-        (the join of the point results back to the rows, in input order)."""
-        kind = pd.Categorical(self.points["kind"], categories=list(KINDS))
+    def assignment_chunks(self, point_columns: dict[str, np.ndarray]
+                          ) -> Iterator[dict[str, np.ndarray | pd.Categorical]]:
+        """Columns ``id, kind`` and the given per-point columns of the kept rows, chunk by
+        chunk: the join of the point results back to the rows, in input order."""
+        kind_code = pd.Index(list(KINDS)).get_indexer(self.points["kind"]).astype(np.int8)
         start = 0
         for ids in self.id_chunks():
             point = self.row_point[start:start + len(ids)]
             start += len(ids)
-            keep = point >= 0
-            at = point[keep]
-            yield pd.DataFrame({"id": ids.to_numpy()[keep], "kind": kind[at],
-                                **{name: values[at] for name, values in point_columns.items()}})
+            at = point[point >= 0]
+            yield {"id": ids.to_numpy()[point >= 0],
+                   "kind": pd.Categorical.from_codes(kind_code[at], categories=list(KINDS)),
+                   **{name: values[at] for name, values in point_columns.items()}}
 
 
 def _wanted(document_column: str | None) -> Callable[[list[str]], list[str]]:
@@ -247,6 +256,23 @@ def _wanted(document_column: str | None) -> Callable[[list[str]], list[str]]:
         extra = [document_column] if document_column else []
         return [c for c in header if c in ("id", "lat", "lon", "kind", *_OPTIONAL, *extra)]
     return pick
+
+
+def _places(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group rows by exact ``(lat, lon)``: ``(group of each row, lat and lon of each group)``.
+
+    Rows are grouped by a 64-bit hash of the pair (one integer factorisation, much faster
+    than hashing pairs of floats); that every row equals its group's first row is then
+    checked, and a hash collision falls back to grouping the pairs themselves.
+    """
+    mixed = pd.util.hash_array(lat) * np.uint64(0x9E3779B97F4A7C15) ^ pd.util.hash_array(lon)
+    where, _ = pd.factorize(mixed)
+    first = np.empty(int(where.max(initial=-1)) + 1, dtype=np.int64)
+    first[where[::-1]] = np.arange(len(where) - 1, -1, -1)
+    if not (np.array_equal(lat, lat[first][where]) and np.array_equal(lon, lon[first][where])):
+        where, pairs = pd.factorize(lat + 1j * lon)
+        return where.astype(np.int64), pairs.real, pairs.imag
+    return where.astype(np.int64), lat[first], lon[first]
 
 
 class _PointIndex:
@@ -263,15 +289,15 @@ class _PointIndex:
         """Global point of each row (rows grouped in the chunk first: one lookup per
         distinct point, not per row)."""
         n_countries = len(country.categories) + 1
-        where, places = pd.factorize(lat + 1j * lon)
-        combined = (where.astype(np.int64) * n_countries + country.codes + 1) * 2 + kind
+        where, lat_of, lon_of = _places(lat, lon)
+        combined = (where * n_countries + country.codes + 1) * 2 + kind
         local, keys = pd.factorize(combined)
         rest, kinds = np.divmod(keys, 2)
         place, code = np.divmod(rest, n_countries)
         names = np.r_[None, np.asarray(country.categories, dtype=object)][code]
         number = self._number
         glob = np.fromiter((number.setdefault(key, len(number)) for key in zip(
-            kinds.tolist(), places.real[place].tolist(), places.imag[place].tolist(),
+            kinds.tolist(), lat_of[place].tolist(), lon_of[place].tolist(),
             names.tolist(), strict=True)), dtype=np.int64, count=len(keys))
         return glob[local]
 
@@ -320,7 +346,7 @@ def _duplicates(keys: np.ndarray, has_id: np.ndarray, ids: Callable[[], Iterator
 
 def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
                  document_column: str | None = None,
-                 chunk_rows: int = 1 << 20) -> RecordPoints:
+                 chunk_rows: int = 1 << 22) -> RecordPoints:
     """Read, validate and reduce a records file chunk by chunk (module docstring).
 
     Parameters
@@ -332,7 +358,7 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
     document_column : str, optional
         Column of document ids: each row of a document with ``n`` rows weighs ``1/n``
         (WIPO's fractional count); the file must then have no ``weight`` column.
-    chunk_rows : int, default=2**20
+    chunk_rows : int, default=2**22
         Rows held in memory at a time.
 
     Returns
@@ -355,16 +381,15 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
             check_columns(list(frame.columns), source, document_column)
             checked_header = True
         checked = check_rows(frame, document_column)
-        good = checked.reason == ""
+        good = checked.good
         point = np.full(len(frame), -1, dtype=np.int32)
         if good.any():
             point[good] = index.of_rows(checked.kind[good], checked.lat[good],
                                         checked.lon[good], checked.country[good])
         row_point.append(point)
         weight.append(np.where(good, checked.weight, 0.0))
-        present = checked.ids.notna().to_numpy() & (checked.column != "id")
         keys.append(id_keys(checked.ids))
-        has_id.append(present)
+        has_id.append(checked.has_id)
         if document_column:
             has_doc = checked.has_document
             documents.append(id_keys(checked.document[has_doc]))
@@ -373,11 +398,12 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
             bad = np.flatnonzero(~good)
             bad_rows.append(rows[bad])
             bad_ids.append(checked.ids.to_numpy()[bad])
-            bad_reasons.append(checked.reason[bad])
+            bad_reasons.append(checked.reason(bad))
             if first is None:
                 i = int(bad[0])
-                first = _FirstBad(int(rows[i]), checked.reason[i], checked.column[i],
-                                  frame.iloc[i][checked.column[i]], checked.ids.iloc[i])
+                column = str(checked.column(bad[:1])[0])
+                first = _FirstBad(int(rows[i]), checked.reason(bad[:1])[0], column,
+                                  frame.iloc[i][column], checked.ids.iloc[i])
         if "synthetic" in frame.columns and not synthetic:
             synthetic = bool(synthetic_flags(pd.Series(frame["synthetic"].unique())).any())
     row_point_all = np.concatenate(row_point) if row_point else np.zeros(0, np.int32)
