@@ -24,7 +24,8 @@ World-scale ranking (``--rows N``): N synthetic address rows like WIPO's five-ye
 ``--tmp`` and ranked as ``innometrics clusters rank`` does (chunked read and check, exact
 reduction to unique points, DBSCAN per kind, merge, names, ranks, run written with
 assignments.parquet streamed). Each stage runs in a fresh child process; wall time and peak
-resident memory (``os.wait4`` rusage of that child) are printed per stage, with DuckDB alone
+resident memory and CPU time (``os.wait4`` rusage of that child; CPU time tells a shared
+machine's load apart from the work) are printed per stage, with DuckDB alone
 grouping the same rows (the floor: reading plus one GROUP BY) and the ranking of the same
 activity pre-aggregated to unique points, whose table must equal the full rows' to 1e-6.
 
@@ -276,7 +277,7 @@ def _ingest_only(folder: Path) -> dict:
     rows = 0
     for frame, _ in record_chunks(folder / "records.parquet",
                                   lambda h: [c for c in h if c not in ("year",)]):
-        rows += int((check_rows(frame).reason == "").sum())
+        rows += int(check_rows(frame).good.sum())
     return {"ingest": round(time.perf_counter() - t0, 2), "good rows": rows}
 
 
@@ -327,7 +328,8 @@ def _world(rows: int, tmp: str) -> None:
             _, status, usage = os.wait4(child.pid, 0)
             if status:
                 raise SystemExit(f"stage {stage} failed ({status})")
-            print(f"{stage:<13} wall {time.perf_counter() - t0:8.1f} s   peak RSS "
+            print(f"{stage:<13} wall {time.perf_counter() - t0:8.1f} s   CPU "
+                  f"{usage.ru_utime + usage.ru_stime:8.1f} s   peak RSS "
                   f"{usage.ru_maxrss / 2**20:6.2f} GB   {output.strip()}")
         print(f"compare       {json.dumps(_compare(folder))}")
     finally:

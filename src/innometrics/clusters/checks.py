@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._params import Options
 from ..errors import InputError
 from ..io import MISSING_MARKERS
 
-__all__ = ["KINDS", "CheckedRows", "check_columns", "check_rows", "check_total",
+__all__ = ["KINDS", "ON_INVALID", "CheckedRows", "check_columns", "check_rows", "check_total",
            "bad_row_error", "fractional_weights", "id_keys", "normalise_ids", "missing_cells",
            "synthetic_flags", "parse_numbers"]
 
 KINDS = ("patent", "publication")
+#: What to do with a bad row: raise on the first, or exclude it (counted).
+ON_INVALID = {"on_invalid": [Options({"raise", "exclude"})]}
 _REQUIRED = ("id", "lat", "lon", "kind")
 _FIX = "correct or remove the row, or rerun with --drop-invalid to exclude bad rows (they are " \
        "counted in the report)"

@@ -33,10 +33,12 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, InvalidParameter
+from .._params import check_params
+from ..errors import InputError
 from ..io import read_table, sniff_delimiter
 from .checks import (
     KINDS,
+    ON_INVALID,
     bad_row_error,
     check_columns,
     check_rows,
@@ -111,9 +113,7 @@ def validate_records(frame: pd.DataFrame, *, source: str = "records",
     -------
     Records
     """
-    if on_invalid not in ("raise", "exclude"):
-        raise InvalidParameter("'on_invalid' of clusters.validate_records must be one of "
-                               f"{{'exclude', 'raise'}}; got {on_invalid!r}.")
+    check_params("clusters.validate_records", {"on_invalid": on_invalid}, ON_INVALID)
     check_columns([str(c) for c in frame.columns], source, document_column)
     rows = check_rows(frame, document_column)
     if document_column:
@@ -185,10 +185,14 @@ def open_text(path: str | os.PathLike) -> Iterator[IO[str]]:
     except (OSError, zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError(str(path), f"cannot be read ({type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else ''})",
-                         "check that the file is complete (a download may be cut short)"
-                         ) from None
+        raise unreadable(path, exc, "check that the file is complete (a download may be cut "
+                         "short)") from None
+
+
+def unreadable(path: str | os.PathLike, exc: Exception, fix: str) -> InputError:
+    """The error for a file that fails while being read, naming the library's reason."""
+    return InputError(str(path), f"cannot be read ({type(exc).__name__}: "
+                      f"{str(exc).splitlines()[0] if str(exc) else ''})", fix)
 
 
 def _inner_suffix(path: Path) -> str:

@@ -37,9 +37,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, InvalidParameter
+from .._params import check_params
+from ..errors import InputError
+from ..io import _check_header  # the one check of repeated column names (named both)
 from .checks import (
     KINDS,
+    ON_INVALID,
     bad_row_error,
     check_columns,
     check_rows,
@@ -49,7 +52,7 @@ from .checks import (
     normalise_ids,
     synthetic_flags,
 )
-from .records import Records, open_text
+from .records import Records, open_text, unreadable
 
 __all__ = ["RecordPoints", "scan_records", "points_of_records", "record_chunks",
            "POINT_COLUMNS"]
@@ -60,16 +63,6 @@ _PARQUET = (".parquet", ".pq")
 _JSON = (".jsonl", ".ndjson", ".json")
 _OPTIONAL = ("weight", "country", "synthetic")
 Chunk = tuple[pd.DataFrame, np.ndarray]
-
-
-def _refuse_duplicate_headers(names: list[str], source: str, what: str = "column") -> None:
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if name in seen:
-            raise InputError(source, f"{what} '{name}' appears twice ({what}s {seen[name] + 1} "
-                             f"and {i + 1})", "rename or remove one of them", row=1,
-                             column=name)
-        seen[name] = i
 
 
 def _suffix(path: Path) -> str:
@@ -86,7 +79,7 @@ def _parquet_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
 
     schema = pq.read_schema(path)
     names = list(schema.names)
-    _refuse_duplicate_headers(names, str(path))
+    _check_header(names, path)
     columns = wanted(names)
     text = [c for c in ("kind", "country") if c in columns
             and pa.types.is_string(schema.field(c).type)]
@@ -116,7 +109,7 @@ def _csv_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
         raise InputError(str(path), "is empty", "write a header row and one row per record")
     sep = sniff_delimiter(first_line)
     header = [c.strip() for c in next(csv.reader([first_line], delimiter=sep))]
-    _refuse_duplicate_headers(header, str(path))
+    _check_header(header, path)
     columns = wanted(header)
     reader = pd.read_csv(path, sep=sep, header=0, names=header, usecols=columns, dtype=str,
                          keep_default_na=False, chunksize=chunk_rows, encoding="utf-8-sig",
@@ -135,7 +128,7 @@ def _csv_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
 
 def _json_object(line: str, line_no: int, source: str) -> dict:
     def no_repeats(pairs: list[tuple[str, object]]) -> dict:
-        _refuse_duplicate_headers([k for k, _ in pairs], f"{source}, line {line_no}", "key")
+        _check_header([k for k, _ in pairs], Path(f"{source}, line {line_no}"))
         return dict(pairs)
 
     try:
@@ -190,10 +183,8 @@ def record_chunks(path: str | os.PathLike, wanted: Callable[[list[str]], list[st
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError(str(path), f"cannot be read ({type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else ''})",
-                         "check that the file is complete and is CSV, Parquet or JSON lines"
-                         ) from None
+        raise unreadable(path, exc, "check that the file is complete and is CSV, Parquet or "
+                         "JSON lines") from None
 
 
 @dataclass(frozen=True)
@@ -365,9 +356,7 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
     -------
     RecordPoints
     """
-    if on_invalid not in ("raise", "exclude"):
-        raise InvalidParameter("'on_invalid' of clusters.scan_records must be one of "
-                               f"{{'exclude', 'raise'}}; got {on_invalid!r}.")
+    check_params("clusters.scan_records", {"on_invalid": on_invalid}, ON_INVALID)
     path = Path(path)
     source = str(path)
     index = _PointIndex()
