@@ -154,3 +154,14 @@ def test_document_column_splits_one_per_document(tmp_path):
         validate_records(df.assign(weight=1.0), document_column="doc")
     with pytest.raises(InputError, match=r"missing column\(s\) patent_id"):
         scan_records(path, document_column="patent_id")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_missing_columns_and_overflowing_weights(tmp_path, fmt):
+    path, _ = _write(_frame().drop(columns=["kind"]), tmp_path, fmt)
+    with pytest.raises(InputError, match=r"row 1: missing column\(s\) kind"):
+        scan_records(path)
+    path, _ = _write(_frame(weight=(0, "1e308"), id=(1, "x")).assign(weight=lambda d: d[
+        "weight"].replace({"0.5": "1e308"})), tmp_path, fmt)
+    with pytest.raises(InputError, match="weights sum to infinity"):
+        scan_records(path, chunk_rows=1)

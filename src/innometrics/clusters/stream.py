@@ -20,8 +20,8 @@ Memory model (measured figures in ``benchmarks/bench_clusters.py``): per input r
 kept to the end (int32 point index, float64 weight, int64 id key; 8 more with a document
 column) plus 8 while sorting the keys; per unique point about 150 bytes (its key in a hash
 table and its row in the points table). One chunk (``chunk_rows``, default 2**22 rows) is held
-at a time. 100 million rows at 40,000 unique points thus need about 3 GB; unique points beyond
-memory are the case of :func:`~innometrics.clusters.distributed.points_from_parquet`.
+at a time. 100 million rows at 40,000 unique points thus need about 3 GB. The unique points
+themselves must fit in memory (about 150 bytes each: 50 million per 8 GB).
 """
 
 from __future__ import annotations
@@ -348,7 +348,10 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
         As in :func:`~innometrics.clusters.records.validate_records`.
     document_column : str, optional
         Column of document ids: each row of a document with ``n`` rows weighs ``1/n``
-        (WIPO's fractional count); the file must then have no ``weight`` column.
+        (WIPO's fractional count; ``n`` counts the document's rows with an id, excluded rows
+        included, whose share is not reassigned); the file must then have no ``weight``
+        column. Text ids are compared by a 64-bit hash (two of ``m`` documents share one
+        with probability about ``m² / 2⁶⁵``: 3·10⁻⁴ for 100 million).
     chunk_rows : int, default=2**22
         Rows held in memory at a time.
 
