@@ -297,10 +297,14 @@ def _compare(folder: Path) -> dict:
     pre = pd.read_parquet(folder / "clusters-points.parquet")
     same_text = all(full[c].tolist() == pre[c].tolist()
                     for c in ("name", "economies", "rank"))
+    columns = ("patents", "publications", "score", "lat", "lon")
     diff = max(float(np.max(np.abs(full[c].to_numpy() - pre[c].to_numpy()), initial=0.0))
-               for c in ("patents", "publications", "score"))
+               for c in columns)
+    relative = max(float(np.max(np.abs(full[c].to_numpy() - pre[c].to_numpy())
+                                / np.maximum(np.abs(pre[c].to_numpy()), 1e-300), initial=0.0))
+                   for c in ("patents", "publications", "score"))
     return {"clusters": len(full), "same names/economies/ranks": same_text,
-            "max abs diff (patents, publications, score)": diff}
+            "max abs diff": diff, "max relative diff (patents, publications, score)": relative}
 
 
 _STAGES = {"generate": None, "duckdb": _duckdb_floor, "ingest": _ingest_only,

@@ -11,6 +11,7 @@ from .gazetteer import Gazetteer, load_gazetteer
 from .intensity import cluster_population, intensity, intensity_rank
 from .naming import centroids, cluster_economies, cluster_names
 from .settings import RankingSettings
+from .ties import tie_key
 
 __all__ = ["describe_clusters", "CLUSTER_COLUMNS", "DETAIL_COLUMNS"]
 
@@ -53,17 +54,19 @@ def _clustered(frame: pd.DataFrame, cluster: np.ndarray, gaz: Gazetteer,
 
 def _shares_and_rank(per: pd.DataFrame, totals: dict[bool, float]) -> pd.DataFrame:
     """``patent_share = patents / all patents`` (likewise publications), ``score`` = their
-    mean, sorted by score (then input id); ``cluster_id`` = position, ``rank`` = min rank."""
-    out = pd.DataFrame({"old_id": per.index.to_numpy(), "patents": per["patents"].to_numpy(),
-                        "publications": per["publications"].to_numpy()})
+    mean, sorted by score, ties (:func:`tie_key`) by name then centre; ``cluster_id`` =
+    position, ``rank`` = min rank (ties share the better rank)."""
+    out = per.assign(old_id=per.index.to_numpy())
     out["patent_share"] = out["patents"] / totals[True] if totals[True] > 0 else 0.0
     out["publication_share"] = (out["publications"] / totals[False]
                                 if totals[False] > 0 else 0.0)
     out["score"] = (out["patent_share"] + out["publication_share"]) / 2.0
-    out = out.sort_values(["score", "old_id"], ascending=[False, True], kind="stable")
+    key = tie_key(out["score"].to_numpy())
+    out = out.assign(key=-key).sort_values(["key", "name", "lat", "lon", "old_id"],
+                                           kind="stable")
     out.insert(0, "cluster_id", np.arange(len(out), dtype=np.int64))
-    out["rank"] = rank_min(out["score"].to_numpy()[:, None], axis=0)[:, 0].astype(np.int64)
-    return out.set_index("old_id")
+    out["rank"] = rank_min(-out["key"].to_numpy()[:, None], axis=0)[:, 0].astype(np.int64)
+    return out.drop(columns="key").set_index("old_id")
 
 
 def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: RankingSettings,
@@ -93,11 +96,10 @@ def describe_clusters(frame: pd.DataFrame, cluster: np.ndarray, settings: Rankin
     centre = centroids(df).reindex(per.index)
     names, places = cluster_names(df, per["activity"], centre, gaz, settings)
     econ3, econ2 = cluster_economies(df, per["activity"], settings)
-    details = pd.DataFrame({"name": names, "economies": econ3, "economies_iso2": econ2,
-                            "population": cluster_population(df, per.index, gaz),
-                            "places": places, "lat": centre["lat"].to_numpy(),
-                            "lon": centre["lon"].to_numpy()}, index=per.index)
-    out = _shares_and_rank(per, totals).join(details)
+    per = per.assign(name=names, economies=econ3, economies_iso2=econ2,
+                     population=cluster_population(df, per.index, gaz), places=places,
+                     lat=centre["lat"].to_numpy(), lon=centre["lon"].to_numpy())
+    out = _shares_and_rank(per, totals)
     out["intensity"] = intensity((out["patents"] + out["publications"]).to_numpy(),
                                  out["population"].to_numpy(), settings.intensity_per)
     out["intensity_rank"] = intensity_rank(out["intensity"].to_numpy(),

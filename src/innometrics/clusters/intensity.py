@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..ranking import rank_min
 from .gazetteer import Gazetteer
+from .ties import tie_key
 
 __all__ = ["cluster_population", "intensity", "intensity_rank"]
 
@@ -28,8 +29,9 @@ def intensity(activity: np.ndarray, population: np.ndarray, per: float) -> np.nd
 
 def intensity_rank(values: np.ndarray, rank: np.ndarray, top_n: int) -> pd.array:
     """Rank by intensity (1 = highest; no population = last) among the clusters ranked
-    ``<= top_n``; missing elsewhere."""
+    ``<= top_n``; missing elsewhere. ``values`` are compared as ``tie_key`` rounds them."""
     top = rank <= top_n
     scores = np.where(top, np.where(np.isnan(values), -np.inf, values), np.nan)
+    scores = np.where(np.isfinite(scores), tie_key(scores), scores)
     return pd.array(np.where(top, rank_min(scores[:, None], axis=0)[:, 0], np.nan)).astype(
         "Int64")

@@ -19,7 +19,7 @@ confirmed on the text in a second read of the id column only when keys repeat).
 Memory model (measured figures in ``benchmarks/bench_clusters.py``): per input row 20 bytes
 kept to the end (int32 point index, float64 weight, int64 id key; 8 more with a document
 column) plus 8 while sorting the keys; per unique point about 150 bytes (its key in a hash
-table and its row in the points table). One chunk (``chunk_rows``, default 2**22 rows) is held
+table and its row in the points table). One chunk (``chunk_rows``, default 2**21 rows) is held
 at a time. 100 million rows at 40,000 unique points thus need about 3 GB. The unique points
 themselves must fit in memory (about 150 bytes each: 50 million per 8 GB).
 """
@@ -164,7 +164,7 @@ def _json_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
 
 
 def record_chunks(path: str | os.PathLike, wanted: Callable[[list[str]], list[str]], *,
-                  chunk_rows: int = 1 << 22) -> Iterator[Chunk]:
+                  chunk_rows: int = 1 << 21) -> Iterator[Chunk]:
     """``(frame, row numbers)`` of each chunk of a records file.
 
     ``wanted(header) -> columns`` picks the columns to read from the header (or the keys of
@@ -320,7 +320,8 @@ def _duplicates(keys: np.ndarray, has_id: np.ndarray, ids: Callable[[], Iterator
                 ) -> np.ndarray:
     """Positions of rows whose id appeared on an earlier row (keys sorted once; the rows
     of repeated keys are compared as ids)."""
-    present = np.sort(keys[has_id])
+    present = keys[has_id]
+    present.sort()  # in place: one copy of the keys, not two
     repeated = np.unique(present[1:][present[1:] == present[:-1]])
     del present
     if not len(repeated):
@@ -337,7 +338,7 @@ def _duplicates(keys: np.ndarray, has_id: np.ndarray, ids: Callable[[], Iterator
 
 def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
                  document_column: str | None = None,
-                 chunk_rows: int = 1 << 22) -> RecordPoints:
+                 chunk_rows: int = 1 << 21) -> RecordPoints:
     """Read, validate and reduce a records file chunk by chunk (module docstring).
 
     Parameters
@@ -352,7 +353,7 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
         included, whose share is not reassigned); the file must then have no ``weight``
         column. Text ids are compared by a 64-bit hash (two of ``m`` documents share one
         with probability about ``m² / 2⁶⁵``: 3·10⁻⁴ for 100 million).
-    chunk_rows : int, default=2**22
+    chunk_rows : int, default=2**21
         Rows held in memory at a time.
 
     Returns
@@ -398,16 +399,20 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
                                   frame.iloc[i][column], checked.ids.iloc[i])
         if "synthetic" in frame.columns and not synthetic:
             synthetic = bool(synthetic_flags(pd.Series(frame["synthetic"].unique())).any())
-    row_point_all = np.concatenate(row_point) if row_point else np.zeros(0, np.int32)
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()  # the chunks' buffers, before the joins
+    row_point_all = _joined(row_point, np.int32)
     del row_point
     row_numbers = (np.concatenate([r for r in bad_rows]) if bad_rows
                    else np.zeros(0, np.int64))
     ids = _id_chunks(path, chunk_rows)
-    dup = _duplicates(np.concatenate(keys) if keys else np.zeros(0, np.int64),
-                      np.concatenate(has_id) if has_id else np.zeros(0, bool), ids)
-    del keys, has_id
+    key_all = _joined(keys, np.int64)
+    del keys  # each list of chunks is freed as soon as it is joined
+    dup = _duplicates(key_all, _joined(has_id, bool), ids)
+    del key_all, has_id
     dup = dup[row_point_all[dup] >= 0]  # a bad row is excluded for its first reason
-    weights = np.concatenate(weight) if weight else np.zeros(0)
+    weights = _joined(weight, np.float64)
     del weight
     if document_column:
         has_doc = np.concatenate(has_document)
@@ -442,6 +447,17 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
     row_point_all[kept] = remap[at]
     return RecordPoints(points=points.reset_index(drop=True), row_point=row_point_all,
                         excluded=excluded, source=source, synthetic=synthetic, id_chunks=ids)
+
+
+def _joined(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
+    """The chunks as one array, emptying the list as it goes (no second copy of them all)."""
+    out = np.empty(sum(len(c) for c in chunks), dtype=dtype)
+    start = 0
+    while chunks:
+        chunk = chunks.pop(0)
+        out[start:start + len(chunk)] = chunk
+        start += len(chunk)
+    return out
 
 
 def _row_numbers_of(positions: np.ndarray, path: Path, chunk_rows: int) -> np.ndarray:
