@@ -329,13 +329,17 @@ def _duplicates(keys: np.ndarray, has_id: np.ndarray, ids: Callable[[], Iterator
     if not len(repeated):
         return np.zeros(0, dtype=np.int64)
     candidates = np.flatnonzero(np.isin(keys, repeated) & has_id)
-    found, start = [], 0
-    for chunk in ids():
-        inside = candidates[(candidates >= start) & (candidates < start + len(chunk))]
+    return candidates[_ids_at(ids, candidates).duplicated(keep="first").to_numpy()]
+
+
+def _ids_at(ids: Callable[[], Iterator[pd.Series]], positions: np.ndarray) -> pd.Series:
+    """The ids of the rows at ``positions`` (sorted), read again chunk by chunk."""
+    found, start = [pd.Series([], dtype=object)], 0
+    for chunk in ids() if len(positions) else ():
+        inside = positions[(positions >= start) & (positions < start + len(chunk))]
         found.append(chunk.iloc[inside - start])
         start += len(chunk)
-    texts = pd.concat(found, ignore_index=True)
-    return candidates[texts.duplicated(keep="first").to_numpy()]
+    return pd.concat(found, ignore_index=True)
 
 
 def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
@@ -428,13 +432,13 @@ def scan_records(path: str | os.PathLike, *, on_invalid: str = "raise",
     dup_rows = _row_numbers_of(dup, path, chunk_rows)
     if n_bad and on_invalid == "raise":
         if first is None or (len(dup) and dup_rows[0] < first.row):
-            dup_id = next(iter(_ids_at(ids, dup[:1])))
+            dup_id = _ids_at(ids, dup[:1]).iloc[0]
             first = _FirstBad(int(dup_rows[0]), "duplicate id", "id", dup_id, dup_id)
         raise bad_row_error(source, first.reason, first.value, first.id, n_bad, first.row,
                             first.column)
     excluded = pd.DataFrame({
         "row": np.r_[row_numbers, dup_rows].astype(np.int64),
-        "id": np.concatenate([*bad_ids, np.asarray(list(_ids_at(ids, dup)), dtype=object)])
+        "id": np.concatenate([*bad_ids, _ids_at(ids, dup).to_numpy(dtype=object)])
         if n_bad else np.zeros(0, dtype=object),
         "reason": np.concatenate([*bad_reasons, np.full(len(dup), "duplicate id",
                                                         dtype=object)])
@@ -469,17 +473,6 @@ def _row_numbers_of(positions: np.ndarray, path: Path, chunk_rows: int) -> np.nd
     numbers = np.concatenate([rows for _, rows in record_chunks(
         path, lambda header: ["id"], chunk_rows=chunk_rows)])
     return numbers[positions]
-
-
-def _ids_at(ids: Callable[[], Iterator[pd.Series]], positions: np.ndarray) -> Iterator[object]:
-    if not len(positions):
-        return
-    found, start = [], 0
-    for chunk in ids():
-        inside = positions[(positions >= start) & (positions < start + len(chunk))]
-        found.extend(chunk.iloc[inside - start].tolist())
-        start += len(chunk)
-    yield from found
 
 
 def points_of_records(records: Records) -> RecordPoints:
