@@ -165,3 +165,11 @@ def test_missing_columns_and_overflowing_weights(tmp_path, fmt):
         "weight"].replace({"0.5": "1e308"})), tmp_path, fmt)
     with pytest.raises(InputError, match="weights sum to infinity"):
         scan_records(path, chunk_rows=1)
+
+
+def test_json_lines_key_missing_from_the_first_object_is_refused(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"id": "a", "lat": 1, "lon": 1, "kind": "patent"}\n'
+                    '{"id": "b", "lat": 1, "lon": 1, "kind": "patent", "weight": 9}\n')
+    with pytest.raises(InputError, match=r"row 2: key 'weight' is not in the first object"):
+        scan_records(path)

@@ -16,14 +16,13 @@ row numbers: header = row 1, or the line of a JSON object); duplicate ids are fo
 whole file by sorting one 64-bit key per row (the id itself when it is an integer, else a hash,
 confirmed on the text in a second read of the id column only when keys repeat).
 
-Memory model (measured figures in ``benchmarks/bench_clusters.py``): per input row 20 bytes
-kept to the end (int32 point index, float64 weight, int64 id key; 8 more with a document
-column) plus 8 while sorting the keys; per unique point about 150 bytes (its key in a hash
-table and its row in the points table). One chunk (``chunk_rows``, default 2**21 rows) is held
-at a time. 100 million rows at 40,000 unique points thus need about 3 GB of arrays; measured
-peak resident memory of the whole ``clusters rank`` of such a file: 4.95 GB (about 50 bytes a
-row, allocator and Arrow buffers included). The unique points themselves must fit in memory
-(about 150 bytes each: 50 million per 8 GB).
+Memory model: per input row 21 bytes kept to the end (int32 point index, float64 weight,
+int64 id key, a flag; 8 more with a document column) plus 8 while sorting the keys; per unique
+point about 150 bytes (a hash-table key and a row of the points table); one chunk
+(``chunk_rows``, default 2**21 rows) at a time. 100 million rows at 40,000 unique points: about
+3 GB of arrays; measured peak of the whole ``clusters rank`` (``benchmarks/bench_clusters.py``,
+allocator and Arrow buffers included): 4.95 GB, about 50 bytes a row. The unique points must
+fit in memory (50 million per 8 GB).
 """
 
 from __future__ import annotations
@@ -146,23 +145,31 @@ def _json_object(line: str, line_no: int, source: str) -> dict:
 
 def _json_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
                  chunk_rows: int) -> Iterator[Chunk]:
+    """The first object's keys are the header: a later object may leave one out (an empty
+    cell) but not bring a new one, which would hold values the first rows lack."""
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     objects: list[dict] = []
     lines: list[int] = []
-    columns: list[str] | None = None
+    header: list[str] | None = None
     with opener(path, "rt", encoding="utf-8-sig") as fh:
         for line_no, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            objects.append(_json_object(line, line_no, str(path)))
+            value = _json_object(line, line_no, str(path))
+            header = header if header is not None else list(value)
+            new = [key for key in value if key not in header]
+            if new:
+                raise InputError(str(path), f"key '{new[0]}' is not in the first object "
+                                 f"(keys {', '.join(header)})", "give every object the keys "
+                                 "of the first (null for missing)", row=line_no)
+            objects.append(value)
             lines.append(line_no)
             if len(objects) == chunk_rows:
-                columns = columns or wanted(list(objects[0]))
-                yield pd.DataFrame(objects, columns=columns), np.asarray(lines)
+                yield pd.DataFrame(objects, columns=wanted(header)), np.asarray(lines)
                 objects, lines = [], []
-    if objects or columns is None:
-        columns = columns or wanted(list(objects[0]) if objects else [])
-        yield pd.DataFrame(objects, columns=columns), np.asarray(lines, dtype=np.int64)
+    if objects or header is None:
+        yield (pd.DataFrame(objects, columns=wanted(header or [])),
+               np.asarray(lines, dtype=np.int64))
 
 
 def record_chunks(path: str | os.PathLike, wanted: Callable[[list[str]], list[str]], *,
