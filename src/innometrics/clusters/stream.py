@@ -8,9 +8,8 @@ reduced to :attr:`RecordPoints.points` while they are read, and each row keeps o
 of its point (:attr:`RecordPoints.row_point`) to join the clusters back
 (:meth:`RecordPoints.assignment_chunks`).
 
-Formats: Parquet (read by row group, only the needed columns), CSV (plain, ``.gz`` or
-``.zip``; delimiter detected from the header) and JSON lines (``.jsonl``, ``.ndjson``,
-``.json``, also gzipped). Every chunk goes through the same checks as
+Formats: Parquet (only the needed columns), CSV (plain, ``.gz`` or ``.zip``; delimiter
+detected from the header) and JSON lines (``.jsonl``, ``.ndjson``, ``.json``, also ``.gz``). Every chunk goes through the same checks as
 :func:`~innometrics.clusters.records.validate_records` (same reasons, same one-line error, same
 row numbers: header = row 1, or the line of a JSON object); duplicate ids are found over the
 whole file by sorting one 64-bit key per row (the id itself when it is an integer, else a hash,
