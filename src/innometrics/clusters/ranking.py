@@ -16,7 +16,8 @@ parameters are not public — see ``methodology.md`` §D2):
    *activity* is the sum of its records' contributions to the score (``w / total_w(kind) / 2``).
    The name is the most active place, followed by the next ones (up to ``name_places`` in
    all) whose activity is at least ``name_min_share`` of the cluster's, joined by an en
-   dash ("Tokyo–Yokohama").
+   dash ("Tokyo–Yokohama"). A cluster with no place within ``place_km`` is named after its
+   activity-weighted centre ("Cluster at 31.55, 95.90"), the ``lat, lon`` of ``clusters.csv``.
 4. **Economies.** A record's economy is its ``country`` column when given, otherwise the
    country of its nearest place. A cluster lists every economy whose activity share is above
    ``economy_min_share`` (default 0: all), largest first, as ISO3 (ISO2 in
@@ -24,7 +25,7 @@ parameters are not public — see ``methodology.md`` §D2):
 5. **Rank.** ``patent_share = patents / all patents``, ``publication_share`` likewise (all
    records, noise included, fractional counts); ``score = (patent_share +
    publication_share) / 2`` — the same order as WIPO's combined share. Rank 1 = highest score
-   (ties share the better rank).
+   (ties, at 12 significant digits, share the better rank and are listed by name).
 6. **Intensity.** ``intensity = (patents + publications) / population · intensity_per`` with
    ``population`` the summed GeoNames population of the cluster's *places* (step 3: each
    location's most populous city within ``place_km``), each place once. A location near a

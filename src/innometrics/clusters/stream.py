@@ -8,12 +8,12 @@ reduced to :attr:`RecordPoints.points` while they are read, and each row keeps o
 of its point (:attr:`RecordPoints.row_point`) to join the clusters back
 (:meth:`RecordPoints.assignment_chunks`).
 
-Formats: Parquet (only the needed columns), CSV (plain, ``.gz`` or ``.zip``; delimiter
-detected from the header) and JSON lines (``.jsonl``, ``.ndjson``, ``.json``, also ``.gz``). Every chunk goes through the same checks as
-:func:`~innometrics.clusters.records.validate_records` (same reasons, same one-line error, same
-row numbers: header = row 1, or the line of a JSON object); duplicate ids are found over the
-whole file by sorting one 64-bit key per row (the id itself when it is an integer, else a hash,
-confirmed on the text in a second read of the id column only when keys repeat).
+Formats: Parquet (only the needed columns), CSV (plain, ``.gz`` or ``.zip``; delimiter from
+the header) and JSON lines (``.jsonl``, ``.ndjson``, ``.json``, also ``.gz``). Each chunk gets
+the checks of :func:`~innometrics.clusters.records.validate_records` (same reasons, one-line
+error and row numbers: header = row 1, or a JSON object's line); duplicate ids are found over
+the file by sorting one 64-bit key per row (the integer id, or a hash of a text id confirmed
+on the text in a second read of the id column only when keys repeat).
 
 Memory model: per input row 21 bytes kept to the end (int32 point index, float64 weight,
 int64 id key, a flag; 8 more with a document column) plus 8 while sorting the keys; per unique
