@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from innometrics.clusters.cli import app
@@ -113,3 +114,22 @@ def test_rank_with_world_defaults_on_a_small_file_says_why_nothing_clustered(tmp
     text = " ".join(res.output.split())
     assert "No cluster found" in text and "min weight 2,000.0" in text
     assert pd.read_csv(tmp_path / "r" / "clusters.csv").empty
+
+
+def test_rank_with_document_column_records_how_it_ran(tmp_path):
+    data = tmp_path / "docs.jsonl"
+    rows = [{"id": i, "doc": f"P{i // 3}", "lat": 48.0 + 0.001 * (i % 5), "lon": 11.0,
+             "kind": "patent" if i % 2 else "publication"} for i in range(60)]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "ranked"
+    res = runner.invoke(app, ["rank", str(data), "--out", str(out), "--document-column", "doc",
+                              "--patent-min-weight", "2", "--publication-min-weight", "2"])
+    assert res.exit_code == 0, res.output
+    clusters = pd.read_csv(out / "clusters.csv")
+    total = clusters["patents"].sum() + clusters["publications"].sum()
+    assert total == pytest.approx(20)  # 20 documents of 3 rows, 1/3 each
+    assign = pd.read_parquet(out / "assignments.parquet")
+    assert assign["id"].tolist() == list(range(60))  # integer ids, input order
+    settings = json.loads((out / "manifest.json").read_text())["settings"]
+    assert settings["document_column"] == "doc" and settings["merge_km_used"] == 13.0
+    assert settings["engine"] == "numba" and settings["patent_min_weight"] == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from innometrics.clusters.dbscan import dbscan
@@ -37,3 +38,22 @@ def test_dask_with_nothing_to_cluster(client):
     assert none.labels.tolist() == [-1, -1] and none.n_clusters == 0
     empty = dbscan_dask([], [], eps_km=1.0, min_weight=1, client=client)
     assert len(empty.labels) == 0 and empty.n_clusters == 0
+
+
+def test_dask_ranking_of_streamed_points_equals_single_machine(client, tmp_path):
+    from innometrics.clusters.distributed import dask_detector
+    from innometrics.clusters.ranking import RankingSettings, rank_clusters
+    from innometrics.clusters.stream import scan_records
+
+    df = synthesize(20000, seed=3, n_cities=60, duplicate_share=0.5)
+    df["lat"], df["lon"] = df["lat"].round(2), df["lon"].round(2)
+    path = tmp_path / "rows.parquet"
+    df.drop(columns=["true_city"]).to_parquet(path)
+    points = scan_records(path, chunk_rows=5000)
+    settings = RankingSettings(patent_eps_km=10, patent_min_weight=10, publication_eps_km=10,
+                               publication_min_weight=10)
+    single = rank_clusters(points, settings)
+    dist = rank_clusters(points, settings, detector=dask_detector(client, tile_km=150.0))
+    assert len(single.clusters) > 10
+    pd.testing.assert_frame_equal(dist.clusters, single.clusters)
+    pd.testing.assert_frame_equal(dist.assignments, single.assignments)

@@ -56,7 +56,7 @@ def test_missing_columns_and_defaults(tmp_path):
     rec = read_records(path)
     assert rec.frame["weight"].tolist() == [1.0, 1.0]
     assert rec.frame["kind"].tolist() == ["patent", "publication"]
-    assert rec.frame["id"].tolist() == ["1", "2"]
+    assert rec.frame["id"].tolist() == [1, 2]  # integer ids are kept as integers
 
 
 def test_patentsview_fractional_counts():

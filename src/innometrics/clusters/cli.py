@@ -64,7 +64,8 @@ def _opt(help_text: str) -> typer.models.OptionInfo:
     return typer.Option(help=help_text)
 
 
-RecordsArg = Annotated[Path, typer.Argument(help="Records file (CSV or Parquet).")]
+RecordsArg = Annotated[Path, typer.Argument(
+    help="Records file: Parquet, CSV (also .gz) or JSON lines; read in chunks.")]
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="numba (one machine) or dask.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address (default: an in-process local cluster).")]
@@ -73,6 +74,9 @@ TileOpt = Annotated[float | None, typer.Option(
 _DEFAULT_TILE_KM = 500.0
 DropOpt = Annotated[bool, typer.Option(
     "--drop-invalid", help="Exclude bad rows (counted in the report) instead of failing.")]
+DocumentOpt = Annotated[str | None, typer.Option(
+    "--document-column", help="Column of document ids (patent, article): the rows of a "
+    "document weigh 1/n each (WIPO's fractional count); the file then has no weight column.")]
 
 
 def _on_invalid(drop_invalid: bool) -> str:
@@ -86,15 +90,21 @@ def _check_flags(values: dict, constraints: dict) -> None:
                  {flag[k]: constraints[k] for k in values if k in constraints})
 
 
-def _engine_flags(engine: Engine, scheduler: str | None, tile_km: float | None) -> float:
-    """The tile side to use; the Dask flags are refused without ``--engine dask`` rather than
-    silently ignored."""
+def _check_run_flags(values: dict, constraints: dict, engine: Engine, scheduler: str | None,
+                     tile_km: float | None, drop_invalid: bool,
+                     document_column: str | None) -> dict:
+    """Check the flags of ``detect`` or ``rank`` (``values`` under ``constraints``, plus the
+    engine's) and return how the run is made, for the manifest. The Dask flags are refused
+    without ``--engine dask`` rather than silently ignored."""
     if engine is not Engine.dask:
         for flag, value in (("--scheduler", scheduler), ("--tile-km", tile_km)):
             if value is not None:
                 raise InvalidParameter(f"'{flag}' applies to '--engine dask' only; add "
                                        f"--engine dask or leave {flag} out.")
-    return _DEFAULT_TILE_KM if tile_km is None else tile_km
+    tile_km = _DEFAULT_TILE_KM if tile_km is None else tile_km
+    _check_flags({**values, "tile_km": tile_km}, {**constraints, "tile_km": _TILE})
+    return {"engine": engine.value, "tile_km": tile_km if engine is Engine.dask else None,
+            "drop_invalid": drop_invalid, "document_column": document_column}
 
 
 @contextlib.contextmanager
@@ -122,16 +132,18 @@ def _progress() -> Iterator[object]:
 
 def _print_counts(rec, source: Path) -> None:
     counts = rec.exclusion_counts()
-    console.print(f"{len(rec.frame)} records read from {source}; {int(counts.sum())} excluded"
+    n = rec.n_records
+    console.print(f"{n} records read from {source}; {int(counts.sum())} excluded"
                   + "".join(f"\n  {n} × {reason}" for reason, n in counts.items()))
-    if len(rec.frame) == 0:
+    if n == 0:
         console.print("warning: no usable record; check the input format", style="yellow")
 
 
-def _load(records: Path, drop_invalid: bool):
-    from .records import read_records
+def _load(records: Path, options: dict):
+    from .stream import scan_records
 
-    rec = read_records(records, on_invalid=_on_invalid(drop_invalid))
+    rec = scan_records(records, on_invalid=_on_invalid(options["drop_invalid"]),
+                       document_column=options["document_column"])
     if rec.synthetic:
         console.print(_SYNTHETIC_NOTE, style="bold yellow")
     _print_counts(rec, records)
@@ -225,7 +237,7 @@ def _report(result, rec, out: Path, n: int, min_weights: dict[str, float]) -> No
     console.print(f"{len(result.clusters)} clusters → {out}")
     if result.clusters.empty:
         # the world-scale defaults (2,000) exceed what a small or regional file can reach
-        totals = rec.frame.groupby("kind")["weight"].sum()
+        totals = rec.totals()
         totals["all records"] = totals.sum()
         console.print("No cluster found. Total weight: " + ", ".join(
             f"{kind} {totals.get(kind, 0.0):,.1f} (min weight {mw:,.1f})"
@@ -283,6 +295,7 @@ def detect(
     scheduler: SchedulerOpt = None,
     tile_km: TileOpt = None,
     drop_invalid: DropOpt = False,
+    document_column: DocumentOpt = None,
     force: Force = False,
     quiet: Quiet = False,
 ) -> None:
@@ -294,24 +307,20 @@ def detect(
     from .dbscan import DBSCAN_CONSTRAINTS
     from .ranking import detect_clusters
 
-    tile_km = _engine_flags(engine, scheduler, tile_km)
-    _check_flags({"eps_km": eps_km, "min_weight": min_weight, "tile_km": tile_km},
-                 {**DBSCAN_CONSTRAINTS, "tile_km": _TILE})
-    settings = {"eps_km": eps_km, "min_weight": min_weight,
-                "kind": kind.value if kind else None, "engine": engine.value,
-                "tile_km": tile_km if engine is Engine.dask else None,
-                "drop_invalid": drop_invalid}
-    writer = RunWriter(kind="clusters-detect", settings=settings, inputs={"records": records})
+    options = _check_run_flags({"eps_km": eps_km, "min_weight": min_weight},
+                               DBSCAN_CONSTRAINTS, engine, scheduler, tile_km, drop_invalid,
+                               document_column)
+    writer = RunWriter(kind="clusters-detect", inputs={"records": records})
     writer.check(out, force=force)
     with _progress() as step:
-        rec = _load(records, drop_invalid)
+        rec = _load(records, options)
         step("clustering")
-        with _detector(engine, scheduler, tile_km) as detector:
+        with _detector(engine, scheduler, options["tile_km"]) as detector:
             result = detect_clusters(rec, eps_km=eps_km, min_weight=min_weight,
-                                     kind=kind.value if kind else None, detector=detector)
+                                     kind=kind.value if kind else None, detector=detector,
+                                     options=options)
         step("writing")
-        target = result.write(out, kind=writer.kind, settings=settings,
-                              inputs=writer.inputs, force=force, started=writer.started)
+        target = result.write(out, inputs=writer.inputs, force=force, started=writer.started)
     _report(result, rec, target, 10, {kind.value if kind else "all records": min_weight})
     record(target)
 
@@ -342,6 +351,7 @@ def rank(
     tile_km: TileOpt = None,
     drop_invalid: DropOpt = False,
     force: Force = False,
+    document_column: DocumentOpt = None,
     report: Report = False,
     quiet: Quiet = False,
 ) -> None:
@@ -350,8 +360,6 @@ def rank(
     Example: innometrics clusters rank records.parquet --patent-min-weight 40
     --publication-min-weight 40 --out ranking
     """
-    from dataclasses import asdict
-
     from .ranking import RANKING_CONSTRAINTS, RankingSettings, rank_clusters
 
     values = dict(
@@ -361,23 +369,21 @@ def rank(
         place_km=place_km, gazetteer_min_population=gazetteer_min_population,
         economy_min_share=economy_min_share, intensity_per=intensity_per,
         refine_eps_km=refine_eps_km, refine_min_weight=refine_min_weight)
-    tile_km = _engine_flags(engine, scheduler, tile_km)
     if refine_min_weight is not None and refine_eps_km is None:
         raise InvalidParameter("'--refine-min-weight' needs '--refine-eps-km' (the second "
                                "pass runs only with a radius); add it or leave the weight out.")
-    _check_flags({**values, "tile_km": tile_km}, {**RANKING_CONSTRAINTS, "tile_km": _TILE})
+    options = _check_run_flags(values, RANKING_CONSTRAINTS, engine, scheduler, tile_km,
+                               drop_invalid, document_column)
     settings = RankingSettings(**values)
-    used = {**asdict(settings), "merge_km_used": settings.overlap_km, "engine": engine.value,
-            "tile_km": tile_km if engine is Engine.dask else None, "drop_invalid": drop_invalid}
-    writer = RunWriter(kind="clusters-rank", settings=used, inputs={"records": records})
+    writer = RunWriter(kind="clusters-rank", inputs={"records": records})
     writer.check(out, force=force)
     with _progress() as step:
-        rec = _load(records, drop_invalid)
-        with _detector(engine, scheduler, tile_km) as detector:
-            result = rank_clusters(rec, settings, detector=detector, on_step=step)
+        rec = _load(records, options)
+        with _detector(engine, scheduler, options["tile_km"]) as detector:
+            result = rank_clusters(rec, settings, detector=detector, on_step=step,
+                                   options=options)
         step("writing")
-        target = result.write(out, kind=writer.kind, settings=used, inputs=writer.inputs,
-                              force=force, started=writer.started)
+        target = result.write(out, inputs=writer.inputs, force=force, started=writer.started)
     _report(result, rec, target, min(top_n, 10), {"patent": patent_min_weight,
                                              "publication": publication_min_weight})
     if report:

@@ -33,17 +33,27 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from .._params import one_of
-from ..errors import InputError, InvalidParameter
-from ..io import MISSING_MARKERS, read_table, sniff_delimiter
+from .._params import check_params
+from ..errors import InputError
+from ..io import read_table, sniff_delimiter
+from .checks import (
+    KINDS,
+    ON_INVALID,
+    bad_row_error,
+    check_columns,
+    check_rows,
+    check_total,
+    fractional_weights,
+    id_keys,
+    missing_cells,
+    normalise_ids,
+    parse_numbers,
+    synthetic_flags,
+)
 
 __all__ = ["Records", "KINDS", "read_records", "validate_records", "read_patentsview",
            "read_openalex", "read_institutions", "iter_json_objects", "open_text"]
 
-KINDS = ("patent", "publication")
-_REQUIRED = ("id", "lat", "lon", "kind")
-_FIX = "correct or remove the row, or rerun with --drop-invalid to exclude bad rows (they are " \
-       "counted in the report)"
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,11 @@ class Records:
         """Whether the records come from :func:`~innometrics.clusters.synth.synthesize`."""
         return "synthetic" in self.frame and bool(self.frame["synthetic"].astype(bool).any())
 
+    @property
+    def n_records(self) -> int:
+        """Rows kept."""
+        return len(self.frame)
+
     def exclusion_counts(self) -> pd.Series:
         """Number of excluded rows per reason (empty when none)."""
         return self.excluded["reason"].value_counts().sort_index()
@@ -78,22 +93,8 @@ class Records:
         return self.frame[self.frame["kind"] == kind]
 
 
-def _missing(values: pd.Series) -> np.ndarray:
-    values = pd.Series(values)
-    text = values.astype(str).str.strip()
-    return (values.isna() | text.isin(MISSING_MARKERS)).to_numpy(dtype=bool)
-
-
-def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(float values, missing mask, not-a-number mask)."""
-    missing = _missing(values)
-    cleaned = values.astype(object).where(~missing, None)
-    nums = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return nums, missing, np.isnan(nums) & ~missing
-
-
 def validate_records(frame: pd.DataFrame, *, source: str = "records",
-                     on_invalid: str = "raise") -> Records:
+                     on_invalid: str = "raise", document_column: str | None = None) -> Records:
     """Check a records table row by row; see the module docstring for the rules.
 
     Parameters
@@ -103,88 +104,49 @@ def validate_records(frame: pd.DataFrame, *, source: str = "records",
     source : str, default="records"
         Name used in messages (the file name).
     on_invalid : {"raise", "exclude"}, default="raise"
+    document_column : str, optional
+        Column of document ids (patent, article): the rows of a document weigh ``1/n``
+        each (:func:`fractional_weights`, over the rows with a document id) instead of a
+        ``weight`` column.
 
     Returns
     -------
     Records
     """
-    if on_invalid not in ("raise", "exclude"):
-        raise InvalidParameter(one_of("on_invalid", ("exclude", "raise"), on_invalid,
-                                      owner="clusters.validate_records"))
-    missing_cols = [c for c in _REQUIRED if c not in frame.columns]
-    if missing_cols:
-        raise InputError(source, f"missing column(s) {', '.join(missing_cols)}",
-                         "records need columns id, lat, lon, kind (optional weight, year, "
-                         "country)", row=1)
-    n = len(frame)
-    reason = np.full(n, "", dtype=object)
-    column = np.full(n, "", dtype=object)
+    check_params("clusters.validate_records", {"on_invalid": on_invalid}, ON_INVALID)
+    check_columns([str(c) for c in frame.columns], source, document_column)
+    rows = check_rows(frame, document_column)
+    if document_column:
+        has_doc = rows.has_document
+        rows.weight[has_doc] = fractional_weights(id_keys(rows.document[has_doc]))
+    check_total(np.where(rows.good, rows.weight, 0.0), source)
+    dup = rows.ids.duplicated(keep="first").to_numpy() & rows.has_id
+    rows.flag(dup, "duplicate id", "id")
 
-    def flag(mask: np.ndarray, text: str, col: str) -> None:
-        new = mask & (reason == "")
-        reason[new] = text
-        column[new] = col
-
-    ids = frame["id"].astype(object)
-    flag(_missing(ids), "missing id", "id")
-    ids = ids.astype(str).str.strip()
-    lat, lat_na, lat_bad = _numbers(frame["lat"])
-    lon, lon_na, lon_bad = _numbers(frame["lon"])
-    flag(lat_na, "missing latitude", "lat")
-    flag(lat_bad, "latitude is not a number", "lat")
-    flag(lon_na, "missing longitude", "lon")
-    flag(lon_bad, "longitude is not a number", "lon")
-    with np.errstate(invalid="ignore"):
-        flag(np.abs(lat) > 90, "latitude outside [-90, 90]", "lat")
-        flag(np.abs(lon) > 180, "longitude outside [-180, 180]", "lon")
-    kind = frame["kind"].astype(str).str.strip().str.lower()
-    flag(~kind.isin(KINDS).to_numpy(), "kind is not 'patent' or 'publication'", "kind")
-    if "weight" in frame.columns:
-        weight, w_na, w_bad = _numbers(frame["weight"])
-        flag(w_na, "missing weight", "weight")
-        flag(w_bad, "weight is not a number", "weight")
-        with np.errstate(invalid="ignore"):
-            flag(weight < 0, "negative weight", "weight")
-        flag(np.isinf(weight), "infinite weight", "weight")
-    else:
-        weight = np.ones(n)
-    with np.errstate(over="ignore"):
-        total = float(np.sum(np.where(reason == "", weight, 0.0)))
-    if not np.isfinite(total):
-        raise InputError(source, "the weights sum to infinity (values near 1e308 overflow)",
-                         "use fractional counts (e.g. 1/n per inventor), not huge numbers",
-                         column="weight")
-    dup = ids.duplicated(keep="first").to_numpy() & (reason == "")
-    flag(dup, "duplicate id", "id")
-
-    bad = reason != ""
+    bad = ~rows.good
+    ids = rows.ids
+    where = np.flatnonzero(bad)
     if bad.any() and on_invalid == "raise":
-        i = int(np.flatnonzero(bad)[0])
-        value = frame.iloc[i][column[i]]
-        raise InputError(source, f"{reason[i]} (value {value!r}, id {ids.iloc[i]!r}); "
-                         f"{int(bad.sum())} bad row(s) in all", _FIX,
-                         row=i + 2, column=str(column[i]))
-    excluded = pd.DataFrame({"row": np.flatnonzero(bad) + 2, "id": ids[bad].to_numpy(),
-                             "reason": reason[bad]})
+        i = int(where[0])
+        column = str(rows.column(where[:1])[0])
+        raise bad_row_error(source, rows.reason(where[:1])[0], frame.iloc[i][column],
+                            ids.iloc[i], int(bad.sum()), i + 2, column)
+    excluded = pd.DataFrame({"row": where + 2, "id": ids[bad].to_numpy(),
+                             "reason": rows.reason(where)})
     keep = ~bad
-    out = pd.DataFrame({"id": ids[keep].to_numpy(dtype=object), "lat": lat[keep],
-                        "lon": lon[keep], "kind": kind[keep].to_numpy(dtype=object),
-                        "weight": weight[keep]})
-    out["year"] = (pd.array(_numbers(frame["year"])[0][keep]).astype("Int64")
+    out = pd.DataFrame({"id": ids[keep].to_numpy(), "lat": rows.lat[keep],
+                        "lon": rows.lon[keep],
+                        "kind": np.asarray(KINDS, dtype=object)[rows.kind[keep]],
+                        "weight": rows.weight[keep]})
+    out["year"] = (pd.array(parse_numbers(frame["year"])[0][keep]).astype("Int64")
                    if "year" in frame.columns else pd.array([pd.NA] * int(keep.sum()),
                                                             dtype="Int64"))
-    if "country" in frame.columns:
-        cc = frame["country"][keep]
-        out["country"] = cc.astype(str).str.strip().str.upper().where(
-            ~_missing(cc), None).to_numpy(dtype=object)
-    else:
-        out["country"] = None
+    out["country"] = np.asarray(rows.country[keep], dtype=object)
     for extra in frame.columns:
         if extra not in out.columns:
             out[extra] = frame[extra][keep].to_numpy()
     if "synthetic" in out.columns:
-        out["synthetic"] = out["synthetic"].astype(str).str.strip().str.lower().isin(
-            ("true", "1", "1.0")).to_numpy()
+        out["synthetic"] = synthetic_flags(out["synthetic"])
     return Records(frame=out.reset_index(drop=True), excluded=excluded, source=source)
 
 
@@ -223,10 +185,14 @@ def open_text(path: str | os.PathLike) -> Iterator[IO[str]]:
     except (OSError, zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError(str(path), f"cannot be read ({type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else ''})",
-                         "check that the file is complete (a download may be cut short)"
-                         ) from None
+        raise unreadable(path, exc, "check that the file is complete (a download may be cut "
+                         "short)") from None
+
+
+def unreadable(path: str | os.PathLike, exc: Exception, fix: str) -> InputError:
+    """The error for a file that fails while being read, naming the library's reason."""
+    return InputError(str(path), f"cannot be read ({type(exc).__name__}: "
+                      f"{str(exc).splitlines()[0] if str(exc) else ''})", fix)
 
 
 def _inner_suffix(path: Path) -> str:
@@ -277,7 +243,8 @@ def read_patentsview(inventors: str | os.PathLike, locations: str | os.PathLike,
     """Patent records from PatentsView's ``g_inventor_disambiguated`` and
     ``g_location_disambiguated`` tables (TSV as distributed, zipped or not, or CSV/Parquet).
 
-    Each inventor of a patent counts ``1/n`` (``n`` inventors on the patent, located or not);
+    Each inventor of a patent counts ``1/n`` (``n`` inventors on the patent, located or not:
+    :func:`~innometrics.clusters.checks.fractional_weights`, as ``--document-column``);
     ``id`` is ``"<patent_id>-<inventor_sequence>"``; ``country`` is ``disambig_country``.
     Inventors whose ``location_id`` is empty or absent from the location table, or whose
     location has no coordinates, are excluded with reason "no geocode" (their share of the
@@ -288,15 +255,15 @@ def read_patentsview(inventors: str | os.PathLike, locations: str | os.PathLike,
     _need_columns(inv, ("patent_id", "inventor_sequence", "location_id"), str(inventors))
     _need_columns(loc, ("location_id", "latitude", "longitude", "disambig_country"),
                   str(locations))
-    n_inv = inv.groupby("patent_id")["patent_id"].transform("size").to_numpy(dtype=float)
+    share = fractional_weights(id_keys(normalise_ids(inv["patent_id"])))
     merged = inv.merge(loc[["location_id", "latitude", "longitude", "disambig_country"]],
                        on="location_id", how="left", validate="many_to_one")
     ids = merged["patent_id"].astype(str) + "-" + merged["inventor_sequence"].astype(str)
-    geocoded = ~(_missing(merged["latitude"]) | _missing(merged["longitude"]))
+    geocoded = ~(missing_cells(merged["latitude"]) | missing_cells(merged["longitude"]))
     excluded = [(int(i) + 2, ids.iloc[i], "no geocode (inventor location unknown)")
                 for i in np.flatnonzero(~geocoded)]
     rows = pd.DataFrame({"id": ids, "lat": merged["latitude"], "lon": merged["longitude"],
-                         "kind": "patent", "weight": 1.0 / n_inv,
+                         "kind": "patent", "weight": share,
                          "country": merged["disambig_country"]})[geocoded]
     return _finish(rows.reset_index(drop=True), excluded, str(inventors), on_invalid)
 
@@ -425,7 +392,7 @@ def read_openalex(works: str | os.PathLike, institutions: str | os.PathLike, *,
             for i_pos, institution in enumerate(insts, start=1):
                 rid = f"{wid}-{a_pos}-{i_pos}"
                 key = _short_openalex_id((institution or {}).get("id", ""))
-                if key not in geo.index or _missing(geo.loc[[key], "latitude"])[0]:
+                if key not in geo.index or missing_cells(geo.loc[[key], "latitude"])[0]:
                     excluded.append((line_no, rid, "institution without coordinates"))
                     continue
                 lat, lon, cc = geo.loc[key]
