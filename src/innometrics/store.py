@@ -61,7 +61,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .run_diff import ABSENT, DiffResult, inputs_diff, settings_diff
+from .run_diff import (
+    ABSENT,
+    DiffResult,
+    index_difference,
+    inputs_diff,
+    rank_diff,
+    settings_diff,
+)
 from .runs import SCHEMA, Run, open_run
 
 __all__ = ["STORE_SCHEMA", "RESULT_TABLES", "ABSENT", "RunStore", "StoredRun", "DiffResult",
@@ -405,24 +412,22 @@ class RunStore:
         return _decode(cells, int(spec[0]), json.loads(spec[1]))
 
     def diff(self, ref_a: str, ref_b: str) -> DiffResult:
-        """Compare two runs: each unit's index rank in both, and the settings and input files
+        """Compare two runs: the index rank of each unit ranked in both, the units ranked in
+        one only, whether the runs rank different indices, and the settings and input files
         that differ (see :class:`DiffResult`; ``change = rank_b - rank_a``)."""
         with self._connect(write=False) as con:
             ids = (self._resolve(con, ref_a), self._resolve(con, ref_b))
             manifests = [json.loads(con.execute("SELECT manifest FROM runs WHERE id = ?",
                                                 [i]).fetchone()[0]) for i in ids]
             ranked = [_index_ranks(con, i) for i in ids]
-        a, b = (r[1] for r in ranked)
-        empty = pd.Series(dtype="Int64")
-        table = pd.concat([empty.rename("rank_a") if a is None or b is None else a.rename(
-            "rank_a"), empty.rename("rank_b") if a is None or b is None else b.rename("rank_b")],
-            axis=1).rename_axis("uCode").reset_index()
-        table = table.sort_values(["rank_b", "rank_a", "uCode"], kind="stable")
-        table["change"] = table["rank_b"] - table["rank_a"]
-        return DiffResult(ids[0], ids[1], table.reset_index(drop=True),
+            nodes = tuple(_score_nodes(con, i) for i in ids)
+        table, only_a, only_b = rank_diff(ranked[0][1], ranked[1][1])
+        ranked_by = (ranked[0][0], ranked[1][0])
+        return DiffResult(ids[0], ids[1], table,
                           settings_diff(manifests[0].get("settings", {}),
                                         manifests[1].get("settings", {})),
-                          inputs_diff(*manifests), (ranked[0][0], ranked[1][0]))
+                          inputs_diff(*manifests), ranked_by, only_a, only_b,
+                          index_difference(ranked_by, nodes))
 
     def _summary(self, con: Any, run_id: str, tables: Mapping[str, tuple]) -> dict[str, Any]:
         source, ranks = _index_ranks(con, run_id)
@@ -516,6 +521,20 @@ def _decode(cells: pd.DataFrame, n_rows: int, columns: list[list[str]]) -> pd.Da
                 {"int": "Int64" if missing else "int64", "bool": "boolean" if missing
                  else bool}[kind]))
     return pd.DataFrame(out, index=rows)
+
+
+#: Columns of a scores table that are not nodes of the framework.
+_NOT_NODES = frozenset({"uCode", "uName", "Group", "group"})
+
+
+def _score_nodes(con: Any, run_id: str) -> frozenset[str] | None:
+    """The framework's nodes as the run's recorded scores table names them (its columns), or
+    None when no scores table was recorded."""
+    row = con.execute("SELECT columns FROM run_tables WHERE run_id = ? AND name = 'scores'",
+                      [run_id]).fetchone()
+    if row is None:
+        return None
+    return frozenset(c for c, _ in json.loads(row[0]) if c not in _NOT_NODES)
 
 
 def _index_ranks(con: Any, run_id: str) -> tuple[str | None, pd.Series | None]:
