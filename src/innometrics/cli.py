@@ -16,9 +16,11 @@ import typer
 
 from ._cli_util import (
     Force,
+    NoStore,
     OutDir,
     Quiet,
     Report,
+    StoreFile,
     add_report,
     argv,
     console,
@@ -76,7 +78,7 @@ def main_options(
 @app.command()
 @friendly_errors
 def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report = False,
-          quiet: Quiet = False) -> None:
+          store: StoreFile = None, no_store: NoStore = False, quiet: Quiet = False) -> None:
     """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json.
 
     Example: innometrics build recipe.yaml --out results
@@ -127,6 +129,8 @@ def audit(
     collinear: Annotated[float, typer.Option(min=0.0, max=1.0,
                                              help="Flag pairs correlated above this.")] = 0.9,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Statistical audit: statistics per stage, correlations, Cronbach's alpha, PCA,
@@ -170,6 +174,8 @@ def uncertainty(
         help="Dask scheduler address; default: a LocalCluster on this machine.")] = None,
     force: Force = False,
     report: Report = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Monte Carlo rank intervals (rank_intervals.csv, design.csv) and, with --sensitivity,
@@ -234,6 +240,8 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (new, or one "
                                                     "innometrics wrote).")],
     title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """One self-contained HTML report (opens with no network): ranking, charts, world map,
@@ -248,6 +256,7 @@ def report(
     with working("rendering the report"):
         target = write_report(runs, out, title=title)
     console.print(f"report → {target}")
+    record(target)
 
 
 @app.command()
@@ -282,6 +291,8 @@ def check(
     )] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Monte Carlo seed.")] = None,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Check headline figures against the official series: claims.csv with a verdict
@@ -328,6 +339,8 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Output directory (a demo run).")]
     = Path("out/demo"),
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Rebuild GII 2021 and 2022 from WIPO's published pillar scores (bundled data) and rank

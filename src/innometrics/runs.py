@@ -58,9 +58,9 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["SCHEMA", "MANIFEST", "Run", "RunWriter", "open_run", "write_run", "write_file",
-           "add_to_run", "check_out_dir", "check_out_file", "sha256_file", "versions",
-           "command_line", "to_json", "TableValue"]
+__all__ = ["SCHEMA", "MANIFEST", "TABLE_FORMATS", "Run", "RunWriter", "open_run", "write_run",
+           "write_file", "add_to_run", "check_out_dir", "check_out_file", "check_table_suffix",
+           "sha256_file", "versions", "command_line", "protecting", "to_json", "TableValue"]
 
 SCHEMA = "innometrics.run/1"
 MANIFEST = "manifest.json"
@@ -71,6 +71,11 @@ _LIBRARIES = ("numpy", "pandas", "scipy", "pyarrow", "openpyxl", "pyyaml", "SALi
 #: The command line of the current CLI invocation (set by the CLI; None for library calls).
 _COMMAND: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar(
     "innometrics_command", default=None)
+
+#: Files no output may replace besides the default run store (``--store PATH``; see
+#: :func:`protecting`).
+_PROTECTED: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
+    "innometrics_protected", default=())
 
 #: What a run may hold: a table, text, bytes, or a function that writes the file itself.
 TableValue = pd.DataFrame | str | bytes | Mapping | Callable[[Path], None]
@@ -84,6 +89,17 @@ def command_line(argv: Sequence[str]) -> Iterator[None]:
         yield
     finally:
         _COMMAND.reset(token)
+
+
+@contextlib.contextmanager
+def protecting(paths: Iterable[str | os.PathLike]) -> Iterator[None]:
+    """Inside the block, no run or output file may replace ``paths`` (the CLI protects the
+    run store given with ``--store``)."""
+    token = _PROTECTED.set((*_PROTECTED.get(), *(Path(p).expanduser() for p in paths)))
+    try:
+        yield
+    finally:
+        _PROTECTED.reset(token)
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -164,11 +180,10 @@ def _protected_places() -> list[Path]:
     """Files innometrics keeps that no output may replace: the run store."""
     from .store import default_store_path
 
+    places = list(_PROTECTED.get())
     with contextlib.suppress(Exception):
-        path = default_store_path()
-        if path is not None and path.exists():
-            return [path]
-    return []
+        places.append(default_store_path())
+    return [p for p in places if p.exists()]
 
 
 def _check_writable_parent(out: str | os.PathLike, path: Path) -> None:
@@ -246,9 +261,13 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".manifest.json")
 
 
-def check_out_file(out: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = ()) -> Path:
+def check_out_file(out: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = (),
+                   table: bool = False) -> Path:
     """Check that an output file may be written at ``out``: a new path, or a file innometrics
-    wrote (its sidecar manifest records its SHA-256). Returns the absolute path."""
+    wrote (its sidecar manifest records its SHA-256). With ``table=True``, its extension must
+    also name a table format (:func:`check_table_suffix`). Returns the absolute path."""
+    if table:
+        check_table_suffix(out)
     real = _real_path(out, "a file name, e.g. --out records.parquet")
     for item in [*inputs, *_protected_places()]:
         if Path(item).resolve() in (real, _sidecar(real)):
@@ -308,16 +327,35 @@ def _clean(value: Any) -> Any:
     return value
 
 
+#: How a table is written, by the extension of its file: the only extensions a table output
+#: may have.
+_TABLE_WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
+    ".csv": lambda frame, path: frame.to_csv(path, index=False),
+    ".json": lambda frame, path: path.write_text(frame.to_json(
+        orient="records", indent=2, double_precision=15, force_ascii=False) + "\n",
+        encoding="utf-8"),
+    ".parquet": lambda frame, path: frame.to_parquet(path, index=False),
+    ".xlsx": lambda frame, path: frame.to_excel(path, index=False),
+}
+TABLE_FORMATS = tuple(_TABLE_WRITERS)
+
+
+def check_table_suffix(out: str | os.PathLike) -> None:
+    """Refuse a table output whose extension is not one of :data:`TABLE_FORMATS` (a table is
+    written in the format its extension names, never CSV under another name)."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in _TABLE_WRITERS:
+        what = f"has the extension '{suffix}'" if suffix else "has no extension"
+        raise _refuse(out, f"{what}, which names no table format innometrics writes",
+                      f"end the file name with {', '.join(TABLE_FORMATS[:-1])} or "
+                      f"{TABLE_FORMATS[-1]}")
+
+
 def _write_value(path: Path, value: TableValue) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(value, pd.DataFrame):
-        suffix = path.suffix.lower()
-        if suffix in (".parquet", ".pq"):
-            value.to_parquet(path, index=False)
-        elif suffix == ".xlsx":
-            value.to_excel(path, index=False)
-        else:
-            value.to_csv(path, index=False)
+        check_table_suffix(path)
+        _TABLE_WRITERS[path.suffix.lower()](value, path)
     elif isinstance(value, str):
         path.write_text(value, encoding="utf-8")
     elif isinstance(value, bytes):
@@ -414,7 +452,8 @@ def write_run(out: str | os.PathLike, *, kind: str, tables: Mapping[str, TableVa
     kind : str
     tables : mapping of str → DataFrame, str, bytes, mapping or callable
         File name inside the run (``"scores.csv"``, ``"data/Raw.csv"``) → what to write:
-        a DataFrame (CSV, Parquet or Excel by suffix, no index), text, bytes, a mapping
+        a DataFrame (by extension: CSV, JSON records, Parquet or Excel; no index), text,
+        bytes, a mapping
         (JSON) or a function that writes the file at the path it is given.
     settings, inputs, details : mapping, optional
         See the module docstring.
@@ -496,7 +535,8 @@ def write_file(out: str | os.PathLike, value: TableValue, *, kind: str,
     created = datetime.now(UTC).isoformat(timespec="seconds")
     inputs = inputs or {}
     writer = RunWriter(kind=kind, settings=settings or {}, inputs=inputs)
-    target = check_out_file(out, inputs=writer.input_paths())
+    target = check_out_file(out, inputs=writer.input_paths(),
+                            table=isinstance(value, pd.DataFrame))
     made = _make_parents(target.parent, out)
     tmp = target.parent / f".{target.name}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
     # keep the real suffix last so that writers choosing a format by suffix still work

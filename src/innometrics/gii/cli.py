@@ -12,9 +12,12 @@ from rich.table import Table
 
 from .._cli_util import (
     Force,
+    NoStore,
     OutDir,
     Quiet,
     Report,
+    StoreFile,
+    TableOut,
     add_report,
     console,
     friendly_errors,
@@ -22,6 +25,7 @@ from .._cli_util import (
     rank_text,
     record,
     working,
+    write_table_out,
 )
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -51,6 +55,8 @@ def import_(
                         "open; documented: only WIPO's stated rules.")] = Rules.calibrated,
     report: Report = False,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Rebuild every GII score from WIPO's workbook with the engine: scores.csv, ranks.csv,
@@ -101,8 +107,7 @@ def _flag(value: object) -> str:
 def profile(
     run: Annotated[Path, typer.Argument(help="A gii import run directory.")],
     economy: Annotated[str, typer.Argument(help="Economy, ISO3 (e.g. CHN).")],
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Also write the profile to this .csv or .json file.")] = None,
+    out: TableOut = None,
     quiet: Quiet = False,
 ) -> None:
     """One economy's scores and ranks at every level, strengths and weaknesses, and the
@@ -111,7 +116,7 @@ def profile(
     Example: innometrics gii profile gii2023 CHN --out china.json
     """
     from ..errors import InputError
-    from ..runs import check_out_file, open_run, write_file
+    from ..runs import check_out_file, open_run
     from .profile import economy_profile
 
     opened = open_run(run)
@@ -119,10 +124,7 @@ def profile(
         raise InputError(str(run), f"is a '{opened.kind}' run, not a gii import",
                          "give the --out directory of 'innometrics gii import'")
     if out is not None:
-        check_out_file(out)
-        if out.suffix.lower() not in (".csv", ".json"):
-            raise InputError(f"--out {out}", "is neither .csv nor .json",
-                             "name the file profile.csv or profile.json")
+        check_out_file(out, table=True)
     table = economy_profile(opened.table("profiles"), economy)
     view = Table(title=f"{table['uName'].iloc[0]} ({table['uCode'].iloc[0]}): scores, ranks, "
                        "strengths (S) and weaknesses (W)")
@@ -139,9 +141,5 @@ def profile(
     console.print("Indicators are listed where flagged; the table written with --out has "
                   "every node.")
     if out is not None:
-        value = (table.to_json(orient="records", indent=2, double_precision=15)
-                 if out.suffix.lower() == ".json"
-                 else table)
-        target = write_file(out, value, kind="gii-profile", settings={"economy": economy},
-                            inputs={"run": run / "manifest.json"})
-        console.print(f"→ {target}")
+        write_table_out(out, table, kind="gii-profile", settings={"economy": economy},
+                        inputs={"run": run / "manifest.json"})

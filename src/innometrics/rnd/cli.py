@@ -3,13 +3,12 @@ and NCSES series (a typer sub-app mounted by the main CLI)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from .._cli_util import Quiet, console, friendly_errors, number_text
+from .._cli_util import Quiet, TableOut, console, friendly_errors, number_text, write_table_out
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="R&D statistics from the official series (OECD MSTI, NCSES).")
@@ -28,21 +27,20 @@ def show(
     economy: Annotated[str, typer.Argument(help="Economy, ISO3 (e.g. CHN) or its name.")],
     start: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
     end: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Also write the table to this CSV file (new, or one innometrics "
-                      "wrote).")] = None,
+    out: TableOut = None,
     quiet: Quiet = False,
 ) -> None:
-    """GERD, growth, PPP, intensity and basic research per year.
+    """GERD, growth, PPP, intensity and basic research per year, with the source of every
+    figure; --out also writes the table (with its sources) to a file.
 
     Example: innometrics rnd show CHN --from 2015 --to 2024 --out china.csv
     """
     from ..datasets import OECD_RND_FILES, oecd_rnd_dir
-    from ..runs import check_out_file, write_file
+    from ..runs import check_out_file
     from . import ECONOMY_TABLE_COLUMNS, economy_table
 
     if out is not None:
-        check_out_file(out)
+        check_out_file(out, table=True)
     table = economy_table(economy, start, end)
     columns = [c for c in ECONOMY_TABLE_COLUMNS
                if c in table.columns and c not in ("source", "currency")]
@@ -60,7 +58,6 @@ def show(
         console.print(f"  {_SHORT.get(c, c)}: {ECONOMY_TABLE_COLUMNS[c]} [{c}]")
     console.print("Source: " + "; ".join(sorted(set(table["source"].dropna()))))
     if out is not None:
-        target = write_file(out, table, kind="rnd-show",
-                            settings={"economy": economy, "from": start, "to": end},
-                            inputs={"data": [oecd_rnd_dir() / f for f in OECD_RND_FILES]})
-        console.print(f"→ {target}")
+        write_table_out(out, table, kind="rnd-show",
+                        settings={"economy": economy, "from": start, "to": end},
+                        inputs={"data": [oecd_rnd_dir() / f for f in OECD_RND_FILES]})
