@@ -60,7 +60,8 @@ from .errors import InputError
 
 __all__ = ["SCHEMA", "MANIFEST", "TABLE_FORMATS", "Run", "RunWriter", "open_run", "write_run",
            "write_file", "add_to_run", "check_out_dir", "check_out_file", "check_table_suffix",
-           "sha256_file", "versions", "command_line", "protecting", "to_json", "TableValue"]
+           "sha256_file", "versions", "command_line", "protecting", "final_path", "to_json",
+           "enclosing_run", "TableValue"]
 
 SCHEMA = "innometrics.run/1"
 MANIFEST = "manifest.json"
@@ -225,6 +226,11 @@ def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | o
     real = _real_path(out, "a directory name, e.g. --out results")
     inputs = [Path(p) for p in inputs] + _protected_places()
     _never_replaced(out, real, inputs)
+    outer = enclosing_run(real)
+    if outer is not None and not force:
+        raise _refuse(out, f"lies inside the '{outer[1].get('kind')}' run {outer[0]}, which "
+                      "a run written there would change", "give a directory outside that run, "
+                      "or --force to write into it (its manifest then lists the new run)")
     if not real.exists():
         _check_writable_parent(out, real)
         return real
@@ -255,6 +261,39 @@ def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | o
         raise _refuse(out, f"holds a '{manifest.get('kind')}' run, which a '{kind}' run would "
                       "replace", "give another directory, or --force to replace that run")
     return real
+
+
+def enclosing_run(path: Path) -> tuple[Path, dict] | None:
+    """The innometrics run directory that ``path`` lies in (its nearest ancestor with a
+    run manifest) and that run's manifest, or None."""
+    for parent in Path(path).parents:
+        manifest = _read_manifest(parent) if parent.is_dir() else None
+        if manifest is not None:
+            return parent, manifest
+    return None
+
+
+def _list_in_enclosing_run(target: Path) -> None:
+    """Keep the manifest of the run that ``target`` was written into (with ``force``) true:
+    its files list names what now lies under ``target``, and nothing that no longer does."""
+    outer = enclosing_run(target)
+    if outer is None:
+        return
+    directory, manifest = outer
+    inner = target.relative_to(directory).as_posix()
+    kept = [f for f in manifest.get("files", []) if not (f == inner or f.startswith(inner + "/"))]
+    now = [f"{inner}/{f}" for f in _files_of(target)] if target.is_dir() else [inner]
+    _rewrite_manifest(directory, {**manifest, "files": sorted({*kept, *now})})
+
+
+def _rewrite_manifest(directory: Path, manifest: Mapping) -> None:
+    """Replace a run's manifest atomically (written beside it, then renamed)."""
+    tmp = directory / f".{MANIFEST}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
+    try:
+        tmp.write_text(to_json(manifest), encoding="utf-8")
+        os.replace(tmp, directory / MANIFEST)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _sidecar(path: Path) -> Path:
@@ -366,14 +405,46 @@ def _write_value(path: Path, value: TableValue) -> None:
         value(path)
 
 
+#: Where runs are being staged: temporary directory → the path it will be renamed to, so
+#: that a run written inside another run's staging directory (the demo's sub-runs) records
+#: its final path, never the temporary one.
+_STAGED: contextvars.ContextVar[tuple[tuple[Path, Path], ...]] = contextvars.ContextVar(
+    "innometrics_staged", default=())
+
+
+def final_path(path: str | os.PathLike) -> Path:
+    """``path`` made absolute, with any staging directory it lies in replaced by the path
+    that directory is renamed to once its run is complete."""
+    out = Path(path).resolve()
+    for tmp, target in reversed(_STAGED.get()):
+        if out.is_relative_to(tmp):
+            out = target / out.relative_to(tmp)
+    return out
+
+
+def _recorded_path(path: Path) -> str:
+    """How a manifest names an input: bundled data by its package path
+    (``innometrics/datasets/gii_2023/data.csv``, the same on every machine), anything else by
+    its final absolute path."""
+    real = final_path(path)
+    package = Path(__file__).resolve().parent
+    if real.is_relative_to(package):
+        return real.relative_to(package.parent).as_posix()
+    return str(real)
+
+
 def _inputs(inputs: Mapping[str, str | os.PathLike | Sequence]) -> list[dict]:
+    """Every input file with its SHA-256; a folder is recorded file by file (every file in
+    it, at any depth, hidden ones aside), so a changed CSV of a folder input shows."""
     rows = []
     for role, paths in inputs.items():
         items = paths if isinstance(paths, list | tuple) else [paths]
         for item in items:
             p = Path(item)
-            rows.append({"role": role, "path": str(p.resolve()),
-                         "sha256": sha256_file(p) if p.is_file() else None})
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not any(
+                part.startswith(".") for part in f.relative_to(p).parts)) if p.is_dir() else [p]
+            rows += [{"role": role, "path": _recorded_path(f),
+                      "sha256": sha256_file(f) if f.is_file() else None} for f in files]
     return rows
 
 
@@ -436,6 +507,7 @@ class RunWriter:
                                  self.created, details)
             manifest["files"] = sorted([*_files_of(tmp), MANIFEST])
             (tmp / MANIFEST).write_text(to_json(manifest), encoding="utf-8")
+        _list_in_enclosing_run(target)
         return target
 
 
@@ -480,7 +552,11 @@ def _staging_dir(out: str | os.PathLike, target: Path) -> Iterator[Path]:
     tmp = target.parent / f".{target.name}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
     try:
         os.mkdir(tmp)  # os.mkdir honours the umask (mkdtemp would give 0700)
-        yield tmp
+        token = _STAGED.set((*_STAGED.get(), (tmp.resolve(), final_path(target))))
+        try:
+            yield tmp
+        finally:
+            _STAGED.reset(token)
         _swap_into_place(tmp, target, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -709,7 +785,6 @@ def add_to_run(run: Run | str | os.PathLike, files: Mapping[str, TableValue]) ->
             tmp.unlink(missing_ok=True)
     manifest = dict(run.manifest)
     manifest["files"] = sorted(set(manifest.get("files", [])) | set(files))
-    tmp = run.path / f".{MANIFEST}.innometrics-tmp-{uuid.uuid4().hex[:12]}"
-    tmp.write_text(to_json(manifest), encoding="utf-8")
-    os.replace(tmp, run.path / MANIFEST)
+    _rewrite_manifest(run.path, manifest)
+    _list_in_enclosing_run(run.path)
     return Run(path=run.path, manifest=manifest)

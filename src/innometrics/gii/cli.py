@@ -72,7 +72,7 @@ def import_(
     with working(f"rebuilding the GII from {workbook.name}"):
         book = _read(workbook)
         result = import_gii(book, rules=rules.value)
-        target = result.write(out, source=workbook if workbook.is_file() else None,
+        target = result.write(out, source=workbook,
                               force=force, started=started)
     summary = result.summary()
     console.print(f"GII rebuilt from {workbook.name} with {rules.value} rules → {target}")

@@ -28,7 +28,7 @@ import numpy as np
 from markupsafe import Markup
 
 from ..errors import InputError
-from ..runs import Run, write_file
+from ..runs import Run, final_path, write_file
 from .cluster_section import cluster_section
 from .common import extra_tables, new_id, provenance
 from .index_section import index_section
@@ -152,7 +152,7 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
     page = _environment().get_template("report.html.j2").render(
         title=title, sections=sections, synthetic=synthetic, version=__version__,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
-        runs=[(r.kind, str(r.path)) for r in grouped.runs],
+        runs=[(r.kind, str(final_path(r.path))) for r in grouped.runs],
         css=Markup(_asset("report.css")), page_js=Markup(_asset("common.js") + _asset("report.js")),
         geo_js=Markup(geo_assets_js()), plotly=Markup(plotly_js()),
         seconds=f"{time.perf_counter() - started:.1f}")
