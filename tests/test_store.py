@@ -496,3 +496,18 @@ def test_cli_errors_are_one_line(tmp_path, toy_runs):
 def test_cli_help_has_an_example(command):
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0 and f"Example: innometrics runs {command}" in result.output
+
+
+def test_runs_add_refuses_a_file_changed_after_it_was_written(tmp_path):
+    target = write_file(tmp_path / "report.html", "<html>ours</html>", kind="report")
+    store = ["--store", str(tmp_path / "runs.duckdb")]
+    runner = CliRunner()
+    assert runner.invoke(app, ["add", str(target), *store]).exit_code == 0
+    target.write_text("<html>tampered</html>")
+    refused = runner.invoke(app, ["add", str(target), *store])
+    assert refused.exit_code == 2
+    assert "does not match the SHA-256 recorded in report.html.manifest.json" in refused.output
+    assert len(RunStore(tmp_path / "runs.duckdb").list()) == 1
+    target.with_name("report.html.manifest.json").unlink()
+    assert "has no valid innometrics sidecar" in runner.invoke(app, ["add", str(target),
+                                                                     *store]).output

@@ -61,7 +61,7 @@ from .errors import InputError
 __all__ = ["SCHEMA", "MANIFEST", "TABLE_FORMATS", "Run", "RunWriter", "open_run", "write_run",
            "write_file", "add_to_run", "check_out_dir", "check_out_file", "check_table_suffix",
            "sha256_file", "versions", "command_line", "protecting", "final_path", "to_json",
-           "enclosing_run", "TableValue"]
+           "enclosing_run", "open_file", "TableValue"]
 
 SCHEMA = "innometrics.run/1"
 MANIFEST = "manifest.json"
@@ -764,6 +764,33 @@ def open_run(path: str | os.PathLike) -> Run:
         raise InputError(str(path), f"lacks {missing[0]}, which its manifest lists",
                          "rerun the command that wrote it")
     return Run(path=directory.resolve(), manifest=manifest)
+
+
+def open_file(path: str | os.PathLike) -> Run:
+    """Read back a single output file written by innometrics, by its sidecar
+    ``<file>.manifest.json`` (a :class:`Run` whose ``path`` is the file).
+
+    Raises
+    ------
+    InputError
+        If the file or its sidecar is missing or not valid, or the file's SHA-256 differs
+        from the one its sidecar records (the file was changed after it was written).
+    """
+    file = Path(path)
+    side = _sidecar(file)
+    if not file.is_file():
+        raise InputError(str(path), "is not a file", "give an output file of innometrics")
+    manifest = _read_json(side)
+    if manifest is None or manifest.get("schema") != SCHEMA or not isinstance(
+            manifest.get("kind"), str):
+        raise InputError(str(path), f"has no valid innometrics sidecar {side.name}",
+                         "give a file written by an innometrics command, with its "
+                         "<file>.manifest.json beside it")
+    if manifest.get("sha256") != sha256_file(file):
+        raise InputError(str(path), f"does not match the SHA-256 recorded in {side.name}: it "
+                         "was changed after innometrics wrote it",
+                         "rerun the command that wrote it, or restore the original file")
+    return Run(path=file.resolve(), manifest=manifest)
 
 
 def add_to_run(run: Run | str | os.PathLike, files: Mapping[str, TableValue]) -> Run:

@@ -69,7 +69,7 @@ from .run_diff import (
     rank_diff,
     settings_diff,
 )
-from .runs import SCHEMA, Run, open_run
+from .runs import Run, open_file, open_run
 
 __all__ = ["STORE_SCHEMA", "RESULT_TABLES", "ABSENT", "RunStore", "StoredRun", "DiffResult",
            "StoreWarning", "default_store_path", "record_quietly", "settings_diff",
@@ -118,15 +118,9 @@ def default_store_path() -> Path:
 
 def open_recordable(path: str | os.PathLike) -> Run:
     """A run directory (:func:`~innometrics.runs.open_run`), or a single output file with its
-    sidecar ``<file>.manifest.json`` (recorded without tables)."""
-    p = Path(path)
-    sidecar = p.with_name(p.name + ".manifest.json")
-    if p.is_file() and sidecar.is_file():
-        with contextlib.suppress(OSError, ValueError):
-            manifest = json.loads(sidecar.read_text(encoding="utf-8"))
-            if isinstance(manifest, dict) and manifest.get("schema") == SCHEMA:
-                return Run(path=p.resolve(), manifest=manifest)
-    return open_run(p)
+    sidecar ``<file>.manifest.json`` (:func:`~innometrics.runs.open_file`, recorded without
+    tables; a file whose SHA-256 no longer matches its sidecar is refused)."""
+    return open_file(path) if Path(path).is_file() else open_run(path)
 
 
 def record_quietly(run: Run | str | os.PathLike, store_path: str | os.PathLike | None = None,
