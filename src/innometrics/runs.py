@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import stat
 import time
@@ -685,15 +686,32 @@ class Run:
         path = self.path / found
         try:
             if found.endswith(".parquet"):
-                return pd.read_parquet(path)
-            header = pd.read_csv(path, nrows=0).columns
-            return pd.read_csv(path, keep_default_na=True, na_values=[""],
-                               dtype={c: str for c in header if c in CODE_COLUMNS})
+                table = pd.read_parquet(path)
+            else:
+                header = pd.read_csv(path, nrows=0).columns
+                table = pd.read_csv(path, keep_default_na=True, na_values=[""],
+                                    dtype={c: str for c in header if c in CODE_COLUMNS})
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
                 OSError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError(str(path), f"cannot be read as a table ({first})",
                              "rerun the command that wrote the run") from None
+        _check_columns(path, table, self.kind)
+        if found.startswith(("scores.", "ranks.")) and self._file("framework.csv"):
+            self._check_nodes(path, table)
+        return table
+
+    def _check_nodes(self, path: Path, table: pd.DataFrame) -> None:
+        """A scores or ranks table holds a column for every indicator and aggregate of the
+        run's framework (a column deleted by hand would make another node the index)."""
+        framework = self.table("framework.csv")
+        nodes = (framework.loc[framework["Type"].isin(["Indicator", "Aggregate"]), "iCode"]
+                 if "Type" in framework else framework["iCode"])
+        missing = [str(c) for c in nodes if str(c) not in table.columns]
+        if missing:
+            raise InputError(str(path), f"lacks the column '{missing[0]}', a node of the "
+                             "run's framework.csv", "rerun the command that wrote the run; "
+                             "do not edit its tables by hand")
 
     def _indexed(self, name: str) -> pd.DataFrame:
         table = self.table(name)
@@ -734,6 +752,66 @@ class Run:
         from .report import summary_html
 
         return summary_html(self)
+
+
+#: What the readers of run tables rely on, by file stem (``kind:stem`` for a table of one
+#: kind of run only): the columns that must be there, the
+#: columns that hold numbers (``None``: every column but uCode and uName) and the key
+#: columns that may not be empty. A table edited by hand is checked against it
+#: (:meth:`Run.table`).
+_TABLE_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None, tuple[str, ...]]] = {
+    "scores": (("uCode",), None, ("uCode",)),
+    "ranks": (("uCode",), None, ("uCode",)),
+    "rank_intervals": (("uCode", "nominal"), None, ("uCode",)),
+    "gii-import:profiles": (("uCode", "uName", "code", "level", "score", "rank",
+                             "strength_weakness", "income_group_sw"),
+                            ("score", "rank", "wipo_score", "wipo_rank", "group_n",
+                             "group_mean", "group_sd", "z"), ("uCode", "code", "level")),
+    "agreement": (("code", "level", "economies", "reproduced"),
+                  ("economies", "reproduced", "max_abs_diff", "rank_mismatches"), ("code",)),
+    "clusters": (("name", "rank"),
+                 ("cluster_id", "patents", "publications", "patent_share", "publication_share",
+                  "score", "rank", "population", "intensity", "intensity_rank", "lat", "lon"),
+                 ()),
+    "economies": (("economy", "clusters"), ("clusters",), ("economy",)),
+    "intensity": ((), ("intensity_rank", "cluster_id", "population", "patents",
+                       "publications", "intensity", "rank"), ()),
+    "claims": (("id", "verdict"), ("year", "claimed", "found", "tolerance", "rank_q05",
+                                  "rank_median", "rank_q95"), ("id", "verdict")),
+    "framework": (("iCode", "Level"), ("Level", "Weight", "Direction"), ("iCode",)),
+}
+_TEXT_COLUMNS = frozenset({"uCode", "uName"})
+
+
+def _check_columns(path: Path, table: pd.DataFrame, kind: str) -> None:
+    """Refuse a run table that lacks a column its readers rely on, has an empty key, or holds
+    text where they expect numbers (a table edited by hand): one line naming the file, the
+    column and the row (counted as in a spreadsheet, the header being row 1)."""
+    stem = re.sub(r"\.(csv|parquet)$", "", path.name)
+    rule = _TABLE_RULES.get(f"{kind}:{stem}", _TABLE_RULES.get(stem))
+    if rule is None:
+        return
+    fix = "rerun the command that wrote the run; do not edit its tables by hand"
+    required, numeric, keys = rule
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise InputError(str(path), f"lacks the column '{missing[0]}'", fix)
+    for column in keys:
+        empty = table[column].isna().to_numpy()
+        if empty.any():
+            raise InputError(str(path), f"column '{column}', row "
+                             f"{int(np.flatnonzero(empty)[0]) + 2}: is empty", fix)
+    columns = ([c for c in table.columns if c not in _TEXT_COLUMNS] if numeric is None
+               else [c for c in numeric if c in table.columns])
+    for column in columns:
+        values = table[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        bad = (values.notna() & pd.to_numeric(values, errors="coerce").isna()).to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError(str(path), f"column '{column}', row {row + 2}: "
+                             f"{str(values.iloc[row])[:40]!r} is not a number", fix)
 
 
 def open_run(path: str | os.PathLike) -> Run:
