@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import functools
 import math
+import re
 import sys
 import time
 import warnings
@@ -24,10 +25,34 @@ from rich.progress import Progress
 
 from .errors import InputError, InvalidParameter
 
+#: Control characters a terminal would act on (C0 but newline and tab, DEL, C1): an escape
+#: sequence in a file name or a unit's name could recolour, clear or retitle the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """``text`` as the console prints it: control characters and ANSI escapes written out
+    (``\x1b[31m`` stays visible text), everything else as it is.
+
+    >>> shown("Weird\x1b[31m name\x07")
+    'Weird\\x1b[31m name\\x07'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _Console(Console):
+    """A console that shows every text it prints through :func:`shown` (tables included):
+    user text never reaches the terminal as control sequences."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Any:
+        return super().render_str(shown(text), **kwargs)
+
+
 #: Output to a file or pipe is not limited to 80 columns (a terminal's own width is used).
 _PIPE_WIDTH = None if sys.stdout.isatty() else 160
-console = Console(markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
-err_console = Console(stderr=True, markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
+console = _Console(markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
+err_console = _Console(stderr=True, markup=False, highlight=False, emoji=False,
+                       width=_PIPE_WIDTH)
 
 #: Exit status of a command refused for its input, settings or output path.
 EXIT_BAD_INPUT = 2
@@ -113,10 +138,16 @@ def fail(message: str) -> None:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
-def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None,
-                  line: str | None = None) -> None:
+def _show_warning(seen: set[str], message: Any, category: type, filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """Print a warning as one ``warning: ...`` line, once per command (``seen`` holds the
+    texts already printed: the same warning raised at several places shows once)."""
+    text = " ".join(str(message).split())
+    if text in seen:
+        return
+    seen.add(text)
     err_console.print("warning: ", style="yellow", end="")
-    err_console.print(str(message), soft_wrap=True)
+    err_console.print(text, soft_wrap=True)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -127,8 +158,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             with warnings.catch_warnings():  # restores showwarning on the way out
-                warnings.simplefilter("default")
-                warnings.showwarning = _show_warning
+                warnings.simplefilter("always")  # _show_warning prints each text once
+                warnings.showwarning = functools.partial(_show_warning, set())
                 return command(*args, **kwargs)
         except (InputError, InvalidParameter, ValueError) as exc:
             fail(" ".join(str(exc).split()))

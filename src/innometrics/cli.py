@@ -79,7 +79,10 @@ def main_options(
 @friendly_errors
 def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report = False,
           store: StoreFile = None, no_store: NoStore = False, quiet: Quiet = False) -> None:
-    """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json.
+    """Build a composite index into a run directory: scores.csv, ranks.csv, every stage's
+    data (data/<Stage>.csv), the framework, data and recipe used, and manifest.json (settings,
+    inputs with SHA-256, versions); print the top 5; with --report also report.html. The run
+    is recorded in the run store (--store, --no-store).
 
     Example: innometrics build recipe.yaml --out results
     """
@@ -133,8 +136,10 @@ def audit(
     no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Statistical audit: statistics per stage, correlations, Cronbach's alpha, PCA,
-    effective weights and correlation-ratio importance.
+    """Statistical audit of a recipe's build, into a run directory: statistics per stage,
+    correlations, Cronbach's alpha, PCA, effective weights, correlation-ratio importance and
+    flags (collinear pairs, low alpha), with manifest.json; print the flag counts. The run is
+    recorded in the run store (--store, --no-store).
 
     Example: innometrics audit recipe.yaml --out audit
     """
@@ -178,8 +183,11 @@ def uncertainty(
     no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Monte Carlo rank intervals (rank_intervals.csv, design.csv) and, with --sensitivity,
-    Sobol indices (sensitivity.csv).
+    """Monte Carlo rank intervals of a recipe's index, into a run directory:
+    rank_intervals.csv (nominal rank, median, 90% interval, score quantiles), design.csv
+    (each replication's draws) and, with --sensitivity, Sobol indices (sensitivity.csv); print
+    the top 10 intervals; locally or on Dask; with --report also the nominal build and
+    report.html. The run is recorded in the run store (--store, --no-store).
 
     Example: innometrics uncertainty recipe.yaml --out mc --runs 1000 --seed 1
     """
@@ -244,8 +252,11 @@ def report(
     no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """One self-contained HTML report (opens with no network): ranking, charts, world map,
-    framework, rank intervals, correlations, unit profiles, clusters.
+    """One self-contained HTML report (opens with no network) of finished runs: ranking,
+    charts, world map, framework, rank intervals, correlations, unit profiles, clusters and
+    each run's provenance; audit and uncertainty runs are matched to their build by data
+    SHA-256; a demo run stands for the runs it holds. The report file (with its sidecar
+    manifest) is recorded in the run store (--store, --no-store).
 
     Example: innometrics report results audit mc --out report.html
     """
@@ -274,9 +285,10 @@ def serve(
     Example: innometrics serve recipe.yaml --port 8050
     """
     from .serve import serve as run_server
+    from .serve import url
 
     run_server(recipe, host=host, port=port, on_ready=lambda: console.print(
-        f"dashboard on http://{host}:{port} (Ctrl+C to stop)"))
+        f"dashboard on {url(host, port)} (Ctrl+C to stop)"))
 
 
 @app.command()
@@ -295,8 +307,11 @@ def check(
     no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Check headline figures against the official series: claims.csv with a verdict
-    (consistent, differs, unverifiable), the value found and its source for every claim.
+    """Check headline figures against the official series (bundled OECD, NCSES and GII
+    data; GII rank claims with a Monte Carlo rank interval; cluster claims against a clusters
+    run), into a run directory: claims.csv with a verdict (consistent, differs, unverifiable),
+    the value found, its source and a note for every claim; print them. The run is recorded
+    in the run store (--store, --no-store).
 
     Example: innometrics check claims.yaml --out checked
     """
@@ -343,8 +358,14 @@ def demo(
     no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Rebuild GII 2021 and 2022 from WIPO's published pillar scores (bundled data) and rank
-    S&T clusters in synthetic records.
+    """The demo, on bundled data only, into one demo run directory whose sub-directories are
+    runs of their own: (1) GII 2023 rebuilt at indicator level from WIPO's data workbook,
+    compared with WIPO's scores, ranks and strengths/weaknesses, with an offline report.html
+    and China's rank interval from a 1,000-run Monte Carlo in the JRC audit's design;
+    (2) GII 2021 and 2022 recomposed from WIPO's published pillar scores, each with a Monte
+    Carlo rank interval; (3) a press report's claims checked against the official series;
+    (4) S&T clusters ranked in 200,000 synthetic records. Prints each part's headline
+    figures; the demo run is recorded in the run store (--store, --no-store).
 
     Example: innometrics demo --out out/demo
     """

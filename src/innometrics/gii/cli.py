@@ -59,8 +59,11 @@ def import_(
     no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Rebuild every GII score from WIPO's workbook with the engine: scores.csv, ranks.csv,
-    agreement.csv, rules.csv, profiles.csv, the generated framework, data and recipe.
+    """Rebuild every GII score from WIPO's workbook with the engine, into a run directory:
+    scores.csv, ranks.csv, agreement.csv (how many published scores each node reproduces),
+    rules.csv, profiles.csv (strengths and weaknesses), the generated framework, data and
+    recipe, and manifest.json; print the agreement with WIPO; with --report also
+    report.html. The run is recorded in the run store (--store, --no-store).
 
     Example: innometrics gii import GII_2023.xlsx --out gii2023
     """
@@ -111,7 +114,8 @@ def profile(
     quiet: Quiet = False,
 ) -> None:
     """One economy's scores and ranks at every level, strengths and weaknesses, and the
-    income-group comparison.
+    income-group comparison, from a gii import run (indicators shown where flagged); --out
+    also writes every node to a file.
 
     Example: innometrics gii profile gii2023 CHN --out china.json
     """
