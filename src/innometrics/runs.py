@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import hashlib
 import json
 import os
@@ -214,6 +215,22 @@ def _real_path(out: str | os.PathLike, wanted: str) -> Path:
     return path.resolve()
 
 
+def _no_permission_is_one_line(check: Callable[..., Path]) -> Callable[..., Path]:
+    """A directory on the way that we may not look into refuses ``--out`` with one line."""
+
+    @functools.wraps(check)
+    def wrapper(out: str | os.PathLike, *args: Any, **kwargs: Any) -> Path:
+        try:
+            return check(out, *args, **kwargs)
+        except PermissionError as exc:
+            where = exc.filename or out
+            raise _refuse(out, f"cannot be checked: no permission to look into {where}",
+                          "choose a directory you can write to") from None
+
+    return wrapper
+
+
+@_no_permission_is_one_line
 def check_out_dir(out: str | os.PathLike, *, kind: str, inputs: Iterable[str | os.PathLike] = (),
                   force: bool = False) -> Path:
     """Check that a run of ``kind`` may be written at ``out`` (module docstring); return the
@@ -301,6 +318,7 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".manifest.json")
 
 
+@_no_permission_is_one_line
 def check_out_file(out: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = (),
                    table: bool = False) -> Path:
     """Check that an output file may be written at ``out``: a new path, or a file innometrics
