@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._places import default_store_path, store_off
 from .errors import InputError
 from .run_diff import (
     ABSENT,
@@ -79,7 +80,6 @@ STORE_SCHEMA = "innometrics.store/1"
 #: Tables a run's result is recorded with (by file stem, at the top level or in a sub-run).
 RESULT_TABLES = ("scores", "ranks", "rank_intervals", "sensitivity", "clusters", "economies",
                  "intensity", "claims", "flags", "cronbach", "weights_effective", "importance")
-_OFF = {"off", "none", "false", "no", "0"}
 _LIST_COLUMNS = ["id", "kind", "created", "recipe", "data_sha256", "duration_s", "path",
                  "recorded"]
 _DDL = """
@@ -101,21 +101,6 @@ class StoreWarning(UserWarning):
     directory itself is complete."""
 
 
-def default_store_path() -> Path:
-    """The run store used when none is given (module docstring, "Where")."""
-    env = os.environ.get("INNOMETRICS_STORE", "").strip()
-    if env and env.lower() not in _OFF:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    if xdg and Path(xdg).is_absolute():
-        base = Path(xdg)
-    elif os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    else:
-        base = Path.home() / ".local" / "share"
-    return base / "innometrics" / "runs.duckdb"
-
-
 def open_recordable(path: str | os.PathLike) -> Run:
     """A run directory (:func:`~innometrics.runs.open_run`), or a single output file with its
     sidecar ``<file>.manifest.json`` (:func:`~innometrics.runs.open_file`, recorded without
@@ -128,7 +113,7 @@ def record_quietly(run: Run | str | os.PathLike, store_path: str | os.PathLike |
     """Record ``run`` and return its id, or warn (:class:`StoreWarning`) and return None when
     the store cannot take it: recording never makes a command fail. Without ``store_path``,
     does nothing when ``$INNOMETRICS_STORE`` is ``off``."""
-    if store_path is None and os.environ.get("INNOMETRICS_STORE", "").strip().lower() in _OFF:
+    if store_path is None and store_off():
         return None
     try:
         return RunStore(store_path, timeout=timeout).record(run)
