@@ -71,6 +71,7 @@ from .run_diff import (
     settings_diff,
 )
 from .runs import Run, open_file, open_run
+from .store_tables import decode_table, encode_table
 
 __all__ = ["STORE_SCHEMA", "RESULT_TABLES", "ABSENT", "RunStore", "StoredRun", "DiffResult",
            "StoreWarning", "default_store_path", "record_quietly", "settings_diff",
@@ -284,7 +285,7 @@ class RunStore:
         for file in run.tables() if run.path.is_dir() else []:
             name = _table_name(file)
             if Path(name).name in wanted:
-                encoded.append((name, len(table := run.table(file)), *_encode(table, name)))
+                encoded.append((name, len(table := run.table(file)), *encode_table(table, name)))
         inputs = {i.get("role"): i for i in reversed(manifest.get("inputs") or [])}
         data = next((inputs[r] for r in ("data", "records", "workbook") if r in inputs),
                     next((i for r, i in inputs.items() if r not in ("recipe", "framework")),
@@ -388,7 +389,7 @@ class RunStore:
                              f"use one of {held}")
         cells = con.execute("SELECT row_no, col, num, txt FROM run_cells WHERE run_id = ? AND "
                             "tbl = ?", [run_id, name]).df()
-        return _decode(cells, int(spec[0]), json.loads(spec[1]))
+        return decode_table(cells, int(spec[0]), json.loads(spec[1]))
 
     def diff(self, ref_a: str, ref_b: str) -> DiffResult:
         """Compare two runs: the index rank of each unit ranked in both, the units ranked in
@@ -444,62 +445,6 @@ def _table_name(file: str) -> str:
 def _has_runs_table(con: Any) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
                             "table_schema = 'main' AND table_name = 'runs'").fetchone()[0])
-
-
-def _column_type(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "bool"
-    if pd.api.types.is_integer_dtype(series):
-        return "int"
-    return "num" if pd.api.types.is_numeric_dtype(series) else "text"
-
-
-def _encode(frame: pd.DataFrame, name: str) -> tuple[list[list[str]], Any]:
-    """Table ``name`` in long form, one row per cell (an Arrow table, which every DuckDB
-    version scans), and its column names and types."""
-    import pyarrow as pa
-
-    n, names = len(frame), [str(c) for c in frame.columns]
-    types = [_column_type(frame[c]) for c in frame.columns]
-
-    def text(values: pd.Series) -> list:
-        return [None if pd.isna(v) else str(v) for v in values]
-
-    key = text(frame.iloc[:, 0]) if names else []
-    num, txt = [], []
-    for column, kind in zip(frame.columns, types, strict=True):
-        values = frame[column]
-        if kind == "text":
-            num.append(np.full(n, np.nan))
-            txt += text(values)
-        else:
-            num.append(pd.to_numeric(values).astype("Float64").to_numpy(float, na_value=np.nan))
-            txt += [None] * n
-    cells = pa.table({
-        "tbl": pa.array([name] * (n * len(names)), pa.string()),
-        "row_no": pa.array(np.tile(np.arange(n, dtype=np.int32), len(names))),
-        "key": pa.array(key * len(names), pa.string()),
-        "col": pa.array([c for c in names for _ in range(n)], pa.string()),
-        "num": pa.array(np.concatenate(num) if num else np.empty(0), pa.float64()),
-        "txt": pa.array(txt, pa.string())})
-    return [[c, t] for c, t in zip(names, types, strict=True)], cells
-
-
-def _decode(cells: pd.DataFrame, n_rows: int, columns: list[list[str]]) -> pd.DataFrame:
-    out = {}
-    rows = pd.RangeIndex(n_rows)
-    for name, kind in columns:
-        part = cells[cells["col"] == name].set_index("row_no")
-        if kind == "text":
-            text = part["txt"].reindex(rows)
-            out[name] = pd.Series(text.where(text.notna(), None).tolist(), index=rows)
-        else:
-            values = part["num"].reindex(rows).astype(float)
-            missing = values.isna().any()
-            out[name] = (values if kind == "num" else values.astype(
-                {"int": "Int64" if missing else "int64", "bool": "boolean" if missing
-                 else bool}[kind]))
-    return pd.DataFrame(out, index=rows)
 
 
 #: Columns of a scores table that are not nodes of the framework.
