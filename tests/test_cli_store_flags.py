@@ -60,15 +60,21 @@ def test_store_and_no_store_together_are_refused_before_any_work(tmp_path):
 
 def test_an_output_never_replaces_the_store_given(tmp_path):
     recipe = write_toy(tmp_path)
-    chosen = tmp_path / "chosen.duckdb"
+    chosen = tmp_path / "stores" / "chosen.duckdb"
     runner = CliRunner()
     assert runner.invoke(app, ["build", str(recipe), "--out", str(tmp_path / "r"),
                                "--store", str(chosen)]).exit_code == 0
     before = chosen.read_bytes()
-    result = runner.invoke(app, ["report", str(tmp_path / "r"), "--out", str(chosen),
+    result = runner.invoke(app, ["build", str(recipe), "--out", str(chosen.parent), "--force",
                                  "--store", str(chosen)])
-    assert result.exit_code == 2 and "is the input" in result.output
+    assert result.exit_code == 2 and "contains the input" in result.output
     assert chosen.read_bytes() == before
+
+
+def test_report_out_must_be_html(tmp_path):
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "--out",
+                                      str(tmp_path / "r.csv")])
+    assert result.exit_code == 2 and "end the file name with .html" in result.output
 
 
 # --- a file --out follows its extension ---------------------------------------------------------

@@ -33,7 +33,7 @@ from ._cli_util import (
     working,
 )
 from .clusters.cli import app as clusters_app
-from .errors import InvalidParameter
+from .errors import InputError, InvalidParameter
 from .gii.cli import app as gii_app
 from .rnd.cli import app as rnd_app
 from .store_cli import app as runs_app
@@ -263,6 +263,9 @@ def report(
     from .report import write_report
     from .runs import check_out_file
 
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out {out}", "is not an .html file (the report is one HTML page)",
+                         "end the file name with .html, e.g. --out report.html")
     check_out_file(out, inputs=[run / "manifest.json" for run in runs])
     with working("rendering the report"):
         target = write_report(runs, out, title=title)
