@@ -511,3 +511,21 @@ def test_runs_add_refuses_a_file_changed_after_it_was_written(tmp_path):
     target.with_name("report.html.manifest.json").unlink()
     assert "has no valid innometrics sidecar" in runner.invoke(app, ["add", str(target),
                                                                      *store]).output
+
+
+@pytest.mark.parametrize("suffix", [".json", ".xlsx"])
+def test_runs_show_and_diff_out_follow_the_extension(tmp_path, toy_runs, suffix):
+    store = RunStore(tmp_path / "runs.duckdb")
+    a, b = store.record(toy_runs["base"]), store.record(toy_runs["weights"])
+    read = pd.read_json if suffix == ".json" else pd.read_excel
+    opts = ["--store", str(store.path)]
+    shown = CliRunner().invoke(app, ["show", a, "--out", str(tmp_path / f"s{suffix}"), *opts])
+    assert shown.exit_code == 0, shown.output
+    assert read(tmp_path / f"s{suffix}")["uCode"].tolist() == ["AAA", "BBB", "CCC", "DDD",
+                                                                "EEE"]
+    diffed = CliRunner().invoke(app, ["diff", a, b, "--out", str(tmp_path / f"d{suffix}"),
+                                      *opts])
+    assert diffed.exit_code == 0, diffed.output
+    assert list(read(tmp_path / f"d{suffix}").columns) == DIFF_COLUMNS
+    refused = CliRunner().invoke(app, ["diff", a, b, "--out", str(tmp_path / "d.txt"), *opts])
+    assert refused.exit_code == 2 and not (tmp_path / "d.txt").exists()

@@ -31,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def shown(text: str) -> str:
-    """``text`` as the console prints it: control characters and ANSI escapes written out
+    r"""``text`` as the console prints it: control characters and ANSI escapes written out
     (``\x1b[31m`` stays visible text), everything else as it is.
 
     >>> shown("Weird\x1b[31m name\x07")
