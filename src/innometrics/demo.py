@@ -22,7 +22,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ._cli_util import number_text, rank_text, working
-from .datasets import claims_example_path, gii_recipe_path, gii_workbook, gii_workbook_dir
+from .datasets import claims_example_path, gii_recipe_path, gii_workbook_dir
+from .gii.bundled import gii_workbook
 from .recipe import load_recipe
 from .runs import RunWriter
 from .uncertainty import run_uncertainty

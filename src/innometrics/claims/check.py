@@ -130,7 +130,7 @@ class ClaimsResult:
 
 @functools.lru_cache(maxsize=1)
 def _bundled_rnd() -> pd.DataFrame:
-    from ..datasets import load_rnd
+    from ..rnd.bundled import load_rnd
 
     return load_rnd()
 
@@ -158,7 +158,7 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
     clusters_run : path-like, optional
         Clusters run directory (or its clusters.csv); overrides the file's ``clusters_run``.
     rnd : DataFrame, optional
-        Tidy R&D table; default :func:`innometrics.datasets.load_rnd` (bundled OECD + NCSES).
+        Tidy R&D table; default :func:`innometrics.rnd.load_rnd` (bundled OECD + NCSES).
 
     Returns
     -------

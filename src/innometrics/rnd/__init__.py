@@ -12,6 +12,7 @@ OECD's ``TIME_PERIOD="2999"`` rows, kept only on request).
 1  2023  3335706.88         8.36
 """
 
+from .bundled import load_ncses_rnd, load_oecd_rnd, load_rnd
 from .economies import AGGREGATES, currency_of, iso3_of, known_economies
 from .measures import (
     DEFAULT_PREFERENCE,
@@ -48,6 +49,7 @@ from .sdmx import (
 )
 
 __all__ = [
+    "load_ncses_rnd", "load_oecd_rnd", "load_rnd",
     "AGGREGATES", "DEFAULT_PREFERENCE", "ECONOMY_TABLE_COLUMNS", "MEASURES", "NCSES_TABLES",
     "OECD_SBRD", "STATUS_CODES", "TIDY_COLUMNS", "basic_research", "basic_research_growth",
     "basic_research_share", "cagr", "combine", "currency_of", "economy_table", "gerd",

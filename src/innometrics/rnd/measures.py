@@ -289,7 +289,7 @@ def economy_table(economy: str, start: int | None = None, end: int | None = None
     start, end : int, optional
         First and last year shown (default: the economy's whole span).
     table : DataFrame, optional
-        Tidy R&D table; default :func:`innometrics.datasets.load_rnd` (bundled OECD and
+        Tidy R&D table; default :func:`innometrics.rnd.load_rnd` (bundled OECD and
         NCSES data).
     prefer : sequence of str
         Source preference (see :func:`observations`).
@@ -300,7 +300,7 @@ def economy_table(economy: str, start: int | None = None, end: int | None = None
         Columns :data:`ECONOMY_TABLE_COLUMNS` (units there), one row per year with any data.
     """
     if table is None:
-        from ..datasets import load_rnd
+        from .bundled import load_rnd
 
         table = load_rnd()
     code = _economy_code(economy, table)
