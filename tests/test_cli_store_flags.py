@@ -108,3 +108,15 @@ def test_write_file_refuses_a_table_under_an_unknown_extension(tmp_path):
     with pytest.raises(InputError, match="extension '.txt'"):
         write_file(tmp_path / "t.txt", pd.DataFrame({"a": [1]}), kind="x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_store_given_wins_over_store_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("INNOMETRICS_STORE", "off")
+    recipe = write_toy(tmp_path)
+    chosen = tmp_path / "chosen.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["build", str(recipe), "--out", str(tmp_path / "a")]
+                         ).exit_code == 0
+    assert runner.invoke(app, ["build", str(recipe), "--out", str(tmp_path / "b"),
+                               "--store", str(chosen)]).exit_code == 0
+    assert RunStore(chosen).list()["path"].tolist() == [str(tmp_path / "b")]
