@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from innometrics.datasets import gii_recipe_path, gii_workbook
-from innometrics.gii import import_gii
+from innometrics.datasets import gii_recipe_path
+from innometrics.gii import gii_workbook, import_gii
 from innometrics.recipe import Recipe, load_recipe
 from innometrics.result import build
 from innometrics.serve import NORMALISE_PRESETS, create_app

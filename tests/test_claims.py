@@ -20,8 +20,9 @@ from innometrics.claims import (
     load_claims,
     stated_unit,
 )
-from innometrics.datasets import claims_example_path, gii_published, load_gii_panel, oecd_rnd_dir
+from innometrics.datasets import claims_example_path, load_gii_panel, oecd_rnd_dir
 from innometrics.errors import InputError, InvalidParameter
+from innometrics.gii import gii_published
 
 FAST = GiiData(runs=200)
 

@@ -16,14 +16,7 @@ import pytest
 from conftest import REFERENCE
 from one_line import assert_one_line_error
 
-from innometrics.datasets import (
-    NCSES_RND_FILES,
-    OECD_RND_FILES,
-    load_ncses_rnd,
-    load_oecd_rnd,
-    load_rnd,
-    oecd_rnd_dir,
-)
+from innometrics.datasets import NCSES_RND_FILES, OECD_RND_FILES, oecd_rnd_dir
 from innometrics.errors import InputError, InvalidParameter
 from innometrics.rnd import (
     TIDY_COLUMNS,
@@ -36,6 +29,9 @@ from innometrics.rnd import (
     gerd_growth,
     gerd_intensity,
     gerd_ppp,
+    load_ncses_rnd,
+    load_oecd_rnd,
+    load_rnd,
     ppp_rate,
     rank_economies,
     read_ncses,

@@ -132,17 +132,49 @@ def test_id_is_stable_when_a_report_is_added(tmp_path):
     assert store.record(_variant(run, 1)) != run_id and len(store.list()) == 2
 
 
-def test_units_in_one_run_only_have_an_empty_rank(tmp_path, toy_runs):
+def test_diff_compares_only_the_units_in_both_runs(tmp_path, toy_runs):
     store = RunStore(tmp_path / "runs.duckdb")
     a, b = store.record(toy_runs["base"]), store.record(toy_runs["no_eee"])
-    table = store.diff(a, b).table
-    assert table["uCode"].iloc[-1] == "EEE"
-    eee = table.set_index("uCode").loc["EEE"]
-    assert eee["rank_a"] == 1 and pd.isna(eee["rank_b"]) and pd.isna(eee["change"])
-    back = store.diff(b, a).table.set_index("uCode").loc["EEE"]
-    assert pd.isna(back["rank_a"]) and back["rank_b"] == 1
+    result = store.diff(a, b)
+    assert "EEE" not in set(result.table["uCode"]) and len(result.table) == 4
+    assert result.only_a == ["EEE"] and result.only_b == []
+    assert result.table[["rank_a", "rank_b", "change"]].notna().all().all()
+    assert result.moved == int((result.table["change"] != 0).sum())
+    assert result.different_index is None
+    swapped = store.diff(b, a)
+    assert swapped.only_a == [] and swapped.only_b == ["EEE"]
+
+    cli = CliRunner().invoke(app, ["diff", a, b, "--store", str(tmp_path / "runs.duckdb")])
+    assert cli.exit_code == 0, cli.output
+    assert "of 4 units ranked in both moved" in cli.output
+    assert "only in a (1): EEE" in cli.output
+
+
+def _ranked(out: Path, units: list[str], top: str, nodes: tuple[str, ...] = ("x",)):
+    ranks = pd.DataFrame({"uCode": units, top: range(1, len(units) + 1)})
+    scores = pd.DataFrame({"uCode": units, **{n: 1.0 for n in nodes},
+                           top: [float(len(units) - i) for i in range(len(units))]})
+    return open_run(write_run(out, kind="build", tables={"ranks.csv": ranks,
+                                                         "scores.csv": scores}))
+
+
+@pytest.mark.parametrize("top_b, nodes_b, why", [
+    ("Other", ("x",), "different indices: Index in a, Other in b"),
+    ("Index", ("y",), "different frameworks: nodes only in a: x; only in b: y"),
+])
+def test_diff_says_when_the_runs_rank_different_indices(tmp_path, top_b, nodes_b, why):
+    store = RunStore(tmp_path / "runs.duckdb")
+    a = store.record(_ranked(tmp_path / "a", ["AAA", "BBB", "CCC"], "Index"))
+    b = store.record(_ranked(tmp_path / "b", ["CCC", "BBB", "DDD"], top_b, nodes_b))
+    result = store.diff(a, b)
+    assert why in result.different_index
+    assert result.only_a == ["AAA"] and result.only_b == ["DDD"]
+    assert result.table["uCode"].tolist() == ["CCC", "BBB"]
+    cli = CliRunner().invoke(app, ["diff", a, b, "--store", str(tmp_path / "runs.duckdb")])
+    assert cli.exit_code == 0 and f"warning: the runs rank {why}" in " ".join(cli.output.split())
+    assert "of 2 units ranked in both moved" in cli.output
     csv = CliRunner().invoke(app, ["diff", a, b, "--store", str(store.path), "--csv"])
-    assert "EEE,1,," in csv.stdout
+    assert csv.stdout.splitlines()[1:] == ["CCC,3,1,-2", "BBB,2,2,0"]
 
 
 def test_settings_diff_recurses_with_recipe_paths():
@@ -445,7 +477,7 @@ def test_cli_add_list_show_diff(tmp_path, toy_runs):
     assert list(frame.columns) == DIFF_COLUMNS and frame["change"].tolist()[:2] == [-1, 1]
     assert "differs: input framework: sha256" in diff.stderr
     human = runner.invoke(app, ["diff", a[:5], b[:5], *store], env={"COLUMNS": "160"})
-    assert "2 of 5 units moved" in human.output and "input framework" in human.output
+    assert "2 of 5 units ranked in both moved" in human.output and "input framework" in human.output
 
 
 def test_cli_errors_are_one_line(tmp_path, toy_runs):
@@ -465,3 +497,36 @@ def test_cli_errors_are_one_line(tmp_path, toy_runs):
 def test_cli_help_has_an_example(command):
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0 and f"Example: innometrics runs {command}" in result.output
+
+
+def test_runs_add_refuses_a_file_changed_after_it_was_written(tmp_path):
+    target = write_file(tmp_path / "report.html", "<html>ours</html>", kind="report")
+    store = ["--store", str(tmp_path / "runs.duckdb")]
+    runner = CliRunner()
+    assert runner.invoke(app, ["add", str(target), *store]).exit_code == 0
+    target.write_text("<html>tampered</html>")
+    refused = runner.invoke(app, ["add", str(target), *store])
+    assert refused.exit_code == 2
+    assert "does not match the SHA-256 recorded in report.html.manifest.json" in refused.output
+    assert len(RunStore(tmp_path / "runs.duckdb").list()) == 1
+    target.with_name("report.html.manifest.json").unlink()
+    assert "has no valid innometrics sidecar" in runner.invoke(app, ["add", str(target),
+                                                                     *store]).output
+
+
+@pytest.mark.parametrize("suffix", [".json", ".xlsx"])
+def test_runs_show_and_diff_out_follow_the_extension(tmp_path, toy_runs, suffix):
+    store = RunStore(tmp_path / "runs.duckdb")
+    a, b = store.record(toy_runs["base"]), store.record(toy_runs["weights"])
+    read = pd.read_json if suffix == ".json" else pd.read_excel
+    opts = ["--store", str(store.path)]
+    shown = CliRunner().invoke(app, ["show", a, "--out", str(tmp_path / f"s{suffix}"), *opts])
+    assert shown.exit_code == 0, shown.output
+    assert read(tmp_path / f"s{suffix}")["uCode"].tolist() == ["AAA", "BBB", "CCC", "DDD",
+                                                                "EEE"]
+    diffed = CliRunner().invoke(app, ["diff", a, b, "--out", str(tmp_path / f"d{suffix}"),
+                                      *opts])
+    assert diffed.exit_code == 0, diffed.output
+    assert list(read(tmp_path / f"d{suffix}").columns) == DIFF_COLUMNS
+    refused = CliRunner().invoke(app, ["diff", a, b, "--out", str(tmp_path / "d.txt"), *opts])
+    assert refused.exit_code == 2 and not (tmp_path / "d.txt").exists()

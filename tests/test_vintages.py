@@ -376,7 +376,7 @@ def test_bad_dates_and_vintage_keys_in_claims_files(tmp_path, text, words):
 
 
 def test_a_table_without_release_dates_cannot_judge_a_dated_claim():
-    from innometrics.datasets import load_rnd
+    from innometrics.rnd import load_rnd
 
     plain = load_rnd()
     ok = check_claims({"claims": [{"id": "g", "measure": "gerd", "economy": "CHN",

@@ -8,8 +8,10 @@ The consoles never interpret markup in what they print, so names from the user's
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import math
+import re
 import sys
 import time
 import warnings
@@ -24,10 +26,34 @@ from rich.progress import Progress
 from ._dask import connect as dask_client  # noqa: F401  (clusters/cli.py's name)
 from .errors import InputError, InvalidParameter
 
+#: Control characters a terminal would act on (C0 but newline and tab, DEL, C1): an escape
+#: sequence in a file name or a unit's name could recolour, clear or retitle the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    r"""``text`` as the console prints it: control characters and ANSI escapes written out
+    (``\x1b[31m`` stays visible text), everything else as it is.
+
+    >>> shown("Weird\x1b[31m name\x07")
+    'Weird\\x1b[31m name\\x07'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _Console(Console):
+    """A console that shows every text it prints through :func:`shown` (tables included):
+    user text never reaches the terminal as control sequences."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Any:
+        return super().render_str(shown(text), **kwargs)
+
+
 #: Output to a file or pipe is not limited to 80 columns (a terminal's own width is used).
 _PIPE_WIDTH = None if sys.stdout.isatty() else 160
-console = Console(markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
-err_console = Console(stderr=True, markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
+console = _Console(markup=False, highlight=False, emoji=False, width=_PIPE_WIDTH)
+err_console = _Console(stderr=True, markup=False, highlight=False, emoji=False,
+                       width=_PIPE_WIDTH)
 
 #: Exit status of a command refused for its input, settings or output path.
 EXIT_BAD_INPUT = 2
@@ -50,6 +76,57 @@ OutDir = Annotated[Path, typer.Option(
 Force = Annotated[bool, typer.Option(
     "--force", help="Replace a non-empty directory that is not a run of this command "
                     "(never ., an ancestor, your home, / or a file).")]
+#: The run store chosen on the command line: ``--store PATH`` (a path), ``--no-store``
+#: (False), or neither (None: the default store). Set by the options' callbacks for the
+#: duration of one command (``ctx.with_resource``), read by :func:`record`.
+_STORE_CHOICE: contextvars.ContextVar[Path | bool | None] = contextvars.ContextVar(
+    "innometrics_store_choice", default=None)
+
+
+@contextlib.contextmanager
+def _chosen_store(choice: Path | bool) -> Iterator[None]:
+    token = _STORE_CHOICE.set(choice)
+    try:
+        yield
+    finally:
+        _STORE_CHOICE.reset(token)
+
+
+def _choose_store(ctx: typer.Context, value: Path | None) -> Path | None:
+    if value is None:
+        return value
+    from .runs import protecting
+
+    if str(value).strip() == "":
+        raise typer.BadParameter("is empty; give a file, e.g. --store runs.duckdb")
+    if _STORE_CHOICE.get() is False:
+        raise typer.BadParameter("contradicts --no-store; give one of them")
+    ctx.with_resource(_chosen_store(value))
+    # no output of this command may replace the store it records in
+    ctx.with_resource(protecting([value]))
+    return value
+
+
+def _no_store(ctx: typer.Context, value: bool) -> bool:
+    if value:
+        if _STORE_CHOICE.get() is not None:
+            raise typer.BadParameter("contradicts --store; give one of them")
+        ctx.with_resource(_chosen_store(False))
+    return value
+
+
+StoreFile = Annotated[Path | None, typer.Option(
+    "--store", callback=_choose_store, metavar="PATH",
+    help="Run store file where runs are recorded (default: $INNOMETRICS_STORE, else "
+         "~/.local/share/innometrics/runs.duckdb).")]
+#: ``--no-store``: do not record the run (as ``INNOMETRICS_STORE=off`` does).
+NoStore = Annotated[bool, typer.Option(
+    "--no-store", callback=_no_store,
+    help="Do not record the run in the run store (as INNOMETRICS_STORE=off).")]
+#: ``--out`` of the commands that can also write the table they show.
+TableOut = Annotated[Path | None, typer.Option(
+    "--out", help="Also write the table to this file, in the format its extension names: "
+                  ".csv, .json, .parquet or .xlsx (a new file, or one innometrics wrote).")]
 #: ``--report`` of the commands whose runs make a report.
 Report = Annotated[bool, typer.Option("--report", help="Also write DIR/report.html (opens "
                                                        "offline).")]
@@ -62,10 +139,16 @@ def fail(message: str) -> None:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
-def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None,
-                  line: str | None = None) -> None:
+def _show_warning(seen: set[str], message: Any, category: type, filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """Print a warning as one ``warning: ...`` line, once per command (``seen`` holds the
+    texts already printed: the same warning raised at several places shows once)."""
+    text = " ".join(str(message).split())
+    if text in seen:
+        return
+    seen.add(text)
     err_console.print("warning: ", style="yellow", end="")
-    err_console.print(str(message), soft_wrap=True)
+    err_console.print(text, soft_wrap=True)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -76,8 +159,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             with warnings.catch_warnings():  # restores showwarning on the way out
-                warnings.simplefilter("default")
-                warnings.showwarning = _show_warning
+                warnings.simplefilter("always")  # _show_warning prints each text once
+                warnings.showwarning = functools.partial(_show_warning, set())
                 return command(*args, **kwargs)
         except (InputError, InvalidParameter, ValueError) as exc:
             fail(" ".join(str(exc).split()))
@@ -148,11 +231,27 @@ def add_report(target: Path, *companions: Path) -> None:
     console.print(f"report → {page}")
 
 
+def write_table_out(out: Path, table: Any, *, kind: str, settings: dict | None = None,
+                    inputs: dict | None = None, on_stderr: bool = False) -> Path:
+    """Write the table a command showed to ``--out`` (:func:`~innometrics.runs.write_file`,
+    format by extension) and say where (on stderr when stdout carries data)."""
+    from .runs import write_file
+
+    target = write_file(out, table, kind=kind, settings=settings, inputs=inputs)
+    (err_console if on_stderr else console).print(f"→ {target}")
+    return target
+
+
 def record(target: Path) -> None:
-    """Record a finished run (or an output file with its sidecar manifest) in the run store;
-    a store that is locked or damaged gives a warning, never a failed command."""
+    """Record a finished run (or an output file with its sidecar manifest) in the run store
+    chosen by ``--store`` (default: :func:`~innometrics.store.default_store_path`); nothing
+    with ``--no-store`` or ``INNOMETRICS_STORE=off``. A store that is locked or damaged gives
+    a warning, never a failed command."""
     from .store import record_quietly
 
-    run_id = record_quietly(target)
+    choice = _STORE_CHOICE.get()
+    if choice is False:
+        return
+    run_id = record_quietly(target, choice)
     if run_id is not None:
         console.print(f"recorded in the run store as {run_id} (innometrics runs show {run_id})")

@@ -16,9 +16,11 @@ import typer
 
 from ._cli_util import (
     Force,
+    NoStore,
     OutDir,
     Quiet,
     Report,
+    StoreFile,
     add_report,
     argv,
     console,
@@ -31,7 +33,7 @@ from ._cli_util import (
 )
 from ._dask import dask_client
 from .clusters.cli import app as clusters_app
-from .errors import InvalidParameter
+from .errors import InputError, InvalidParameter
 from .gii.cli import app as gii_app
 from .rnd.cli import app as rnd_app
 from .store_cli import app as runs_app
@@ -76,8 +78,11 @@ def main_options(
 @app.command()
 @friendly_errors
 def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report = False,
-          quiet: Quiet = False) -> None:
-    """Build a composite index: scores.csv, ranks.csv, data/<Stage>.csv, manifest.json.
+          store: StoreFile = None, no_store: NoStore = False, quiet: Quiet = False) -> None:
+    """Build a composite index into a run directory: scores.csv, ranks.csv, every stage's
+    data (data/<Stage>.csv), the framework, data and recipe used, and manifest.json (settings,
+    inputs with SHA-256, versions); print the top 5; with --report also report.html. The run
+    is recorded in the run store (--store, --no-store).
 
     Example: innometrics build recipe.yaml --out results
     """
@@ -128,10 +133,14 @@ def audit(
     collinear: Annotated[float, typer.Option(min=0.0, max=1.0,
                                              help="Flag pairs correlated above this.")] = 0.9,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Statistical audit: statistics per stage, correlations, Cronbach's alpha, PCA,
-    effective weights and correlation-ratio importance.
+    """Statistical audit of a recipe's build, into a run directory: statistics per stage,
+    correlations, Cronbach's alpha, PCA, effective weights, correlation-ratio importance and
+    flags (collinear pairs, low alpha), with manifest.json; print the flag counts. The run is
+    recorded in the run store (--store, --no-store).
 
     Example: innometrics audit recipe.yaml --out audit
     """
@@ -172,10 +181,15 @@ def uncertainty(
         help="Dask scheduler address; default: a LocalCluster on this machine.")] = None,
     force: Force = False,
     report: Report = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Monte Carlo rank intervals (rank_intervals.csv, design.csv) and, with --sensitivity,
-    Sobol indices (sensitivity.csv).
+    """Monte Carlo rank intervals of a recipe's index, into a run directory:
+    rank_intervals.csv (nominal rank, median, 90% interval, score quantiles), design.csv
+    (each replication's draws) and, with --sensitivity, Sobol indices (sensitivity.csv); print
+    the top 10 intervals; locally or on Dask; with --report also the nominal build and
+    report.html. The run is recorded in the run store (--store, --no-store).
 
     Example: innometrics uncertainty recipe.yaml --out mc --runs 1000 --seed 1
     """
@@ -231,20 +245,29 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (new, or one "
                                                     "innometrics wrote).")],
     title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """One self-contained HTML report (opens with no network): ranking, charts, world map,
-    framework, rank intervals, correlations, unit profiles, clusters.
+    """One self-contained HTML report (opens with no network) of finished runs: ranking,
+    charts, world map, framework, rank intervals, correlations, unit profiles, clusters and
+    each run's provenance; audit and uncertainty runs are matched to their build by data
+    SHA-256; a demo run stands for the runs it holds. The report file (with its sidecar
+    manifest) is recorded in the run store (--store, --no-store).
 
     Example: innometrics report results audit mc --out report.html
     """
     from .report import write_report
     from .runs import check_out_file
 
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out {out}", "is not an .html file (the report is one HTML page)",
+                         "end the file name with .html, e.g. --out report.html")
     check_out_file(out, inputs=[run / "manifest.json" for run in runs])
     with working("rendering the report"):
         target = write_report(runs, out, title=title)
     console.print(f"report → {target}")
+    record(target)
 
 
 @app.command()
@@ -322,9 +345,10 @@ def serve(
     Example: innometrics serve recipe.yaml --port 8050
     """
     from .serve import serve as run_server
+    from .serve import url
 
     run_server(recipe, host=host, port=port, on_ready=lambda: console.print(
-        f"dashboard on http://{host}:{port} (Ctrl+C to stop)"))
+        f"dashboard on {url(host, port)} (Ctrl+C to stop)"))
 
 
 @app.command()
@@ -339,10 +363,15 @@ def check(
     )] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Monte Carlo seed.")] = None,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Check headline figures against the official series: claims.csv with a verdict
-    (consistent, differs, unverifiable), the value found and its source for every claim.
+    """Check headline figures against the official series (bundled OECD, NCSES and GII
+    data; GII rank claims with a Monte Carlo rank interval; cluster claims against a clusters
+    run), into a run directory: claims.csv with a verdict (consistent, differs, unverifiable),
+    the value found, its source and a note for every claim; print them. The run is recorded
+    in the run store (--store, --no-store).
 
     Example: innometrics check claims.yaml --out checked
     """
@@ -385,10 +414,18 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Output directory (a demo run).")]
     = Path("out/demo"),
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Rebuild GII 2021 and 2022 from WIPO's published pillar scores (bundled data) and rank
-    S&T clusters in synthetic records.
+    """The demo, on bundled data only, into one demo run directory whose sub-directories are
+    runs of their own: (1) GII 2023 rebuilt at indicator level from WIPO's data workbook,
+    compared with WIPO's scores, ranks and strengths/weaknesses, with an offline report.html
+    and China's rank interval from a 1,000-run Monte Carlo in the JRC audit's design;
+    (2) GII 2021 and 2022 recomposed from WIPO's published pillar scores, each with a Monte
+    Carlo rank interval; (3) a press report's claims checked against the official series;
+    (4) S&T clusters ranked in 200,000 synthetic records. Prints each part's headline
+    figures; the demo run is recorded in the run store (--store, --no-store).
 
     Example: innometrics demo --out out/demo
     """

@@ -22,7 +22,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ._cli_util import number_text, rank_text, working
-from .datasets import claims_example_path, gii_recipe_path, gii_workbook
+from .datasets import claims_example_path, gii_recipe_path, gii_workbook_dir
+from .gii.bundled import gii_workbook
 from .recipe import load_recipe
 from .result import build
 from .runs import RunWriter
@@ -46,7 +47,10 @@ def run_demo(out: Path, console: Console, *, editions: tuple[int, ...] = DEMO_ED
     writer = RunWriter(kind="demo", settings={"gii_2023_runs": GII_2023_RUNS,
                                               "editions": list(editions),
                                               "cluster_points": CLUSTER_DEMO_POINTS,
-                                              **CLUSTER_DEMO_SETTINGS})
+                                              **CLUSTER_DEMO_SETTINGS},
+                       inputs={"workbook": gii_workbook_dir(2023),
+                               "recipe": [gii_recipe_path(e) for e in editions],
+                               "claims": claims_example_path()})
     writer.check(out, force=force)
     parts: dict = {}
     with working("GII 2023 from WIPO's workbook"):
@@ -101,7 +105,7 @@ def _gii_2023(parts: dict, console: Console) -> None:
                   "imputation within pillars, arithmetic vs geometric means of the pillars)\n")
 
     def write_import(path: Path) -> None:
-        imported.write(path)
+        imported.write(path, source=gii_workbook_dir(2023))
         add_report_to_run(path)
 
     parts["gii-2023"] = write_import

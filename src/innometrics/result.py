@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._html_table import summary_table
 from .pipeline import run_steps
 from .ranking import rank_min
 from .recipe import Recipe
@@ -203,9 +204,14 @@ class IndexResult:
 
     def _repr_html_(self) -> str:
         """A summary and the top units as an HTML table (for Jupyter)."""
-        from .report import summary_html
+        return summary_table(*self.summary(rows=10))
 
-        return summary_html(self)
+    def summary(self, *, rows: int = 10) -> tuple[list[tuple[str, str]], pd.DataFrame]:
+        """What a notebook shows: index, units, time and steps as ``(label, value)`` pairs,
+        and the top ``rows`` units (:meth:`top`)."""
+        return ([("index", str(self.index_code)), ("units", str(len(self.scores))),
+                 ("created", str(self.created)),
+                 ("steps", ", ".join(name for name, _ in self.recipe.steps))], self.top(rows))
 
 
 def build(recipe: Recipe) -> IndexResult:

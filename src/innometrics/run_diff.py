@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["ABSENT", "DiffResult", "settings_diff", "inputs_diff"]
+__all__ = ["ABSENT", "DiffResult", "settings_diff", "inputs_diff", "rank_diff",
+           "index_difference"]
 
 
 class _Absent:
@@ -54,10 +55,10 @@ class DiffResult:
     ----------
     id_a, id_b : str
     table : DataFrame
-        Columns ``uCode, rank_a, rank_b, change``: the index rank of each unit in both runs,
-        ``change = rank_b - rank_a`` (positive: the unit fell in run b; negative: it rose);
-        a unit in one run only has the other rank and the change empty. Sorted by rank in b.
-        Empty when a run holds no index ranks (see ``ranked_by``).
+        Columns ``uCode, rank_a, rank_b, change``: the index rank of each unit ranked in both
+        runs, ``change = rank_b - rank_a`` (positive: the unit fell in run b; negative: it
+        rose). Only the shared units: every count refers to them. Sorted by rank in b. Empty
+        when a run holds no index ranks (see ``ranked_by``) or no unit is in both.
     settings : list of (key path, value_a, value_b)
         Settings that differ (:func:`settings_diff` of the manifests' ``settings``).
     inputs : list of (role, sha256_a, sha256_b)
@@ -65,6 +66,12 @@ class DiffResult:
         shows here, not in ``settings``).
     ranked_by : (str or None, str or None)
         Where each run's ranks come from (``ranks.Index``, ``rank_intervals.nominal``).
+    only_a, only_b : list of str
+        Units ranked in one run only (sorted); they are not in ``table``.
+    different_index : str or None
+        Why the two runs rank different indices (another top node, or frameworks with other
+        nodes), or None when nothing shows that they do. Rank changes then compare positions
+        in two different rankings.
     """
 
     id_a: str
@@ -73,6 +80,14 @@ class DiffResult:
     settings: list[tuple[str, Any, Any]]
     inputs: list[tuple[str, str | None, str | None]]
     ranked_by: tuple[str | None, str | None]
+    only_a: list[str] = field(default_factory=list)
+    only_b: list[str] = field(default_factory=list)
+    different_index: str | None = None
+
+    @property
+    def moved(self) -> int:
+        """How many shared units changed rank."""
+        return int((self.table["change"].fillna(1) != 0).sum()) if len(self.table) else 0
 
     def to_frame(self) -> pd.DataFrame:
         """The rank table (a copy)."""
@@ -100,3 +115,55 @@ def inputs_diff(a: Mapping, b: Mapping) -> list[tuple[str, str | None, str | Non
     sha_a, sha_b = by_role(a), by_role(b)
     return [(role, sha_a.get(role), sha_b.get(role)) for role in [*sha_a, *(
         r for r in sha_b if r not in sha_a)] if sha_a.get(role) != sha_b.get(role)]
+
+
+def rank_diff(rank_a: pd.Series | None, rank_b: pd.Series | None
+              ) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The rank table of the units ranked in both runs (``uCode, rank_a, rank_b, change``,
+    sorted by rank in b) and the units ranked in run a only and in run b only.
+
+    >>> table, only_a, only_b = rank_diff(pd.Series({"X": 1, "Y": 2, "Z": 3}),
+    ...                                   pd.Series({"Y": 1, "X": 2, "W": 3}))
+    >>> table.values.tolist(), only_a, only_b
+    ([['Y', 2, 1, -1], ['X', 1, 2, 1]], ['Z'], ['W'])
+    """
+    columns = ["uCode", "rank_a", "rank_b", "change"]
+    if rank_a is None or rank_b is None:
+        return pd.DataFrame({c: pd.Series(dtype="Int64" if c != "uCode" else object)
+                             for c in columns}), [], []
+    a, b = rank_a.dropna(), rank_b.dropna()
+    shared = a.index.intersection(b.index)
+    table = pd.DataFrame({"uCode": shared, "rank_a": a.loc[shared].to_numpy(),
+                          "rank_b": b.loc[shared].to_numpy()})
+    table["change"] = table["rank_b"] - table["rank_a"]
+    table = table.sort_values(["rank_b", "rank_a", "uCode"], kind="stable")
+    return (table.reset_index(drop=True)[columns],
+            sorted(map(str, a.index.difference(shared))),
+            sorted(map(str, b.index.difference(shared))))
+
+
+def index_difference(ranked_by: tuple[str | None, str | None],
+                     nodes: tuple[frozenset[str] | None, frozenset[str] | None]) -> str | None:
+    """Why two runs rank different indices, or None: another top node (the column their
+    ranks come from, e.g. ``ranks.GII`` against ``ranks.Index``), or frameworks with other
+    nodes (the columns of their scores tables, where both were recorded).
+
+    >>> index_difference(("ranks.GII", "ranks.Index"), (None, None))
+    'the runs rank different indices: GII in a, Index in b'
+    >>> index_difference(("ranks.Index", "ranks.Index"),
+    ...                  (frozenset({"a", "b", "Index"}), frozenset({"a", "c", "Index"})))
+    'the runs rank different frameworks: nodes only in a: b; only in b: c'
+    """
+    tops = [r.split(".", 1)[1] if r and r.startswith("ranks.") else None for r in ranked_by]
+    if None not in tops and tops[0] != tops[1]:
+        return f"the runs rank different indices: {tops[0]} in a, {tops[1]} in b"
+    if None not in nodes and nodes[0] != nodes[1]:
+        only_a, only_b = sorted(nodes[0] - nodes[1]), sorted(nodes[1] - nodes[0])
+
+        def some(codes: list[str]) -> str:
+            return (", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5
+                                            else "")) or "none"
+
+        return (f"the runs rank different frameworks: nodes only in a: {some(only_a)}; "
+                f"only in b: {some(only_b)}")
+    return None

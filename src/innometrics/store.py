@@ -60,9 +60,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._places import default_store_path, store_off
 from .errors import InputError
-from .run_diff import ABSENT, DiffResult, inputs_diff, settings_diff
-from .runs import SCHEMA, Run, open_run
+from .run_diff import (
+    ABSENT,
+    DiffResult,
+    index_difference,
+    inputs_diff,
+    rank_diff,
+    settings_diff,
+)
+from .runs import Run, open_file, open_run
+from .store_tables import decode_table, encode_table
 
 __all__ = ["STORE_SCHEMA", "RESULT_TABLES", "ABSENT", "RunStore", "StoredRun", "DiffResult",
            "StoreWarning", "default_store_path", "record_quietly", "settings_diff",
@@ -72,7 +81,6 @@ STORE_SCHEMA = "innometrics.store/1"
 #: Tables a run's result is recorded with (by file stem, at the top level or in a sub-run).
 RESULT_TABLES = ("scores", "ranks", "rank_intervals", "sensitivity", "clusters", "economies",
                  "intensity", "claims", "flags", "cronbach", "weights_effective", "importance")
-_OFF = {"off", "none", "false", "no", "0"}
 _LIST_COLUMNS = ["id", "kind", "created", "recipe", "data_sha256", "duration_s", "path",
                  "recorded"]
 _DDL = """
@@ -94,32 +102,11 @@ class StoreWarning(UserWarning):
     directory itself is complete."""
 
 
-def default_store_path() -> Path:
-    """The run store used when none is given (module docstring, "Where")."""
-    env = os.environ.get("INNOMETRICS_STORE", "").strip()
-    if env and env.lower() not in _OFF:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    if xdg and Path(xdg).is_absolute():
-        base = Path(xdg)
-    elif os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    else:
-        base = Path.home() / ".local" / "share"
-    return base / "innometrics" / "runs.duckdb"
-
-
 def open_recordable(path: str | os.PathLike) -> Run:
     """A run directory (:func:`~innometrics.runs.open_run`), or a single output file with its
-    sidecar ``<file>.manifest.json`` (recorded without tables)."""
-    p = Path(path)
-    sidecar = p.with_name(p.name + ".manifest.json")
-    if p.is_file() and sidecar.is_file():
-        with contextlib.suppress(OSError, ValueError):
-            manifest = json.loads(sidecar.read_text(encoding="utf-8"))
-            if isinstance(manifest, dict) and manifest.get("schema") == SCHEMA:
-                return Run(path=p.resolve(), manifest=manifest)
-    return open_run(p)
+    sidecar ``<file>.manifest.json`` (:func:`~innometrics.runs.open_file`, recorded without
+    tables; a file whose SHA-256 no longer matches its sidecar is refused)."""
+    return open_file(path) if Path(path).is_file() else open_run(path)
 
 
 def record_quietly(run: Run | str | os.PathLike, store_path: str | os.PathLike | None = None,
@@ -127,7 +114,7 @@ def record_quietly(run: Run | str | os.PathLike, store_path: str | os.PathLike |
     """Record ``run`` and return its id, or warn (:class:`StoreWarning`) and return None when
     the store cannot take it: recording never makes a command fail. Without ``store_path``,
     does nothing when ``$INNOMETRICS_STORE`` is ``off``."""
-    if store_path is None and os.environ.get("INNOMETRICS_STORE", "").strip().lower() in _OFF:
+    if store_path is None and store_off():
         return None
     try:
         return RunStore(store_path, timeout=timeout).record(run)
@@ -298,7 +285,7 @@ class RunStore:
         for file in run.tables() if run.path.is_dir() else []:
             name = _table_name(file)
             if Path(name).name in wanted:
-                encoded.append((name, len(table := run.table(file)), *_encode(table, name)))
+                encoded.append((name, len(table := run.table(file)), *encode_table(table, name)))
         inputs = {i.get("role"): i for i in reversed(manifest.get("inputs") or [])}
         data = next((inputs[r] for r in ("data", "records", "workbook") if r in inputs),
                     next((i for r, i in inputs.items() if r not in ("recipe", "framework")),
@@ -402,27 +389,25 @@ class RunStore:
                              f"use one of {held}")
         cells = con.execute("SELECT row_no, col, num, txt FROM run_cells WHERE run_id = ? AND "
                             "tbl = ?", [run_id, name]).df()
-        return _decode(cells, int(spec[0]), json.loads(spec[1]))
+        return decode_table(cells, int(spec[0]), json.loads(spec[1]))
 
     def diff(self, ref_a: str, ref_b: str) -> DiffResult:
-        """Compare two runs: each unit's index rank in both, and the settings and input files
+        """Compare two runs: the index rank of each unit ranked in both, the units ranked in
+        one only, whether the runs rank different indices, and the settings and input files
         that differ (see :class:`DiffResult`; ``change = rank_b - rank_a``)."""
         with self._connect(write=False) as con:
             ids = (self._resolve(con, ref_a), self._resolve(con, ref_b))
             manifests = [json.loads(con.execute("SELECT manifest FROM runs WHERE id = ?",
                                                 [i]).fetchone()[0]) for i in ids]
             ranked = [_index_ranks(con, i) for i in ids]
-        a, b = (r[1] for r in ranked)
-        empty = pd.Series(dtype="Int64")
-        table = pd.concat([empty.rename("rank_a") if a is None or b is None else a.rename(
-            "rank_a"), empty.rename("rank_b") if a is None or b is None else b.rename("rank_b")],
-            axis=1).rename_axis("uCode").reset_index()
-        table = table.sort_values(["rank_b", "rank_a", "uCode"], kind="stable")
-        table["change"] = table["rank_b"] - table["rank_a"]
-        return DiffResult(ids[0], ids[1], table.reset_index(drop=True),
+            nodes = tuple(_score_nodes(con, i) for i in ids)
+        table, only_a, only_b = rank_diff(ranked[0][1], ranked[1][1])
+        ranked_by = (ranked[0][0], ranked[1][0])
+        return DiffResult(ids[0], ids[1], table,
                           settings_diff(manifests[0].get("settings", {}),
                                         manifests[1].get("settings", {})),
-                          inputs_diff(*manifests), (ranked[0][0], ranked[1][0]))
+                          inputs_diff(*manifests), ranked_by, only_a, only_b,
+                          index_difference(ranked_by, nodes))
 
     def _summary(self, con: Any, run_id: str, tables: Mapping[str, tuple]) -> dict[str, Any]:
         source, ranks = _index_ranks(con, run_id)
@@ -462,60 +447,18 @@ def _has_runs_table(con: Any) -> bool:
                             "table_schema = 'main' AND table_name = 'runs'").fetchone()[0])
 
 
-def _column_type(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "bool"
-    if pd.api.types.is_integer_dtype(series):
-        return "int"
-    return "num" if pd.api.types.is_numeric_dtype(series) else "text"
+#: Columns of a scores table that are not nodes of the framework.
+_NOT_NODES = frozenset({"uCode", "uName", "Group", "group"})
 
 
-def _encode(frame: pd.DataFrame, name: str) -> tuple[list[list[str]], Any]:
-    """Table ``name`` in long form, one row per cell (an Arrow table, which every DuckDB
-    version scans), and its column names and types."""
-    import pyarrow as pa
-
-    n, names = len(frame), [str(c) for c in frame.columns]
-    types = [_column_type(frame[c]) for c in frame.columns]
-
-    def text(values: pd.Series) -> list:
-        return [None if pd.isna(v) else str(v) for v in values]
-
-    key = text(frame.iloc[:, 0]) if names else []
-    num, txt = [], []
-    for column, kind in zip(frame.columns, types, strict=True):
-        values = frame[column]
-        if kind == "text":
-            num.append(np.full(n, np.nan))
-            txt += text(values)
-        else:
-            num.append(pd.to_numeric(values).astype("Float64").to_numpy(float, na_value=np.nan))
-            txt += [None] * n
-    cells = pa.table({
-        "tbl": pa.array([name] * (n * len(names)), pa.string()),
-        "row_no": pa.array(np.tile(np.arange(n, dtype=np.int32), len(names))),
-        "key": pa.array(key * len(names), pa.string()),
-        "col": pa.array([c for c in names for _ in range(n)], pa.string()),
-        "num": pa.array(np.concatenate(num) if num else np.empty(0), pa.float64()),
-        "txt": pa.array(txt, pa.string())})
-    return [[c, t] for c, t in zip(names, types, strict=True)], cells
-
-
-def _decode(cells: pd.DataFrame, n_rows: int, columns: list[list[str]]) -> pd.DataFrame:
-    out = {}
-    rows = pd.RangeIndex(n_rows)
-    for name, kind in columns:
-        part = cells[cells["col"] == name].set_index("row_no")
-        if kind == "text":
-            text = part["txt"].reindex(rows)
-            out[name] = pd.Series(text.where(text.notna(), None).tolist(), index=rows)
-        else:
-            values = part["num"].reindex(rows).astype(float)
-            missing = values.isna().any()
-            out[name] = (values if kind == "num" else values.astype(
-                {"int": "Int64" if missing else "int64", "bool": "boolean" if missing
-                 else bool}[kind]))
-    return pd.DataFrame(out, index=rows)
+def _score_nodes(con: Any, run_id: str) -> frozenset[str] | None:
+    """The framework's nodes as the run's recorded scores table names them (its columns), or
+    None when no scores table was recorded."""
+    row = con.execute("SELECT columns FROM run_tables WHERE run_id = ? AND name = 'scores'",
+                      [run_id]).fetchone()
+    if row is None:
+        return None
+    return frozenset(c for c, _ in json.loads(row[0]) if c not in _NOT_NODES)
 
 
 def _index_ranks(con: Any, run_id: str) -> tuple[str | None, pd.Series | None]:

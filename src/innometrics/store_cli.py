@@ -17,9 +17,19 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ._cli_util import console, err_console, friendly_errors, number_text, rank_text
+from ._cli_util import (
+    StoreFile,
+    TableOut,
+    console,
+    err_console,
+    friendly_errors,
+    number_text,
+    rank_text,
+    write_table_out,
+)
 from ._params import did_you_mean
 from .errors import InputError
+from .runs import check_out_file
 from .store import ABSENT, RunStore, open_recordable
 
 __all__ = ["app"]
@@ -27,9 +37,7 @@ __all__ = ["app"]
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="The run store: every recorded run, its settings and result tables.")
 
-StoreOpt = Annotated[Path | None, typer.Option(
-    "--store", help="Run store file (default: $INNOMETRICS_STORE, else "
-                    "~/.local/share/innometrics/runs.duckdb).")]
+StoreOpt = StoreFile
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV on stdout instead of a table.")]
 
 
@@ -102,14 +110,32 @@ def show(id_: Annotated[str, typer.Argument(metavar="ID", help="Run id or a uniq
                                                               "of one.")],
          store: StoreOpt = None,
          as_json: Annotated[bool, typer.Option("--json", help="Print everything recorded "
-                                                             "as JSON.")] = False) -> None:
-    """Show a recorded run: when and how it was made, its tables and a summary.
+                                                             "as JSON.")] = False,
+         out: TableOut = None,
+         table: Annotated[str | None, typer.Option(
+             "--table", help="The recorded table --out writes (default: ranks, else "
+                             "rank_intervals, clusters or claims, the first recorded).")] = None
+         ) -> None:
+    """Show a recorded run: when and how it was made, its inputs with their SHA-256, its
+    tables and a summary; --json prints everything recorded; --out also writes one of its
+    recorded tables (--table) to a file.
 
     Example: innometrics runs show 3f2a
     """
     import yaml
 
-    run = _store(store).show(id_)
+    if out is not None:
+        check_out_file(out, table=True)
+    rs = _store(store)
+    run = rs.show(id_)
+    if out is not None:
+        name = table or next((t for t in ("ranks", "rank_intervals", "clusters", "claims")
+                              if t in run.tables), None)
+        if name is None:
+            raise InputError(f"run '{run.id}'", "has no recorded table to write",
+                             f"give --table with one of {sorted(run.tables) or '(none)'}")
+        write_table_out(out, rs.table(run.id, name), kind="runs-show",
+                        settings={"run": run.id, "table": name}, on_stderr=as_json)
     if as_json:
         typer.echo(json.dumps(run.to_dict(), indent=2, default=str))
         return
@@ -141,31 +167,45 @@ def show(id_: Annotated[str, typer.Argument(metavar="ID", help="Run id or a uniq
 def diff(id1: Annotated[str, typer.Argument(help="First run (a): an id or a unique "
                                                  "prefix.")],
          id2: Annotated[str, typer.Argument(help="Second run (b).")],
-         store: StoreOpt = None, csv: CsvOpt = False) -> None:
-    """Compare two runs: each unit's index rank in both (change = rank in ID2 − rank in ID1;
-    positive means the unit fell) and the settings and input files that differ. With --csv,
-    the rank table goes to stdout and the differences to stderr.
+         store: StoreOpt = None, csv: CsvOpt = False, out: TableOut = None) -> None:
+    """Compare two runs: the index rank of each unit ranked in both (change = rank in ID2 −
+    rank in ID1; positive means the unit fell; counts refer to these shared units), the units
+    ranked in one run only, a warning when the runs rank different indices (another top node
+    or framework), and the settings and input files that differ. With --csv, the rank table
+    goes to stdout and the rest to stderr; --out also writes the rank table to a file.
 
     Example: innometrics runs diff 3f2a 9b1c
     """
+    if out is not None:
+        check_out_file(out, table=True)
     result = _store(store).diff(id1, id2)
+    if out is not None:
+        write_table_out(out, result.table, kind="runs-diff",
+                        settings={"a": result.id_a, "b": result.id_b}, on_stderr=csv)
     lines = [f"{key}: {_value(a)} → {_value(b)}" for key, a, b in result.settings]
     lines += [f"input {role}: sha256 {str(a)[:12]} → {str(b)[:12]}"
               for role, a, b in result.inputs]
+    notes = [f"warning: {result.different_index}"] if result.different_index else []
+    notes += [f"only in {side} ({len(units)}): {_some(units)}"
+              for side, units in (("a", result.only_a), ("b", result.only_b)) if units]
     if csv:
         _csv(result.table)
-        for line in lines:
-            err_console.print(f"differs: {line}", soft_wrap=True)
+        for line in [*notes, *(f"differs: {line}" for line in lines)]:
+            err_console.print(line, soft_wrap=True)
         return
     if result.table.empty:
         which = " and ".join(f"{i} ({r or 'no index ranks'})"
                              for i, r in zip((result.id_a, result.id_b), result.ranked_by,
                                              strict=True))
-        console.print(f"no ranks to compare: {which}")
+        console.print(f"no ranks to compare: {which}" + (
+            "; no unit is ranked in both" if all(result.ranked_by) else ""))
     else:
-        moved = int((result.table["change"].fillna(1) != 0).sum())
         console.print(f"a = {result.id_a} ({result.ranked_by[0]}), b = {result.id_b} "
-                      f"({result.ranked_by[1]}): {moved} of {len(result.table)} units moved")
+                      f"({result.ranked_by[1]}): {result.moved} of {len(result.table)} units "
+                      "ranked in both moved")
+    for note in notes:
+        console.print(note, soft_wrap=True)
+    if not result.table.empty:
         table = Table()
         for column in ("uCode", "rank a", "rank b", "change"):
             table.add_column(column, justify="left" if column == "uCode" else "right")
@@ -179,6 +219,10 @@ def diff(id1: Annotated[str, typer.Argument(help="First run (a): an id or a uniq
                   "settings and inputs: identical")
     for line in lines:
         console.print(f"  {line}", soft_wrap=True)
+
+
+def _some(units: list[str], n: int = 10) -> str:
+    return ", ".join(units[:n]) + (f" and {len(units) - n} more" if len(units) > n else "")
 
 
 def _na(value: Any) -> float:

@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 
 #: WIPO's original GII 2023 workbook (0.9 MB), outside the repository: its content is bundled as
-#: CSV package data (``innometrics.datasets.gii_workbook(2023)``) and not committed twice.
+#: CSV package data (``innometrics.gii.gii_workbook(2023)``) and not committed twice.
 WORKBOOK_2023 = (Path(__file__).resolve().parents[3] / "shared" / "reference" / "gii"
                  / "workbook-2023" / "GII_2023.xlsx")
 
@@ -24,7 +24,7 @@ WORKBOOK_2023 = (Path(__file__).resolve().parents[3] / "shared" / "reference" / 
 @lru_cache(maxsize=1)
 def workbook_2023():
     """WIPO's GII 2023 workbook as bundled with the package (read once per session)."""
-    from innometrics.datasets import gii_workbook
+    from innometrics.gii import gii_workbook
 
     return gii_workbook(2023)
 

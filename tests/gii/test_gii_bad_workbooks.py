@@ -235,7 +235,7 @@ def test_a_direction_other_than_plus_or_minus_one_is_refused(value):
 
 @pytest.mark.parametrize("code", ["IN.1.2.3", "IN.2.1.5", "IN.4.3.1", "IN.2.1.1", "OUT.6.1.1"])
 def test_gii_2023_names_give_wipos_direction_where_scores_are_absent(code):
-    from innometrics.datasets import gii_workbook
+    from innometrics.gii import gii_workbook
 
     book = gii_workbook(2023)
     shown = indicator_directions(book).set_index("iCode").loc[code, "direction"]

@@ -14,8 +14,8 @@ from gii.gii_fixtures import write_workbook
 from typer.testing import CliRunner
 
 from innometrics.cli import app
-from innometrics.datasets import gii_workbook, gii_workbook_dir
-from innometrics.gii import import_gii
+from innometrics.datasets import gii_workbook_dir
+from innometrics.gii import gii_workbook, import_gii
 from innometrics.runs import open_run
 
 runner = CliRunner()

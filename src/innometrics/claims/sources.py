@@ -1,9 +1,9 @@
 """Where the claim checker finds GII scores, GII rank intervals and cluster counts.
 
-**GII.** Published scores and ranks come from :func:`innometrics.datasets.gii_published`
+**GII.** Published scores and ranks come from :func:`innometrics.gii.gii_published`
 (the bundled 2011-2022 panel, the bundled GII 2023 data workbook, or a
 ``datasets/gii_<edition>/scores.csv`` bundle). Rank intervals come from a Monte Carlo over the
-edition's recipe (:func:`innometrics.datasets.gii_recipe`,
+edition's recipe (:func:`innometrics.gii.gii_recipe`,
 :func:`innometrics.uncertainty.run_uncertainty`): for the panel editions the recipe
 recomposes the GII from WIPO's pillar scores (pillar weights ±25%, arithmetic vs geometric
 means); for GII 2023 it is the indicator-level rebuild from WIPO's workbook with the JRC
@@ -41,7 +41,7 @@ _CONSTRAINTS = {"runs": [Interval(Integral, 1, None), None],
 @functools.lru_cache(maxsize=8)
 def _rank_intervals(edition: int, runs: int | None, seed: int | None
                     ) -> tuple[pd.DataFrame, str] | None:
-    from ..datasets import gii_recipe
+    from ..gii.bundled import gii_recipe
     from ..uncertainty import UncertaintyDesign, run_uncertainty
 
     recipe = gii_recipe(edition)
@@ -88,8 +88,8 @@ class GiiData:
 
     def published(self, edition: int) -> pd.DataFrame:
         """``uCode, uName, score, rank`` of ``edition`` (see
-        :func:`innometrics.datasets.gii_published`)."""
-        from ..datasets import gii_published
+        :func:`innometrics.gii.gii_published`)."""
+        from ..gii.bundled import gii_published
 
         return gii_published(edition)
 
@@ -104,7 +104,7 @@ class GiiData:
 
     def rank_intervals(self, edition: int) -> tuple[pd.DataFrame, str] | None:
         """Monte Carlo rank statistics (``uCode, nominal, median, q05, q95, ...``) and a
-        description of the design (:func:`innometrics.datasets.gii_recipe`: pillar level for
+        description of the design (:func:`innometrics.gii.gii_recipe`: pillar level for
         2011-2022, indicator level with the JRC design for a bundled workbook), or ``None``
         (no recipe for the edition, or turned off). Cached per edition, runs and seed."""
         from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS

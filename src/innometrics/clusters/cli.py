@@ -26,9 +26,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .._cli_util import (
     Force,
+    NoStore,
     OutDir,
     Quiet,
     Report,
+    StoreFile,
     add_report,
     console,
     dask_client,
@@ -189,6 +191,8 @@ def import_patentsview(
     locations: Annotated[Path, typer.Argument(help="g_location_disambiguated.")],
     out: ImportOut,
     drop_invalid: DropOpt = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Patent records from PatentsView: one per inventor, 1/n of the patent each.
@@ -215,6 +219,8 @@ def import_openalex(
         help="Institutions table with id, latitude, longitude, country_code.")],
     out: ImportOut,
     drop_invalid: DropOpt = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Publication records from OpenAlex: 1/n of a work per author, split over the author's
@@ -297,6 +303,8 @@ def detect(
     drop_invalid: DropOpt = False,
     document_column: DocumentOpt = None,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Plain weighted DBSCAN on the sphere.
@@ -353,6 +361,8 @@ def rank(
     force: Force = False,
     document_column: DocumentOpt = None,
     report: Report = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """The full procedure: cluster each kind, merge, name, assign economies, rank.

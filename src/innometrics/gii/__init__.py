@@ -22,6 +22,7 @@
 ...                  node_weights=gii.infer_weights(book))         # doctest: +SKIP
 """
 
+from .bundled import GII_ERRATA, gii_published, gii_recipe, gii_workbook
 from .calibrate import (
     RULE_COLUMNS,
     IndicatorRule,
@@ -59,6 +60,7 @@ from .workbook import (
 )
 
 __all__ = [
+    "GII_ERRATA", "gii_published", "gii_recipe", "gii_workbook",
     "RULE_COLUMNS", "GiiImport", "IndicatorRule", "Workbook", "aggregate_scores",
     "calibrated_rules", "economy_profile", "import_gii",
     "comparison_groups", "constrained_weights", "coverage_shares", "data_age", "data_table",

@@ -12,9 +12,12 @@ from rich.table import Table
 
 from .._cli_util import (
     Force,
+    NoStore,
     OutDir,
     Quiet,
     Report,
+    StoreFile,
+    TableOut,
     add_report,
     console,
     friendly_errors,
@@ -22,6 +25,7 @@ from .._cli_util import (
     rank_text,
     record,
     working,
+    write_table_out,
 )
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -51,10 +55,15 @@ def import_(
                         "open; documented: only WIPO's stated rules.")] = Rules.calibrated,
     report: Report = False,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
-    """Rebuild every GII score from WIPO's workbook with the engine: scores.csv, ranks.csv,
-    agreement.csv, rules.csv, profiles.csv, the generated framework, data and recipe.
+    """Rebuild every GII score from WIPO's workbook with the engine, into a run directory:
+    scores.csv, ranks.csv, agreement.csv (how many published scores each node reproduces),
+    rules.csv, profiles.csv (strengths and weaknesses), the generated framework, data and
+    recipe, and manifest.json; print the agreement with WIPO; with --report also
+    report.html. The run is recorded in the run store (--store, --no-store).
 
     Example: innometrics gii import GII_2023.xlsx --out gii2023
     """
@@ -66,7 +75,7 @@ def import_(
     with working(f"rebuilding the GII from {workbook.name}"):
         book = _read(workbook)
         result = import_gii(book, rules=rules.value)
-        target = result.write(out, source=workbook if workbook.is_file() else None,
+        target = result.write(out, source=workbook,
                               force=force, started=started)
     console.print(f"GII rebuilt from {workbook.name} with {rules.value} rules → {target}")
     for line in result.summary_lines():
@@ -91,17 +100,17 @@ def _flag(value: object) -> str:
 def profile(
     run: Annotated[Path, typer.Argument(help="A gii import run directory.")],
     economy: Annotated[str, typer.Argument(help="Economy, ISO3 (e.g. CHN).")],
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Also write the profile to this .csv or .json file.")] = None,
+    out: TableOut = None,
     quiet: Quiet = False,
 ) -> None:
     """One economy's scores and ranks at every level, strengths and weaknesses, and the
-    income-group comparison.
+    income-group comparison, from a gii import run (indicators shown where flagged); --out
+    also writes every node to a file.
 
     Example: innometrics gii profile gii2023 CHN --out china.json
     """
     from ..errors import InputError
-    from ..runs import check_out_file, open_run, write_file
+    from ..runs import check_out_file, open_run
     from .profile import economy_profile
 
     opened = open_run(run)
@@ -109,10 +118,7 @@ def profile(
         raise InputError(str(run), f"is a '{opened.kind}' run, not a gii import",
                          "give the --out directory of 'innometrics gii import'")
     if out is not None:
-        check_out_file(out)
-        if out.suffix.lower() not in (".csv", ".json"):
-            raise InputError(f"--out {out}", "is neither .csv nor .json",
-                             "name the file profile.csv or profile.json")
+        check_out_file(out, table=True)
     table = economy_profile(opened.table("profiles"), economy,
                             source=str(run / "profiles.csv"))
     view = Table(title=f"{table['uName'].iloc[0]} ({table['uCode'].iloc[0]}): scores, ranks, "
@@ -130,9 +136,5 @@ def profile(
     console.print("Indicators are listed where flagged; the table written with --out has "
                   "every node.")
     if out is not None:
-        value = (table.to_json(orient="records", indent=2, double_precision=15)
-                 if out.suffix.lower() == ".json"
-                 else table)
-        target = write_file(out, value, kind="gii-profile", settings={"economy": economy},
-                            inputs={"run": run / "manifest.json"})
-        console.print(f"→ {target}")
+        write_table_out(out, table, kind="gii-profile", settings={"economy": economy},
+                        inputs={"run": run / "manifest.json"})

@@ -328,7 +328,7 @@ def import_gii(source: str | os.PathLike | Workbook, *, rules: str = "calibrated
     ----------
     source : path or Workbook
         The workbook (.xlsx, sheets ``Index Structure``, ``Economies``, ``Data``), or one read
-        already (e.g. the bundled GII 2023 copy, :func:`innometrics.datasets.gii_workbook`).
+        already (e.g. the bundled GII 2023 copy, :func:`innometrics.gii.gii_workbook`).
     rules : {"calibrated", "documented"}, default "calibrated"
 
     Returns

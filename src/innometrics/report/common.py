@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..runs import Run, to_json
+from ..runs import Run, final_path, to_json
 
 __all__ = ["Figure", "Table", "Provenance", "provenance", "source_line", "format_value",
            "frame_table", "extra_tables", "TABLE_TITLES", "new_id", "data_sha"]
@@ -97,7 +97,7 @@ def provenance(run: Run) -> Provenance:
     command = m.get("command")
     duration = m.get("duration_s")
     return Provenance(
-        kind=run.kind, path=str(run.path),
+        kind=run.kind, path=str(final_path(run.path)),
         command=shlex.join(str(a) for a in command) if command else "(a library call)",
         created=str(m.get("created", "")),
         duration=f"{duration:.2f} s" if isinstance(duration, int | float) else "",

@@ -13,7 +13,6 @@ type="application/json">`` blocks with ``<``, ``>`` and ``&`` escaped, so that a
 from __future__ import annotations
 
 import functools
-import html as _html
 import json
 import math
 import os
@@ -27,8 +26,9 @@ from typing import Any
 import numpy as np
 from markupsafe import Markup
 
+from .._html_table import summary_table
 from ..errors import InputError
-from ..runs import Run, write_file
+from ..runs import Run, final_path, write_file
 from .claims_section import claims_section
 from .cluster_section import cluster_section
 from .common import extra_tables, new_id, provenance
@@ -154,7 +154,7 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
     page = _environment().get_template("report.html.j2").render(
         title=title, sections=sections, synthetic=synthetic, version=__version__,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
-        runs=[(r.kind, str(r.path)) for r in grouped.runs],
+        runs=[(r.kind, str(final_path(r.path))) for r in grouped.runs],
         css=Markup(_asset("report.css")), page_js=Markup(_asset("common.js") + _asset("report.js")),
         geo_js=Markup(geo_assets_js()), plotly=Markup(plotly_js()),
         seconds=f"{time.perf_counter() - started:.1f}")
@@ -203,28 +203,6 @@ def add_report_to_run(run_dir: str | os.PathLike, *companions: str | os.PathLike
 def summary_html(obj: Any, *, rows: int = 10) -> str:
     """A small HTML summary for Jupyter (``_repr_html_``) of a :class:`~innometrics.runs.Run`
     or an :class:`~innometrics.result.IndexResult`: kind, time, inputs and the top ``rows``
-    units. No scripts, everything escaped."""
-    esc = _html.escape
-    if isinstance(obj, Run):
-        prov = provenance(obj)
-        head = [("kind", prov.kind), ("path", prov.path), ("created", prov.created),
-                ("command", prov.command)]
-        head += [(f"input: {role}", f"{path} (SHA-256 {sha[:12]}…)")
-                 for role, path, sha in prov.inputs]
-        top = None
-        if obj.has("ranks") and obj.has("scores"):
-            scores = obj.scores
-            index = scores.columns[-1]
-            top = (scores[[index]].assign(rank=obj.ranks[index])
-                   .sort_values("rank", kind="stable").head(rows))
-    else:
-        head = [("index", str(obj.index_code)), ("units", str(len(obj.scores))),
-                ("created", str(obj.created)),
-                ("steps", ", ".join(name for name, _ in obj.recipe.steps))]
-        top = obj.top(rows)
-    out = ["<table>"] + [f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>"
-                         for k, v in head] + ["</table>"]
-    if top is not None:
-        out.append(top.to_html(float_format=lambda v: f"{v:.2f}", escape=True))
-    return "\n".join(out)
-
+    units (their ``summary``), through the same table helper. No scripts, everything
+    escaped."""
+    return summary_table(*obj.summary(rows=rows))

@@ -18,6 +18,7 @@ release of every figure with its ``vintage`` and ``released`` date
 1  2023  3327800.0  preliminary
 """
 
+from .bundled import load_ncses_rnd, load_oecd_rnd, load_rnd
 from .economies import AGGREGATES, currency_of, iso3_of, known_economies
 from .economy_table import ECONOMY_TABLE_COLUMNS, economy_table
 from .measures import (
@@ -65,6 +66,7 @@ from .vintages import (
 )
 
 __all__ = [
+    "load_ncses_rnd", "load_oecd_rnd", "load_rnd",
     "AGGREGATES", "DEFAULT_PREFERENCE", "ECONOMY_TABLE_COLUMNS", "MEASURES", "NCSES_TABLES",
     "OECD_SBRD", "STATUS_CODES", "TIDY_COLUMNS", "basic_research", "basic_research_growth",
     "basic_research_share", "cagr", "combine", "currency_of", "economy_table", "gerd",

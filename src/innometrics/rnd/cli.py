@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .._cli_util import Quiet, console, friendly_errors, number_text
+from .._cli_util import Quiet, TableOut, console, friendly_errors, number_text, write_table_out
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="R&D statistics from the official series (OECD MSTI, NCSES).")
@@ -28,9 +28,7 @@ def show(
     economy: Annotated[str, typer.Argument(help="Economy, ISO3 (e.g. CHN) or its name.")],
     start: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
     end: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Also write the table to this CSV file (new, or one innometrics "
-                      "wrote).")] = None,
+    out: TableOut = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Show the series as known on this date (YYYY-MM-DD): from the "
                         "releases out by then, the newest vintage of each figure.")] = None,
@@ -56,7 +54,7 @@ def show(
     from .vintages import load_rnd_vintages, parse_date, releases
 
     if out is not None:
-        check_out_file(out)
+        check_out_file(out, table=True)
     day = parse_date(as_of, "--as-of") if as_of is not None else None
     data = load_rnd_vintages(vintages_file or ())
     if vintages:
@@ -93,15 +91,13 @@ def show(
 def _write(out: Path, table, economy: str, start: int | None, end: int | None,
            day: str | None, vintages_file: list[Path] | None, listing: bool) -> None:
     from ..datasets import OECD_RND_FILES, oecd_rnd_dir, rnd_release_paths
-    from ..runs import write_file
 
     files = [oecd_rnd_dir() / f for f in OECD_RND_FILES] + rnd_release_paths()
-    target = write_file(out, table, kind="rnd-show",
-                        settings={"economy": economy, "from": start, "to": end, "as_of": day,
-                                  "vintages": listing},
-                        inputs={"data": files, **({"vintages": list(vintages_file)}
-                                                  if vintages_file else {})})
-    console.print(f"→ {target}")
+    write_table_out(out, table, kind="rnd-show",
+                    settings={"economy": economy, "from": start, "to": end, "as_of": day,
+                              "vintages": listing},
+                    inputs={"data": files, **({"vintages": list(vintages_file)}
+                                              if vintages_file else {})})
 
 
 def _print_releases(listing, economy: str, day: str | None) -> None:

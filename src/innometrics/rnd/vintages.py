@@ -284,7 +284,8 @@ def add_releases(table: pd.DataFrame, parts: Sequence[tuple[str, pd.DataFrame]],
 
 @functools.lru_cache(maxsize=1)
 def _bundled() -> pd.DataFrame:
-    from ..datasets import load_ncses_rnd, load_oecd_rnd, rnd_release_paths
+    from ..datasets import rnd_release_paths
+    from .bundled import load_ncses_rnd, load_oecd_rnd
 
     oecd = with_vintage(load_oecd_rnd(), *OECD_EXTRACT)
     ncses = load_ncses_rnd()

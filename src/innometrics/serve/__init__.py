@@ -36,6 +36,16 @@ def _is_ipv4_loopback(host: str) -> bool:
     return address.version == 4 and address.is_loopback
 
 
+def url(host: str, port: int) -> str:
+    """The address of the dashboard as a URL: an IPv6 address in brackets (RFC 3986).
+
+    >>> url("127.0.0.1", 8050), url("::1", 8050), url("[::1]", 80)
+    ('http://127.0.0.1:8050', 'http://[::1]:8050', 'http://[::1]:80')
+    """
+    bare = host.strip("[]")
+    return f"http://[{bare}]:{port}" if ":" in bare else f"http://{host}:{port}"
+
+
 def check_address(host: str, port: int) -> None:
     """Refuse, before anything starts, an address the dashboard could not listen on."""
     import socket
