@@ -110,6 +110,12 @@ class Recipe:
                 return dict(settings)
         return None
 
+    def run(self) -> Any:
+        """Build the recipe: the same as :func:`innometrics.build` (an
+        :class:`~innometrics.result.IndexResult`). The builder sits above the recipe
+        (``result.py`` imports this module), so it registers itself here on import."""
+        return _BUILDER["build"](self)
+
     def with_step(self, step: str, **settings: Any) -> Recipe:
         """A copy with ``step``'s settings replaced (or the step added in its usual place)."""
         if step not in STAGE_NAMES:
@@ -162,6 +168,16 @@ def _check_group_columns(data: Dataset, impute_settings: list[dict]) -> None:
         if group is not None and group not in data.groups.columns:
             raise InputError(data.source, f"group column '{group}' is not in the data",
                              f"add it or use one of {list(data.groups.columns)}", column=group)
+
+
+#: The builder of :meth:`Recipe.run`: :func:`innometrics.result.build`, registered by
+#: ``result.py`` when it is imported (the package imports it, so it is always there).
+_BUILDER: dict[str, Any] = {}
+
+
+def use_builder(build: Any) -> None:
+    """Register the function :meth:`Recipe.run` calls (done once by ``result.py``)."""
+    _BUILDER["build"] = build
 
 
 def load_recipe(path: str | os.PathLike) -> Recipe:

@@ -15,7 +15,7 @@ import pandas as pd
 from ._html_table import summary_table
 from .pipeline import run_steps
 from .ranking import rank_min
-from .recipe import Recipe
+from .recipe import Recipe, use_builder
 
 __all__ = ["IndexResult", "build", "recipe_files"]
 
@@ -233,6 +233,9 @@ def build(recipe: Recipe) -> IndexResult:
     """
     stages, records = run_steps(recipe)
     return IndexResult(recipe=recipe, stages=stages, records=records)
+
+
+use_builder(build)  # Recipe.run() builds through it; recipe.py may not import this module
 
 
 def recipe_files(recipe: Recipe) -> dict[str, pd.DataFrame | str]:
