@@ -1,4 +1,4 @@
-"""The layering of docs/architecture.md, checked over src/ with ``ast``: function-level imports count.
+"""The layering of docs/architecture.md, checked over src/ with ``ast`` (lazy imports count).
 
 Each module belongs to one layer; it may import its own layer and those below, never above, and the
 import graph has no cycle. A new module must be given a layer here (the test names it otherwise).
@@ -14,7 +14,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "innometrics"
 PKG = "innometrics"
 
-# Layers from the bottom up; a module is placed by its longest matching prefix (after "innometrics.").
+# Layers from the bottom up; a module is placed by its longest matching prefix (after the package).
 LAYERS: dict[str, int] = {}
 _ORDER = {
     "base": ["errors", "_params", "io", "cells", "yaml_io", "stats", "ranking", "_html_table",

@@ -3,6 +3,9 @@ progress bars and number formatting.
 
 The consoles never interpret markup in what they print, so names from the user's data (e.g.
 ``Weird [/] name``) are printed as they are; styles are passed as ``style=`` instead.
+
+Commands import the engines they run inside their own functions: that keeps
+``innometrics --help`` and a mistyped command fast (no plotly, Dask, DuckDB or SALib to load).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from ._dask import connect as dask_client  # noqa: F401  (clusters/cli.py's name)
 from .errors import InputError, InvalidParameter
 
 #: Control characters a terminal would act on (C0 but newline and tab, DEL, C1): an escape

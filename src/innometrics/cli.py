@@ -3,6 +3,9 @@
 Every command validates its input first; a bad input prints one line naming the file, row,
 column and fix, and exits with status 2. ``--out`` is checked before any work: a command
 writes only a new directory or an earlier run of its own kind (see :mod:`innometrics.runs`).
+
+Commands import the engines they run inside their own functions: that keeps
+``innometrics --help`` and a mistyped command fast (no plotly, Dask, DuckDB or SALib to load).
 """
 
 from __future__ import annotations

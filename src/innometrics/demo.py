@@ -11,6 +11,9 @@
 
 Everything goes into one ``demo`` run directory whose sub-directories are runs of their own,
 with an offline HTML report of the GII 2023 rebuild.
+
+Functions import the engines they use inside their own functions: that keeps
+``innometrics --help`` and a mistyped command fast (no plotly, Dask, DuckDB or SALib to load).
 """
 
 from __future__ import annotations

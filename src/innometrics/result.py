@@ -16,6 +16,7 @@ from ._html_table import summary_table
 from .pipeline import run_steps
 from .ranking import rank_min
 from .recipe import Recipe, use_builder
+from .runs import write_run
 
 __all__ = ["IndexResult", "build", "recipe_files"]
 
@@ -192,8 +193,6 @@ class IndexResult:
         """Write the result as a ``build`` run directory (see :mod:`innometrics.runs`):
         :meth:`tables` plus ``manifest.json``; ``out`` is replaced only once every file is
         written, and only if it is new or an earlier build run."""
-        from .runs import write_run
-
         return write_run(out, kind="build", tables=self.tables(), settings=self.settings(),
                          inputs=self.recipe.input_files(), force=force, started=started,
                          details={"units": len(self.scores), "index": self.index_code,

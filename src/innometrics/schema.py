@@ -320,8 +320,6 @@ def check_scales(steps: Sequence[tuple[str, Mapping]],
 def _check_positive_above_copeland(settings: Mapping, where: str, top: int) -> None:
     """Copeland scores sum to zero, so some are zero or negative: a level above Copeland
     cannot take a geometric, harmonic or negative-p generalised mean of them."""
-    from .steps.aggregate import at_level
-
     method, p = settings.get("method", "arithmetic"), settings.get("p")
     for level in range(3, top + 1):
         here, exponent = at_level(method, level, "method"), at_level(p, level, "p")

@@ -3,6 +3,9 @@
 
 Human output is a rich table; ``--csv`` prints CSV on stdout instead. A missing, locked or
 corrupt store, or an unknown or ambiguous id, prints one line and exits with status 2.
+
+Commands import the engines they run inside their own functions: that keeps
+``innometrics --help`` and a mistyped command fast (no plotly, Dask, DuckDB or SALib to load).
 """
 
 from __future__ import annotations

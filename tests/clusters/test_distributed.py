@@ -6,14 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from innometrics._dask import dask_client
 from innometrics.clusters.dbscan import dbscan
-from innometrics.clusters.distributed import dbscan_dask, local_client
+from innometrics.clusters.distributed import dbscan_dask
 from innometrics.clusters.synth import synthesize
 
 
 @pytest.fixture(scope="module")
 def client():
-    with local_client(n_workers=2, threads_per_worker=1) as c:
+    with dask_client(n_workers=2, threads_per_worker=1, processes=False) as c:
         yield c
 
 

@@ -291,12 +291,12 @@ def test_absent_scores_of_a_node_are_not_a_perfect_match():
 # --- gii profile on a run edited by hand ---------------------------------------------------
 
 @pytest.mark.parametrize(("damage", "words"), [
-    (lambda t: t.drop(columns=["score"]), ("column 'score' is missing",)),
-    (lambda t: t.drop(columns=["level"]), ("column 'level' is missing",)),
+    (lambda t: t.drop(columns=["score"]), ("lacks the column 'score'",)),
+    (lambda t: t.drop(columns=["level"]), ("lacks the column 'level'",)),
     (lambda t: t.assign(rank=t["rank"].astype(object).where(t.index != 4, "fifth")),
-     ("row 6, column 'rank'", "'fifth'")),
+     ("column 'rank', row 6", "'fifth'")),
     (lambda t: t.assign(score=t["score"].astype(object).where(t.index != 0, "n/a?")),
-     ("row 2, column 'score'",)),
+     ("column 'score', row 2",)),
 ])
 def test_profile_of_a_damaged_run_is_one_line(tmp_path, damage, words):
     run = tmp_path / "run"

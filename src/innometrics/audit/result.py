@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._params import Interval, Real, check_params
 from ..result import recipe_files
+from ..runs import write_run
 from .correlations import correlation_table
 from .cronbach import cronbach_table
 from .importance import importance_table
@@ -109,8 +110,6 @@ class Audit:
     def write(self, out: str | os.PathLike, *, force: bool = False,
               started: float | None = None) -> Path:
         """Write an ``audit`` run directory (see :mod:`innometrics.runs`)."""
-        from ..runs import write_run
-
         return write_run(out, kind="audit", tables=self.tables(), settings=self.settings(),
                          inputs=self.recipe.input_files() if self.recipe is not None else {},
                          force=force, started=started, details={"flags": len(self.flags)})

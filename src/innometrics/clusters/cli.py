@@ -11,6 +11,9 @@ columns) and ``DIR/assignments.parquet`` with ``id, kind, cluster_id`` (−1 = n
 used, the input's SHA-256, versions). ``DIR`` is a run directory (:mod:`innometrics.runs`):
 new, or an earlier run of the same command, replaced atomically. Files written by ``synth``
 and the importers get a sidecar ``<file>.manifest.json``.
+
+Commands import the engines they run inside their own functions: that keeps
+``innometrics --help`` and a mistyped command fast (no plotly, Dask, DuckDB or SALib to load).
 """
 
 from __future__ import annotations
@@ -33,11 +36,11 @@ from .._cli_util import (
     StoreFile,
     add_report,
     console,
-    dask_client,
     friendly_errors,
     rank_text,
     record,
 )
+from .._dask import dask_client
 from .._params import Interval, Real, check_params
 from ..errors import InvalidParameter
 from ..runs import RunWriter, check_out_file, write_file
@@ -114,14 +117,11 @@ def _detector(engine: Engine, scheduler: str | None, tile_km: float) -> Iterator
     if engine is Engine.numba:
         yield None
         return
-    from .distributed import dask_detector, local_client
+    from .distributed import dask_detector
 
-    if scheduler:
-        with dask_client(scheduler) as client:
-            yield dask_detector(client, tile_km)
-    else:
-        with local_client() as client:
-            yield dask_detector(client, tile_km)
+    # a local cluster runs in threads of this process: the tiles share its arrays
+    with dask_client(scheduler, processes=False) as client:
+        yield dask_detector(client, tile_km)
 
 
 @contextlib.contextmanager

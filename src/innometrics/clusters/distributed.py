@@ -20,8 +20,6 @@ Labels are then renumbered in order of first appearance, as in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -39,7 +37,7 @@ from .dbscan import (
 )
 from .grid import build_grid, chord_of_km, to_unit_vectors
 
-__all__ = ["dbscan_dask", "dask_detector", "local_client", "tile_members"]
+__all__ = ["dbscan_dask", "dask_detector", "tile_members"]
 
 
 def tile_members(xyz: np.ndarray, tile_chord: float,
@@ -95,17 +93,6 @@ def _label_task(rad: np.ndarray, weight: np.ndarray, core: np.ndarray,
     labels = np.empty(len(rad), dtype=np.int64)
     labels[grid.order] = cluster_cores(grid, core[grid.order])
     return labels
-
-
-@contextmanager
-def local_client(n_workers: int = 2, threads_per_worker: int = 1) -> Iterator[object]:
-    """A ``distributed.Client`` on an in-process ``LocalCluster`` (closed on exit)."""
-    from distributed import Client, LocalCluster
-
-    with LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
-                      processes=False, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
-        yield client
 
 
 def dbscan_dask(lat: np.ndarray, lon: np.ndarray, *, eps_km: float, min_weight: float,

@@ -39,7 +39,7 @@ import pandas as pd
 
 from .._params import check_params
 from ..errors import InputError
-from ..io import check_unique_header  # the one check of repeated column names (names both)
+from ..io import check_unique_header, sniff_delimiter
 from .checks import (
     KINDS,
     ON_INVALID,
@@ -101,8 +101,6 @@ def _parquet_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
 
 def _csv_chunks(path: Path, wanted: Callable[[list[str]], list[str]],
                 chunk_rows: int) -> Iterator[Chunk]:
-    from ..io import sniff_delimiter
-
     with open_text(path) as fh:
         first_line = fh.readline()
     if not first_line.strip():

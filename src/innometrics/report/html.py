@@ -8,6 +8,9 @@ CDN, no web font. Every text from a run (names, codes, paths) is HTML-escaped by
 (jinja2 autoescape); figures and data are embedded as JSON in ``<script
 type="application/json">`` blocks with ``<``, ``>`` and ``&`` escaped, so that a unit called
 ``</script><script>…`` stays text.
+
+Functions import the engines they use inside their own functions: that keeps
+``innometrics --help`` and a mistyped command fast (no plotly, Dask, DuckDB or SALib to load).
 """
 
 from __future__ import annotations

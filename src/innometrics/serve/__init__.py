@@ -8,6 +8,9 @@ scores (:mod:`innometrics.serve.model`), never by a rebuild. The app
 (:func:`create_app`, :mod:`innometrics.serve.app`) serves one page with plotly.js and the
 world outlines from the installed packages, so it works with no network; it listens on the
 loopback interface unless told otherwise and reads nothing from disk after start-up.
+
+Functions import the engines they use inside their own functions: that keeps
+``innometrics --help`` and a mistyped command fast (no plotly, Dask, DuckDB or SALib to load).
 """
 
 from __future__ import annotations

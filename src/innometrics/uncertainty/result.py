@@ -15,6 +15,7 @@ import pandas as pd
 from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import IndexResult, recipe_files
+from ..runs import write_run
 from .design import UncertaintyDesign
 from .evaluation import check_memory, evaluate_design, nominal_build
 from .sampling import Design, sample_design
@@ -98,8 +99,6 @@ class UncertaintyResult:
         """Write an ``uncertainty`` run directory (see :mod:`innometrics.runs`); with
         ``with_nominal`` it also holds the nominal build as a run of its own in ``nominal/``
         (what a report of the intervals needs beside them)."""
-        from ..runs import write_run
-
         settings = {**self.settings(), "engine": engine,
                     "sensitivity": None if sensitivity is None else
                     {"runs": sensitivity.runs, "resamples": sensitivity.resamples}}
