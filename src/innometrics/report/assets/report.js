@@ -21,28 +21,7 @@
 
   /* --- sortable tables: click a header; numbers numerically, missing last ---------------- */
   function sortBy(table, index, type, th) {
-    var body = table.tBodies[0];
-    var descending = th.getAttribute("aria-sort") === "ascending";
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
-      cell.setAttribute("aria-sort", "none");
-    });
-    th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-    var rows = Array.prototype.slice.call(body.rows);
-    var keyed = rows.map(function (row, i) {
-      var raw = row.cells[index] ? row.cells[index].getAttribute("data-sort") : "";
-      var key = raw === "" || raw === null ? null : (type === "num" ? parseFloat(raw) : raw);
-      if (type === "num" && key !== null && isNaN(key)) { key = null; }
-      return { row: row, key: key, i: i };
-    });
-    keyed.sort(function (a, b) {
-      if (a.key === null && b.key === null) { return a.i - b.i; }
-      if (a.key === null) { return 1; }
-      if (b.key === null) { return -1; }
-      var c = type === "num" ? a.key - b.key : String(a.key).localeCompare(String(b.key));
-      if (c === 0) { return a.i - b.i; }
-      return descending ? -c : c;
-    });
-    keyed.forEach(function (k) { body.appendChild(k.row); });
+    innometricsCommon.sortRows(table, index, type, th.getAttribute("aria-sort") === "ascending");
   }
   function initSorting() {
     var tables = document.querySelectorAll("table.sortable");

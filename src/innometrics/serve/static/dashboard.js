@@ -181,25 +181,8 @@
   }
   function sortTable() {
     var table = $("ranking");
-    var ths = table.tHead.rows[0].cells;
-    var type = ths[sortState.column].getAttribute("data-type");
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows).map(function (row, i) {
-      var raw = row.cells[sortState.column].getAttribute("data-sort");
-      var key = raw === "" ? null : (type === "num" ? parseFloat(raw) : raw);
-      return { row: row, key: key, i: i };
-    });
-    rows.sort(function (a, b) {
-      if (a.key === null && b.key === null) { return a.i - b.i; }
-      if (a.key === null) { return 1; }
-      if (b.key === null) { return -1; }
-      var c = type === "num" ? a.key - b.key : String(a.key).localeCompare(String(b.key));
-      if (c === 0) { return a.i - b.i; }
-      return sortState.descending ? -c : c;
-    });
-    rows.forEach(function (r) { table.tBodies[0].appendChild(r.row); });
-    Array.prototype.forEach.call(ths, function (th, i) {
-      th.setAttribute("aria-sort", i === sortState.column ? (sortState.descending ? "descending" : "ascending") : "none");
-    });
+    var type = table.tHead.rows[0].cells[sortState.column].getAttribute("data-type");
+    innometricsCommon.sortRows(table, sortState.column, type, sortState.descending);
   }
   function initSorting() {
     Array.prototype.forEach.call($("ranking").tHead.rows[0].cells, function (th, i) {
