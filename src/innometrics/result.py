@@ -159,6 +159,11 @@ class IndexResult:
                             index=pd.Index(rec["units"], name="uCode"))
 
     # --- provenance and export -------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """The main table: scores of every node (``uCode`` index), one column per node, with
+        the index's rank as ``rank``; every table of the run is in :meth:`tables`."""
+        return self.scores.assign(rank=self.ranks[self.index_code].astype("Int64"))
+
     def tables(self) -> dict[str, pd.DataFrame | str]:
         """Every file of a build run by name: ``scores.csv``, ``ranks.csv`` (``uCode`` then one
         column per node), ``data/<Stage>.csv`` for every stage, ``treatment.csv``,

@@ -127,6 +127,10 @@ class ClusterRanking:
         if writer is None:
             self.assignments.assign(synthetic=self.synthetic).to_parquet(path, index=False)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The ranking (``clusters.csv``); every table of the run is in :meth:`tables`."""
+        return self.clusters
+
     def tables(self) -> dict[str, object]:
         """clusters.csv, assignments.parquet (written in chunks), economies.csv,
         intensity.csv (each with the ``synthetic`` flag) and excluded.csv."""

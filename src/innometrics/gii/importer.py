@@ -105,6 +105,11 @@ class GiiImport:
                                                                   "rank_mismatches"]].sum()
         return per_level.to_html()
 
+    def to_frame(self) -> pd.DataFrame:
+        """Agreement with WIPO's published values per node (``agreement.csv``); every table
+        of the run is in :meth:`tables`."""
+        return self.agreement
+
     def tables(self) -> dict[str, pd.DataFrame | str]:
         """Every file of the run (module docstring)."""
         out = dict(self.result.tables())
