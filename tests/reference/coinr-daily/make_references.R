@@ -1,0 +1,43 @@
+# COINr 1.1.14 references for issue 20 (screening, Cronbach, strengths and weaknesses, results).
+# Run from this folder: Rscript make_references.R
+suppressMessages(library(COINr))
+w <- function(df, path) {
+  dir.create(dirname(path), showWarnings = FALSE, recursive = TRUE)
+  df[] <- lapply(df, function(v) if (is.numeric(v)) ifelse(is.na(v), NA, sprintf("%.17g", v)) else v)
+  write.csv(df, path, row.names = FALSE, na = "")
+}
+coin <- new_coin(ASEM_iData, ASEM_iMeta, quietly = TRUE)
+
+# screening by zeros: nonzero_thresh = 0.95 (unit_screen = "byzeros")
+s <- Screen(coin, dset = "Raw", unit_screen = "byzeros", nonzero_thresh = 0.95, out2 = "list")
+w(data.frame(uCode = s$RemovedUnits), "screen-byzeros/removed.csv")
+# the same with Force: include two removed units, exclude two kept ones
+force <- data.frame(uCode = c(s$RemovedUnits[1:2], "AUT", "JPN"),
+                    Include = c(TRUE, TRUE, FALSE, FALSE))
+s2 <- Screen(coin, dset = "Raw", unit_screen = "byzeros", nonzero_thresh = 0.95,
+             Force = force, out2 = "list")
+w(force, "screen-force/force.csv")
+w(data.frame(uCode = s2$RemovedUnits), "screen-force/removed.csv")
+# byNAandzeros with dat_thresh 0.9
+s3 <- Screen(coin, dset = "Raw", unit_screen = "byNAandzeros", dat_thresh = 0.9,
+             nonzero_thresh = 0.95, out2 = "list")
+w(data.frame(uCode = s3$RemovedUnits), "screen-bynaandzeros/removed.csv")
+
+# Cronbach's alpha on the Raw data (gaps) of every pillar (Level 1 members of each level-2 group)
+pillars <- ASEM_iMeta$iCode[ASEM_iMeta$Level == 2 & ASEM_iMeta$Type == "Aggregate"]
+alpha <- data.frame(
+  iCode = pillars,
+  Pairwise = sapply(pillars, function(p) get_cronbach(coin, dset = "Raw", iCodes = p, Level = 1)),
+  Complete = sapply(pillars, function(p) get_cronbach(coin, dset = "Raw", iCodes = p, Level = 1,
+                                                      use = "complete.obs")))
+w(alpha, "cronbach-raw/alpha.csv")
+
+# strengths and weaknesses on Raw (default dset) and on a normalised stage
+coin <- qNormalise(coin, dset = "Raw")
+for (u in c("AUT", "CHN", "NZL", "MLT", "KHM")) {
+  for (dset in c("Raw", "Normalised")) {
+    sw <- get_str_weak(coin, dset = dset, usel = u, topN = 5, bottomN = 5, sig_figs = NULL)
+    w(sw$Strengths, sprintf("str-weak/%s_%s_strengths.csv", u, dset))
+    w(sw$Weaknesses, sprintf("str-weak/%s_%s_weaknesses.csv", u, dset))
+  }
+}

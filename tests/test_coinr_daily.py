@@ -1,0 +1,69 @@
+"""COINr 1.1.14's everyday operations around the build (issue 20), reproduced.
+
+References in ``tests/reference/coinr-daily/`` (made by ``make_references.R`` there; see its
+SOURCE.md), all on COINr's ASEM data (``tests/reference/coinr-asem/``). Unit lists must match
+exactly; numbers to ``rtol=1e-12``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import innometrics as im
+
+RTOL = 1e-12
+HERE = Path(__file__).parent / "reference" / "coinr-daily"
+ASEM = Path(__file__).parent / "reference" / "coinr-asem"
+
+
+def asem_recipe(tmp_path: Path, steps: str) -> im.Recipe:
+    """COINr's ASEM data with ``steps`` (YAML lines of the ``steps:`` list)."""
+    path = tmp_path / "asem.yaml"
+    path.write_text(f"framework: {ASEM / 'ASEM_iMeta.csv'}\ndata: {ASEM / 'ASEM_iData.csv'}\n"
+                    f"steps:\n{steps}")
+    return im.load_recipe(path)
+
+
+def removed(result) -> list[str]:
+    table = result.screening()
+    return sorted(table.index[~table["kept"]])
+
+
+def expected_removed(case: str) -> list[str]:
+    return sorted(pd.read_csv(HERE / case / "removed.csv")["uCode"])
+
+
+def test_screen_by_zeros_counts_zeros_among_present_values(tmp_path):
+    result = im.build(asem_recipe(tmp_path, "  - screen: {max_zero_share: 0.05}\n"))
+    assert removed(result) == expected_removed("screen-byzeros")
+    assert len(removed(result)) == 7
+
+
+def test_screen_by_missing_and_zeros(tmp_path):
+    result = im.build(asem_recipe(
+        tmp_path, "  - screen: {min_coverage: 0.9, max_zero_share: 0.05}\n"))
+    assert removed(result) == expected_removed("screen-bynaandzeros")
+
+
+def test_screen_force_overrides_the_rules(tmp_path):
+    force = pd.read_csv(HERE / "screen-force" / "force.csv")
+    include = force.uCode[force.Include].tolist()
+    exclude = force.uCode[~force.Include].tolist()
+    result = im.build(asem_recipe(
+        tmp_path, f"  - screen: {{max_zero_share: 0.05, force: {{include: {include}, "
+                  f"exclude: {exclude}}}}}\n"))
+    assert removed(result) == expected_removed("screen-force")
+
+
+@pytest.mark.parametrize("force, message", [
+    ("{include: [XXX]}", "not in the data: \\['XXX'\\]"),
+    ("{include: [AUT], exclude: [AUT]}", "both includes and excludes"),
+    ("{keep: [AUT]}", "'force' of .* must be"),
+])
+def test_screen_force_refuses_what_it_cannot_do(tmp_path, force, message):
+    with pytest.raises(im.InvalidParameter, match=message):
+        im.build(asem_recipe(tmp_path, f"  - screen: {{force: {force}}}\n"))
