@@ -67,3 +67,19 @@ def test_screen_force_overrides_the_rules(tmp_path):
 def test_screen_force_refuses_what_it_cannot_do(tmp_path, force, message):
     with pytest.raises(im.InvalidParameter, match=message):
         im.build(asem_recipe(tmp_path, f"  - screen: {{force: {force}}}\n"))
+
+
+@pytest.mark.parametrize("complete", [False, True])
+def test_cronbach_on_raw_data_with_gaps(tmp_path, complete):
+    from innometrics.audit import cronbach_alpha
+
+    result = im.build(asem_recipe(tmp_path, "  - screen: {}\n"))
+    fw, raw = result.recipe.framework, result.stages["Raw"]
+    ref = pd.read_csv(HERE / "cronbach-raw" / "alpha.csv").set_index("iCode")
+    for pillar, row in ref.iterrows():
+        members = [c for c in fw.indicators if fw[c].parent == pillar]
+        alpha = cronbach_alpha(raw[members].to_numpy(), complete_cases=complete)
+        np.testing.assert_allclose(alpha, row["Complete" if complete else "Pairwise"],
+                                   rtol=RTOL, err_msg=pillar)
+    if not complete:
+        assert round(ref.loc["P2P", "Pairwise"], 4) == 0.0513
