@@ -83,3 +83,63 @@ def test_cronbach_on_raw_data_with_gaps(tmp_path, complete):
                                    rtol=RTOL, err_msg=pillar)
     if not complete:
         assert round(ref.loc["P2P", "Pairwise"], 4) == 0.0513
+
+
+@pytest.mark.parametrize("unit", ["AUT", "CHN", "NZL", "MLT", "KHM"])
+@pytest.mark.parametrize("stage", ["Raw", "Normalised"])
+def test_strengths_and_weaknesses_like_coinr(tmp_path, unit, stage):
+    result = im.build(asem_recipe(tmp_path, "  - normalise: {method: minmax, range: [0, 100]}\n"))
+    mine = result.strengths_weaknesses(unit, stage=stage, top=5)
+    for kind, name in (("strength", "strengths"), ("weakness", "weaknesses")):
+        ref = pd.read_csv(HERE / "str-weak" / f"{unit}_{stage}_{name}.csv")
+        got = mine[mine.Kind == kind]
+        assert got.iCode.tolist() == ref.Code.tolist()
+        assert got.Level_2.tolist() == ref.Level_2.tolist()
+        np.testing.assert_array_equal(got.Rank.to_numpy(), ref.Rank.to_numpy(float))
+        np.testing.assert_allclose(got.Value.to_numpy(), ref.Value.to_numpy(float), rtol=RTOL)
+
+
+@pytest.fixture(scope="module")
+def aggregated(tmp_path_factory):
+    return im.build(asem_recipe(tmp_path_factory.mktemp("agg"),
+                                "  - normalise: {method: minmax, range: [0, 100]}\n"
+                                "  - aggregate: {method: arithmetic}\n"))
+
+
+def test_results_table_like_get_results(aggregated):
+    ref = pd.read_csv(HERE / "results" / "aggs.csv").set_index("uCode")
+    mine = aggregated.results_table()
+    assert mine.index.tolist() == ref.index.tolist()
+    assert mine.uName.tolist() == ref.uName.tolist()
+    np.testing.assert_array_equal(mine.Rank.to_numpy(), ref.Rank.to_numpy(float))
+    codes = [c for c in ref.columns if c not in ("uName", "Rank")]
+    np.testing.assert_allclose(mine[codes].to_numpy(float), ref[codes].to_numpy(float),
+                               rtol=RTOL)
+    np.testing.assert_array_equal(mine["Conn.Rank"], aggregated.ranks.loc[mine.index, "Conn"])
+
+
+def test_results_table_levels_and_groups(aggregated):
+    table = aggregated.results_table(levels=[4, 2], groups=["GDP_group"], ranks=False)
+    fw = aggregated.recipe.framework
+    assert table.columns.tolist() == ["uName", "GDP_group", "Rank", "Index", *fw.codes_at(2)]
+    with pytest.raises(im.InvalidParameter, match="levels \\[7\\]"):
+        aggregated.results_table(levels=[7])
+    with pytest.raises(im.InvalidParameter, match="'Income'"):
+        aggregated.results_table(groups=["Income"])
+
+
+def test_ranks_within_group_like_coinr(aggregated):
+    ref = pd.read_csv(HERE / "results" / "groupranks_GDP_group.csv").set_index("uCode")
+    mine = aggregated.ranks_within("GDP_group").loc[ref.index]
+    assert mine.GDP_group.tolist() == ref.GDP_group.tolist()
+    codes = ref.columns[1:]
+    np.testing.assert_array_equal(mine[codes].to_numpy(float), ref[codes].to_numpy(float))
+
+
+def test_unit_summary_like_coinr(aggregated):
+    ref = pd.read_csv(HERE / "results" / "unit_summary_KHM.csv")
+    mine = aggregated.unit_summary("KHM", levels=[4, 3, 2]).set_index("iCode").loc[ref.Code]
+    np.testing.assert_allclose(mine.Score.to_numpy(), ref.Score.to_numpy(float), rtol=RTOL)
+    np.testing.assert_array_equal(mine.Rank.to_numpy(), ref.Rank.to_numpy(float))
+    with pytest.raises(im.InvalidParameter, match="unit 'XXX'"):
+        aggregated.unit_summary("XXX")

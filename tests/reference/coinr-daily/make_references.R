@@ -41,3 +41,14 @@ for (u in c("AUT", "CHN", "NZL", "MLT", "KHM")) {
     w(sw$Weaknesses, sprintf("str-weak/%s_%s_weaknesses.csv", u, dset))
   }
 }
+
+# results tables: Normalise (n_minmax onto [0, 100]) and Aggregate (a_amean) on the raw data
+built <- new_coin(ASEM_iData, ASEM_iMeta, quietly = TRUE)
+built <- Normalise(built, dset = "Raw")
+built <- Aggregate(built, dset = "Normalised")
+w(get_results(built, dset = "Aggregated", tab_type = "Aggs", also_get = "uName", nround = 15),
+  "results/aggs.csv")
+w(get_results(built, dset = "Aggregated", tab_type = "Aggs", use = "groupranks",
+              use_group = "GDP_group", nround = 15), "results/groupranks_GDP_group.csv")
+w(get_unit_summary(built, usel = "KHM", Levels = c(4, 3, 2), dset = "Aggregated", nround = 15),
+  "results/unit_summary_KHM.csv")
