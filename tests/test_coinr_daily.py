@@ -121,7 +121,10 @@ def test_results_table_like_get_results(aggregated):
 def test_results_table_levels_and_groups(aggregated):
     table = aggregated.results_table(levels=[4, 2], groups=["GDP_group"], ranks=False)
     fw = aggregated.recipe.framework
-    assert table.columns.tolist() == ["uName", "GDP_group", "Rank", "Index", *fw.codes_at(2)]
+    assert table.columns.tolist() == ["uName", "GDP_group", "Rank", "Rank in GDP_group",
+                                      "Index", *fw.codes_at(2)]
+    ref = pd.read_csv(HERE / "results" / "groupranks_GDP_group.csv").set_index("uCode")
+    np.testing.assert_array_equal(table.loc[ref.index, "Rank in GDP_group"], ref["Index"])
     with pytest.raises(im.InvalidParameter, match="levels \\[7\\]"):
         aggregated.results_table(levels=[7])
     with pytest.raises(im.InvalidParameter, match="'Income'"):

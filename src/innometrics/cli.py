@@ -33,6 +33,8 @@ from ._dask import dask_client
 from .clusters.cli import app as clusters_app
 from .errors import InvalidParameter
 from .gii.cli import app as gii_app
+from .results_cli import profile as profile_command
+from .results_cli import results as results_command
 from .rnd.cli import app as rnd_app
 from .store_cli import app as runs_app
 
@@ -45,6 +47,8 @@ app.add_typer(gii_app, name="gii",
               help="WIPO's Global Innovation Index from its own data workbook.")
 app.add_typer(runs_app, name="runs",
               help="The run store: list, show, diff and add recorded runs.")
+app.command("results")(results_command)
+app.command("profile")(profile_command)
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
 

@@ -167,16 +167,18 @@ def results_table(result: Any, *, levels: Sequence[int] | None = None,
         Framework levels to show (1 = indicators); default every aggregate level (COINr's
         ``tab_type = "Aggs"``).
     groups : list of str
-        Group columns of the data to show beside the names.
+        Group columns of the data to show beside the names, each with the index rank within
+        its group (``Rank in <group>``, see :func:`ranks_within`).
     ranks : bool, default True
-        Add each shown code's rank, ``<code>.Rank``.
+        Add each shown code's rank, ``<code>.Rank`` (the index's is always there: ``Rank``).
 
     Returns
     -------
     DataFrame
         Indexed by ``uCode``: ``uName``, the groups, ``Rank`` (on the index, ties share the
-        best rank), then the scores level by level from the top (framework order within a
-        level), then their ranks. Sorted by the index score, highest first (ties in data
+        best rank), ``Rank in <group>`` per group, then the scores level by level from the
+        top (framework order within a level), then their ranks (``<code>.Rank``, the index's
+        being ``Rank``). Sorted by the index score, highest first (ties in data
         order); units without an index score last.
     """
     fw = result.recipe.framework
@@ -192,9 +194,11 @@ def results_table(result: Any, *, levels: Sequence[int] | None = None,
     table = table.join(_groups_of(result, groups, scores.index))
     all_ranks = result.ranks
     table["Rank"] = all_ranks[index]
+    for group in groups:
+        table[f"Rank in {group}"] = ranks_within(result, group)[index]
     table = table.join(scores[codes])
     if ranks:
-        table = table.join(all_ranks[codes].add_suffix(".Rank"))
+        table = table.join(all_ranks[[c for c in codes if c != index]].add_suffix(".Rank"))
     order = np.argsort(-scores[index].to_numpy(dtype=np.float64), kind="stable")
     return table.iloc[order]
 
