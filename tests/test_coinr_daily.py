@@ -146,3 +146,68 @@ def test_unit_summary_like_coinr(aggregated):
     np.testing.assert_array_equal(mine.Rank.to_numpy(), ref.Rank.to_numpy(float))
     with pytest.raises(im.InvalidParameter, match="unit 'XXX'"):
         aggregated.unit_summary("XXX")
+
+
+@pytest.fixture(scope="module")
+def raw_audit(tmp_path_factory):
+    from innometrics.audit import audit
+
+    result = im.build(asem_recipe(tmp_path_factory.mktemp("raw"),
+                                  "  - normalise: {method: minmax, range: [0, 100]}\n"))
+    return result, audit(result, stage="Raw", low=-0.2, high=0.6)
+
+
+def _pairs(table: pd.DataFrame, group: str, a: str, b: str, value: str) -> dict:
+    return {(row[group], frozenset((row[a], row[b]))): row[value]
+            for _, row in table.iterrows()}
+
+
+@pytest.mark.parametrize("kind, file", [("high", "corr_flags_high_0.6.csv"),
+                                        ("low", "corr_flags_low_-0.2.csv")])
+def test_correlation_flags_on_a_stage_like_coinr(raw_audit, kind, file):
+    _, report = raw_audit
+    ref = _pairs(pd.read_csv(HERE / "analysis-raw" / file), "Group", "Ind1", "Ind2", "Corr")
+    table = report.correlation_flags
+    mine = _pairs(table[table.Flag == kind], "Group", "Ind1", "Ind2", "Corr")
+    assert mine.keys() == ref.keys()
+    np.testing.assert_allclose([mine[k] for k in ref], list(ref.values()), rtol=RTOL)
+    assert (report.flags.Check == "correlation:pair").sum() == len(table)
+
+
+def test_denominator_correlations_like_coinr(raw_audit):
+    _, report = raw_audit
+    ref = pd.read_csv(HERE / "analysis-raw" / "denom_corr_0.6.csv")
+    table = report.denominator_correlations
+    mine = table[table.Flag == "high"].set_index(["iCode", "Denominator"]).Corr
+    ref = ref.set_index(["Ind", "Denom"]).Corr
+    assert sorted(mine.index) == sorted(ref.index)
+    np.testing.assert_allclose(mine.loc[ref.index], ref, rtol=RTOL)
+
+
+def test_data_availability_like_coinr(raw_audit):
+    _, report = raw_audit
+    mine = report.data_availability
+    summary = pd.read_csv(HERE / "analysis-raw" / "data_avail_summary.csv").set_index("uCode")
+    groups = pd.read_csv(HERE / "analysis-raw" / "data_avail_bygroup.csv").set_index("uCode")
+    for ref in (summary, groups):
+        np.testing.assert_allclose(mine.loc[ref.index, ref.columns].to_numpy(float),
+                                   ref.to_numpy(float), rtol=RTOL)
+
+
+def test_correlations_on_a_stage_carry_coinr_pvalues(raw_audit):
+    from innometrics.audit import audit
+
+    result, _ = raw_audit
+    report = audit(result, stage="Raw", node="P2P")
+    ref = _pairs(pd.read_csv(HERE / "analysis-raw" / "pvals_P2P.csv").assign(G="P2P"),
+                 "G", "Var1", "Var2", "P")
+    within = report.correlations[report.correlations.Kind == "within"]
+    mine = _pairs(within, "Group", "Var1", "Var2", "P")
+    assert set(mine) == {k for k in ref if len(k[1]) == 2}
+    np.testing.assert_allclose([mine[k] for k in mine], [ref[k] for k in mine], rtol=1e-9)
+    assert report.cronbach.iCode.tolist() == ["P2P"]
+    assert round(report.cronbach.Alpha.item(), 4) == 0.0513
+    assert set(report.stats) == {"Raw"}
+    assert set(report.stats["Raw"].iCode) == set(within.Var1) | set(within.Var2)
+    assert report.pca.iCode.tolist() == ["P2P"]
+    assert report.importance.empty

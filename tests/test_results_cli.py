@@ -64,3 +64,23 @@ def test_profile_prints_summary_strengths_and_weaknesses(run_dir):
     assert [line.split()[0] for line in weaknesses.strip().splitlines()[1:]] == ref.Code.tolist()
     missing = runner.invoke(app, ["profile", str(run_dir), "XXX"])
     assert missing.exit_code == 2 and "unit 'XXX'" in missing.output
+
+
+def test_audit_of_one_stage_and_node(tmp_path):
+    recipe = tmp_path / "asem.yaml"
+    recipe.write_text(f"framework: {ASEM / 'ASEM_iMeta.csv'}\ndata: {ASEM / 'ASEM_iData.csv'}\n"
+                      "steps:\n  - normalise: {method: minmax, range: [0, 100]}\n")
+    out = tmp_path / "audit"
+    run = runner.invoke(app, ["audit", str(recipe), "--out", str(out), "--stage", "Raw",
+                              "--node", "Conn", "--low", "-0.3"])
+    assert run.exit_code == 0, run.output
+    avail = pd.read_csv(out / "data_availability.csv")
+    assert avail.columns[6:].tolist() == ["Physical", "ConEcFin", "Political", "Instit", "P2P",
+                                          "Conn"]
+    flags = pd.read_csv(out / "correlation_flags.csv")
+    assert set(flags.Flag) <= {"low", "high"} and (flags.Corr[flags.Flag == "low"] < -0.3).all()
+    assert {"P", "Pearson"} <= set(pd.read_csv(out / "correlations.csv").columns)
+    assert "denominator_correlations.csv" in {p.name for p in out.iterdir()}
+    bad = runner.invoke(app, ["audit", str(recipe), "--out", str(tmp_path / "x"), "--stage",
+                              "Nope"])
+    assert bad.exit_code == 2 and "stage 'Nope'" in bad.output

@@ -133,11 +133,22 @@ def audit(
                                              help="Flag pairs correlated above this.")] = 0.9,
     force: Force = False,
     quiet: Quiet = False,
+    stage: Annotated[str | None, typer.Option(
+        help="Analyse this stage (Raw, Treated, ...) instead of the last one.")] = None,
+    node: Annotated[str | None, typer.Option(
+        help="Analyse only this node and what lies under it.")] = None,
+    low: Annotated[float | None, typer.Option(
+        min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated below this.")
+    ] = None,
+    high: Annotated[float | None, typer.Option(
+        min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated above this "
+                                "(default: --collinear).")] = None,
 ) -> None:
-    """Statistical audit: statistics per stage, correlations, Cronbach's alpha, PCA,
-    effective weights and correlation-ratio importance.
+    """Statistical audit: statistics per stage, correlations with p-values, Cronbach's
+    alpha, PCA, effective weights, correlation-ratio importance, data availability and
+    correlations with the denominators; of the whole index or of one stage and node.
 
-    Example: innometrics audit recipe.yaml --out audit
+    Example: innometrics audit recipe.yaml --out audit --stage Raw --node P2P
     """
     from .audit import audit as run_audit
     from .recipe import load_recipe
@@ -148,7 +159,8 @@ def audit(
     loaded = load_recipe(recipe)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
-        report = run_audit(build_index(loaded), collinear=collinear)
+        report = run_audit(build_index(loaded), collinear=collinear, stage=stage, node=node,
+                           low=low, high=high)
     target = report.write(out, force=force, started=started)
     flagged = report.flags
     console.print(f"audit written to {target}: {len(flagged)} flags")

@@ -95,11 +95,14 @@ _listwise = complete_cases  # the parameter of cronbach_alpha shadows the functi
 
 def cronbach_table(scores: pd.DataFrame, fw: Framework, alpha_min: float, *,
                    complete_cases: bool = False) -> pd.DataFrame:
-    """Per aggregate: ``iCode, Level, N.Items``, ``N.Units`` (units with all its children's
-    scores with ``complete_cases``, else with any), ``Alpha`` of its children's scores
-    (:func:`cronbach_alpha`) and ``Flag`` ("LOW" below ``alpha_min``, else "ok")."""
+    """Per aggregate whose children are all columns of ``scores``: ``iCode, Level,
+    N.Items``, ``N.Units`` (units with all its children's scores with ``complete_cases``, else
+    with any), ``Alpha`` of its children's scores (:func:`cronbach_alpha`) and ``Flag``
+    ("LOW" below ``alpha_min``, else "ok")."""
     rows = []
     for parent, members in children_of(fw).items():
+        if not set(members) <= set(scores.columns):  # a group not on this stage
+            continue
         x = scores[members].to_numpy(dtype=np.float64)
         alpha = cronbach_alpha(x, complete_cases=complete_cases)
         units = len(_listwise(x)) if complete_cases else int((~np.isnan(x)).any(axis=1).sum())

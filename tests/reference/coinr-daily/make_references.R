@@ -52,3 +52,19 @@ w(get_results(built, dset = "Aggregated", tab_type = "Aggs", use = "groupranks",
               use_group = "GDP_group", nround = 15), "results/groupranks_GDP_group.csv")
 w(get_unit_summary(built, usel = "KHM", Levels = c(4, 3, 2), dset = "Aggregated", nround = 15),
   "results/unit_summary_KHM.csv")
+
+# analysis of a stage: the raw data
+raw <- new_coin(ASEM_iData, ASEM_iMeta, quietly = TRUE)
+w(get_corr_flags(raw, dset = "Raw", cor_thresh = 0.6, thresh_type = "high", roundto = NULL),
+  "analysis-raw/corr_flags_high_0.6.csv")
+w(get_corr_flags(raw, dset = "Raw", cor_thresh = -0.2, thresh_type = "low", roundto = NULL),
+  "analysis-raw/corr_flags_low_-0.2.csv")
+w(get_denom_corr(raw, dset = "Raw", cor_thresh = 0.6, nround = NULL),
+  "analysis-raw/denom_corr_0.6.csv")
+avail <- get_data_avail(raw, dset = "Raw", out2 = "list")
+w(avail$Summary, "analysis-raw/data_avail_summary.csv")
+w(avail$ByGroup, "analysis-raw/data_avail_bygroup.csv")
+p2p <- ASEM_iMeta$iCode[ASEM_iMeta$Parent %in% "P2P"]
+pv <- get_pvals(get_dset(raw, "Raw")[p2p])
+w(data.frame(Var1 = rep(rownames(pv), ncol(pv)), Var2 = rep(colnames(pv), each = nrow(pv)),
+             P = as.vector(pv)), "analysis-raw/pvals_P2P.csv")
