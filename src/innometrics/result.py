@@ -111,6 +111,28 @@ class IndexResult:
         """Rerun with some node weights replaced."""
         return build(self.recipe.with_weights(weights))
 
+    def without(self, codes: Sequence[str]) -> IndexResult:
+        """Rerun without some nodes, each with everything under it (COINr's
+        ``change_ind``; see :func:`innometrics.changes.recipe_without`)."""
+        from .changes import recipe_without
+
+        return build(recipe_without(self.recipe, codes))
+
+    def with_directions(self, directions: Mapping[str, int]) -> IndexResult:
+        """Rerun with some indicators' directions overridden (``{code: -1}``)."""
+        from .changes import recipe_with_directions
+
+        return build(recipe_with_directions(self.recipe, directions))
+
+    def select(self, stage: str | None = None, under: str | None = None,
+               level: int | None = None, group: Mapping[str, Any] | None = None
+               ) -> pd.DataFrame:
+        """A slice of a stage: the nodes ``under`` a node at ``level``, the units of a
+        ``group`` (COINr's ``get_data``; see :func:`innometrics.changes.select`)."""
+        from .changes import select
+
+        return select(self, stage=stage, under=under, level=level, group=group)
+
     # --- records as tables -----------------------------------------------------------------
     def treatment(self) -> pd.DataFrame | None:
         """Per indicator: skew and kurtosis before and after, points winsorised, fallback."""
