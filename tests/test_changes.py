@@ -5,16 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_coinr_daily import asem_recipe
+from test_coinr_daily import aggregated  # noqa: F401 (the fixture, shared)
 
 import innometrics as im
 
 
-@pytest.fixture(scope="module")
-def result(tmp_path_factory):
-    return im.build(asem_recipe(tmp_path_factory.mktemp("changes"),
-                                "  - normalise: {method: minmax, range: [0, 100]}\n"
-                                "  - aggregate: {method: arithmetic}\n"))
+@pytest.fixture
+def result(aggregated):  # noqa: F811
+    return aggregated
 
 
 def test_without_drops_indicators_and_their_empty_parents(result):

@@ -14,20 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from ._tree import branch
 from .data import load_data
 from .errors import InvalidParameter
 from .framework import Framework, load_framework
 from .recipe import Recipe
 
 __all__ = ["recipe_without", "recipe_with_directions", "select"]
-
-
-def _under(fw: Framework, code: str) -> set[str]:
-    """``code`` and every node below it."""
-    inside = {code}
-    for level in range(fw[code].level - 1, 0, -1):
-        inside |= {c for c in fw.codes_at(level) if fw[c].parent in inside}
-    return inside
 
 
 def _unknown(fw: Framework, codes: Iterable[str], what: str) -> None:
@@ -54,7 +47,7 @@ def recipe_without(recipe: Recipe, codes: Iterable[str]) -> Recipe:
         raise InvalidParameter(f"without: {top} is the index; it cannot be removed.")
     gone: set[str] = set()
     for code in codes:
-        gone |= _under(fw, code)
+        gone |= branch(fw, code)
     for level in range(2, fw.n_levels + 1):  # aggregates whose children are all gone
         gone |= {c for c in fw.codes_at(level)
                  if all(k in gone for k in fw.codes_at(level - 1) if fw[k].parent == c)}
@@ -120,7 +113,7 @@ def select(result: Any, *, stage: str | None = None, under: str | None = None,
     codes = list(frame.columns)
     if under is not None:
         _unknown(fw, [under], "select(under=...)")
-        inside = _under(fw, under)
+        inside = branch(fw, under)
         codes = [c for c in codes if c in inside]
     if level is not None:
         if level not in range(1, fw.n_levels + 1):

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._tree import ancestor_at
 from .errors import InvalidParameter
 from .framework import Framework
 from .ranking import rank_min
@@ -80,13 +81,6 @@ def _row_of(frame: pd.DataFrame, unit: str, where: str) -> int:
     return int(frame.index.get_loc(unit))
 
 
-def _ancestor(fw: Framework, code: str, level: int) -> str | None:
-    node = fw[code]
-    while node.level < level and node.parent is not None:
-        node = fw[node.parent]
-    return node.code if node.level == level else None
-
-
 def strengths_weaknesses(result: Any, unit: str, *, stage: str = "Raw", top: int = 5,
                          level: int = 2, adjust_direction: bool | None = None
                          ) -> pd.DataFrame:
@@ -127,7 +121,7 @@ def strengths_weaknesses(result: Any, unit: str, *, stage: str = "Raw", top: int
     ranked = x * np.array([fw[c].direction for c in codes]) if adjust_direction else x
     row = _row_of(frame, unit, f"stage '{stage}'")
     strong, weak, ranks = strong_and_weak(ranked, row, top)
-    rows = [(kind, codes[j], fw[codes[j]].name, _ancestor(fw, codes[j], level), ranks[j],
+    rows = [(kind, codes[j], fw[codes[j]].name, ancestor_at(fw, codes[j], level), ranks[j],
              x[row, j], fw[codes[j]].unit)
             for kind, columns in (("strength", strong), ("weakness", weak)) for j in columns]
     return pd.DataFrame(rows, columns=["Kind", "iCode", "iName", f"Level_{level}", "Rank",

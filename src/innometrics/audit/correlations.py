@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
+from .._tree import ancestor_at
 from ..framework import Framework
 from ._groups import children_of
 
@@ -72,13 +73,6 @@ def correlation_table(scores: pd.DataFrame, fw: Framework, collinear: float, *,
                              ignore_index=True, key=_casefold)
 
 
-def _ancestor_at(fw: Framework, code: str, level: int) -> str | None:
-    node = fw[code]
-    while node.level < level and node.parent is not None:
-        node = fw[node.parent]
-    return node.code if node.level == level else None
-
-
 def correlation_flags(frame: pd.DataFrame, fw: Framework, *, low: float | None = None,
                       high: float | None = None, level: int = 2) -> pd.DataFrame:
     """Pairs of indicators in one group whose Pearson correlation is above ``high`` or below
@@ -98,7 +92,7 @@ def correlation_flags(frame: pd.DataFrame, fw: Framework, *, low: float | None =
         if value is not None and not -1 <= value <= 1:
             raise ValueError(f"'{name}' must be a correlation in [-1, 1]; got {value}.")
     codes = [c for c in fw.indicators if c in frame.columns]
-    group = {c: _ancestor_at(fw, c, level) for c in codes}
+    group = {c: ancestor_at(fw, c, level) for c in codes}
     rows = []
     for i, a in enumerate(codes):
         for b in codes[i + 1:]:

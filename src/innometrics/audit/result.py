@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .._params import Interval, Real, check_params
+from .._tree import branch
 from ..result import recipe_files
 from .correlations import correlation_flags, correlation_table, denominator_correlations
 from .cronbach import cronbach_table
@@ -261,7 +262,4 @@ def _branch(fw, node: str | None) -> set[str]:
         return set(fw.codes)
     if node not in fw:
         raise ValueError(f"node '{node}' is not in the framework.")
-    inside = {node}
-    for level in range(fw[node].level - 1, 0, -1):
-        inside |= {c for c in fw.codes_at(level) if fw[c].parent in inside}
-    return inside
+    return branch(fw, node)

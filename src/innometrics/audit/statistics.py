@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._params import Interval, Real, check_params
+from .._tree import branch
 from ..framework import Framework
 from ..stats import kurtosis, skewness
 
@@ -140,16 +141,8 @@ def data_availability(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
                               "Non_Zero": 1 - zeros / (len(codes) - missing)}, index=frame.index)
     column = {c: j for j, c in enumerate(codes)}
     for node in (c for c in fw.codes if fw[c].level > 1):
-        under = [column[c] for c in codes if _descends(fw, c, node)]
+        inside = branch(fw, node)
+        under = [column[c] for c in codes if c in inside]
         if under:
             table[node] = present[:, under].mean(axis=1)
     return table
-
-
-def _descends(fw: Framework, code: str, ancestor: str) -> bool:
-    parent = fw[code].parent
-    while parent is not None:
-        if parent == ancestor:
-            return True
-        parent = fw[parent].parent
-    return False
