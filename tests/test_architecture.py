@@ -22,10 +22,11 @@ _ORDER = {
     "kernels": ["steps"],
     "run layer": ["runs"],
     "core": ["framework", "data", "schema", "recipe", "pipeline", "result", "plan", "audit",
-             "uncertainty", "gii", "rnd", "claims", "clusters", "weights"],
+             "uncertainty", "gii", "rnd", "claims", "clusters", "weights", "results", "changes",
+             "_tree"],
     "views and store": ["report", "serve", "store", "store_tables", "run_diff", "export"],
     "command line": ["cli", "_cli_util", "store_cli", "demo", "gii.cli", "rnd.cli", "clusters.cli",
-                     "api"],
+                     "results_cli"],
 }
 LAYER_NAMES = list(_ORDER)
 for _rank, _name in enumerate(LAYER_NAMES):

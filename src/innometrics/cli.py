@@ -38,6 +38,8 @@ from ._dask import dask_client
 from .clusters.cli import app as clusters_app
 from .errors import InputError, InvalidParameter
 from .gii.cli import app as gii_app
+from .results_cli import profile as profile_command
+from .results_cli import results as results_command
 from .rnd.cli import app as rnd_app
 from .store_cli import app as runs_app
 
@@ -50,6 +52,8 @@ app.add_typer(gii_app, name="gii",
               help="WIPO's Global Innovation Index from its own data workbook.")
 app.add_typer(runs_app, name="runs",
               help="The run store: list, show, diff and add recorded runs.")
+app.command("results")(results_command)
+app.command("profile")(profile_command)
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
 
@@ -139,13 +143,25 @@ def audit(
     store: StoreFile = None,
     no_store: NoStore = False,
     quiet: Quiet = False,
+    stage: Annotated[str | None, typer.Option(
+        help="Analyse this stage (Raw, Treated, ...) instead of the last one.")] = None,
+    node: Annotated[str | None, typer.Option(
+        help="Analyse only this node and what lies under it.")] = None,
+    low: Annotated[float | None, typer.Option(
+        min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated below this.")
+    ] = None,
+    high: Annotated[float | None, typer.Option(
+        min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated above this "
+                                "(default: --collinear).")] = None,
 ) -> None:
     """Statistical audit of a recipe's build, into a run directory: statistics per stage,
-    correlations, Cronbach's alpha, PCA, effective weights, correlation-ratio importance and
-    flags (collinear pairs, low alpha), with manifest.json; print the flag counts. The run is
+    correlations with p-values, Cronbach's alpha, PCA, effective weights, correlation-ratio
+    importance, element removal, data availability, correlations with the denominators and
+    flags (collinear and low-correlation pairs, low alpha), with manifest.json; of the whole
+    index or of one stage (--stage) and node (--node); print the flag counts. The run is
     recorded in the run store (--store, --no-store).
 
-    Example: innometrics audit recipe.yaml --out audit
+    Example: innometrics audit recipe.yaml --out audit --stage Raw --node P2P
     """
     from .audit import audit as run_audit
     from .recipe import load_recipe
@@ -156,7 +172,8 @@ def audit(
     loaded = load_recipe(recipe)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
-        report = run_audit(build_index(loaded), collinear=collinear)
+        report = run_audit(build_index(loaded), collinear=collinear, stage=stage, node=node,
+                           low=low, high=high)
     target = report.write(out, force=force, started=started)
     flagged = report.flags
     console.print(f"audit written to {target}: {len(flagged)} flags")

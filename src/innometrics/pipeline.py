@@ -51,7 +51,7 @@ def _run_denominate(recipe: Recipe, state: _State, settings: dict):
 
 
 def _run_screen(recipe: Recipe, state: _State, settings: dict):
-    return _steps.screen(state.values, **settings)
+    return _steps.screen(state.values, units=state.units, **settings)
 
 
 def _run_impute(recipe: Recipe, state: _State, settings: dict):

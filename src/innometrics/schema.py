@@ -384,7 +384,9 @@ _UNCERTAINTY_DEFAULTS = {"runs": 500, "seed": 1}
 
 def check_uncertainty(spec: Any, source: str) -> dict:
     """Validate a recipe's ``uncertainty:`` section; return it with defaults resolved:
-    ``{runs, seed, weights: {noise, levels}, alternatives: {step: [settings, ...]}}`` where
+    ``{runs, seed, weights: {noise, levels[, sets]}, alternatives: {step: [settings, ...]}}``
+    (``sets``: COINr's design of pre-drawn weight sets, see
+    :mod:`innometrics.uncertainty.sampling`) where
     every alternative went through :func:`check_step`. Levels are checked against the
     framework by :func:`check_uncertainty_against_framework`."""
     if spec is None or spec == {}:
@@ -403,10 +405,12 @@ def check_uncertainty(spec: Any, source: str) -> dict:
         raise InvalidParameter("'weights' of uncertainty must be a mapping {noise: f, levels: "
                                f"[...]}}; got {weights!r}.")
     for key in weights:
-        if key not in ("noise", "levels"):
-            raise InvalidParameter(unknown_key(key, "uncertainty.weights", ("noise", "levels")))
-    check_params("uncertainty.weights", {k: weights[k] for k in ("noise",) if k in weights},
-                 {"noise": [Interval(Real, 0, 1, closed="left")]})
+        if key not in ("noise", "levels", "sets"):
+            raise InvalidParameter(unknown_key(key, "uncertainty.weights",
+                                               ("noise", "levels", "sets")))
+    check_params("uncertainty.weights", {k: weights[k] for k in ("noise", "sets") if k in weights},
+                 {"noise": [Interval(Real, 0, 1, closed="left")],
+                  "sets": [Interval(Integral, 1, None), None]})
     levels = weights.get("levels", [])
     if (not isinstance(levels, list | tuple)
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in levels)):
@@ -433,7 +437,8 @@ def check_uncertainty(spec: Any, source: str) -> dict:
                 check_monte_carlo_aggregate(option, f"uncertainty.alternatives.aggregate[{k}]")
     return {"runs": spec.get("runs", _UNCERTAINTY_DEFAULTS["runs"]),
             "seed": spec.get("seed", _UNCERTAINTY_DEFAULTS["seed"]),
-            "weights": {"noise": float(weights.get("noise", 0.0)), "levels": list(levels)},
+            "weights": {"noise": float(weights.get("noise", 0.0)), "levels": list(levels),
+                        **({"sets": weights["sets"]} if weights.get("sets") is not None else {})},
             "alternatives": resolved_alternatives}
 
 

@@ -61,7 +61,7 @@ def pca_tables(scores: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.Da
     ``Group, iCode, PC, Loading``."""
     rows, loading_rows = [], []
     for parent, members in children_of(fw).items():
-        if len(members) < 2:
+        if len(members) < 2 or not set(members) <= set(scores.columns):  # not on this stage
             continue
         x = scores[members].to_numpy(dtype=np.float64)
         shares, loadings = pca(x)

@@ -11,14 +11,15 @@ from typing import Any
 import pandas as pd
 
 from .._params import Interval, Real, check_params
+from .._tree import branch
 from ..result import recipe_files
 from ..runs import write_run
-from .correlations import correlation_table
+from .correlations import correlation_flags, correlation_table, denominator_correlations
 from .cronbach import cronbach_table
 from .importance import importance_table
 from .pca import pca_tables
 from .removal import remove_elements
-from .statistics import describe
+from .statistics import data_availability, describe
 from .weights import effective_weights
 
 __all__ = ["Audit", "audit"]
@@ -26,6 +27,7 @@ __all__ = ["Audit", "audit"]
 _CONSTRAINTS = {
     "collinear": [Interval(Real, -1, 1)],
     "alpha_min": [Interval(Real, None, 1)],
+    "denominator_threshold": [Interval(Real, 0, 1)],
 }
 
 
@@ -63,6 +65,17 @@ class Audit:
         mean_abs_rank_change`` of the index when the node's weight is set to 0.
     flags : DataFrame
         Every flag raised: ``Check, Stage, iCode, Other, Flag, Value``.
+    correlation_flags : DataFrame
+        :func:`~innometrics.audit.correlations.correlation_flags`: indicator pairs of one
+        pillar correlated above ``high`` or below ``low`` (COINr ``get_corr_flags``).
+    data_availability : DataFrame
+        :func:`~innometrics.audit.statistics.data_availability` of the analysed stage (``Raw``
+        by default): per unit overall and per aggregate.
+    denominator_correlations : DataFrame
+        :func:`~innometrics.audit.correlations.denominator_correlations` on the analysed
+        stage (``Raw`` by default); empty without denominators.
+    stage, node : str or None
+        What was analysed (None: the last stage, the whole framework).
     """
 
     stats: dict[str, pd.DataFrame]
@@ -76,6 +89,11 @@ class Audit:
     flags: pd.DataFrame
     recipe: Any = None
     thresholds: dict = field(default_factory=dict)
+    correlation_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_availability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    denominator_correlations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stage: str | None = None
+    node: str | None = None
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """Every table by its file stem (``stats_Raw``, ..., ``correlations``, ``flags``)."""
@@ -83,6 +101,9 @@ class Audit:
         frames.update(correlations=self.correlations, cronbach=self.cronbach, pca=self.pca,
                       pca_loadings=self.pca_loadings, weights_effective=self.weights,
                       importance=self.importance, removal=self.removal, flags=self.flags)
+        frames.update(correlation_flags=self.correlation_flags,
+                      data_availability=self.data_availability.reset_index(),
+                      denominator_correlations=self.denominator_correlations)
         return frames
 
     def to_frame(self) -> pd.DataFrame:
@@ -104,7 +125,7 @@ class Audit:
 
     def settings(self) -> dict:
         """The thresholds and the recipe audited (a manifest's ``settings``)."""
-        return {"audit": dict(self.thresholds),
+        return {"audit": {**self.thresholds, "stage": self.stage, "node": self.node},
                 "recipe": self.recipe.to_dict() if self.recipe is not None else None}
 
     def write(self, out: str | os.PathLike, *, force: bool = False,
@@ -116,7 +137,7 @@ class Audit:
 
 
 def _flags(stats: dict[str, pd.DataFrame], corr: pd.DataFrame,
-           cronbach: pd.DataFrame) -> pd.DataFrame:
+           cronbach: pd.DataFrame, pair_flags: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every flag of the statistics, correlations and alphas, one row each."""
     rows = []
     value_of = {"Flag.Avail": "Frc.Avail", "Flag.NonZero": "Frc.NonZero",
@@ -131,56 +152,121 @@ def _flags(stats: dict[str, pd.DataFrame], corr: pd.DataFrame,
                      row["Pearson"]))
     for _, row in cronbach[cronbach["Flag"] == "LOW"].iterrows():
         rows.append(("cronbach", "", row["iCode"], "", "LOW", row["Alpha"]))
+    for _, row in (pair_flags if pair_flags is not None else pd.DataFrame()).iterrows():
+        rows.append(("correlation:pair", "", row["Ind2"], row["Ind1"], row["Flag"], row["Corr"]))
     return pd.DataFrame(rows, columns=["Check", "Stage", "iCode", "Other", "Flag", "Value"])
 
 
 def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: float = 2.0,
           t_kurt: float = 3.5, t_avail: float = 0.65, t_zero: float = 0.5,
-          t_unq: float = 0.5) -> Audit:
-    """Statistical audit of an index result.
+          t_unq: float = 0.5, stage: str | None = None, node: str | None = None,
+          low: float | None = None, high: float | None = None,
+          complete_cases: bool = False, denominator_threshold: float = 0.6) -> Audit:
+    """Statistical audit of an index result, or of one stage and one branch of it.
 
     Parameters
     ----------
     result : IndexResult
-        A run that includes the ``aggregate`` step (its last stage holds every node).
+        Without ``stage``: a run that includes the ``aggregate`` step (its last stage holds
+        every node).
     collinear : float, default 0.9
         Pearson correlation above which a pair is flagged "collinear".
     alpha_min : float, default 0.7
         Cronbach's alpha below which a group is flagged "LOW".
     t_skew, t_kurt, t_avail, t_zero, t_unq : float
         Thresholds of :func:`~innometrics.audit.describe` (COINr ``get_stats`` defaults).
+    stage : str, optional
+        Analyse this stage (``Raw``, ``Treated``, ...) instead of the last one: statistics,
+        correlations (groups whose members the stage holds: before aggregation, the
+        indicators within each pillar), Cronbach, PCA, data availability and denominator
+        correlations on it; importance needs every node, so it is left empty.
+    node : str, optional
+        Only this node and what lies under it.
+    low, high : float, optional
+        COINr ``get_corr_flags`` thresholds: indicator pairs of one pillar correlated below
+        ``low`` or above ``high`` (default ``collinear``); ``low`` also flags "low" rows of
+        the correlation table.
+    complete_cases : bool, default False
+        Cronbach's alpha by listwise deletion instead of pairwise-complete covariances.
+    denominator_threshold : float, default 0.6
+        ``|r|`` above which an indicator–denominator correlation is flagged (COINr
+        ``get_denom_corr``'s ``cor_thresh``).
 
     Returns
     -------
     Audit
-        Statistics per stage (indicators and, for the last stage, aggregates too);
-        correlations, Cronbach's alpha, PCA and importance on the last stage's scores;
-        effective weights from the framework; element removal at every level. Rows:
-        correlations one per non-top node plus one per sibling pair; cronbach/pca one per
-        aggregate (pca: with ≥ 2 children); removal one per non-top node.
+        Statistics per stage (only ``stage`` when given; indicators and, for the last stage,
+        aggregates too); correlations with p-values, Cronbach's alpha, PCA and importance on
+        the analysed stage; effective weights from the framework; element removal at every
+        level (of the whole index only). Rows: correlations one per
+        node with its parent plus one per sibling pair; cronbach/pca one per aggregate (pca:
+        with ≥ 2 children); removal one per non-top node.
 
     Raises
     ------
     ValueError
-        If the last stage lacks a node of the framework (aggregate has not run).
+        Without ``stage``, if the last stage lacks a node of the framework (aggregate has not
+        run); if ``stage`` or ``node`` is not in the result.
     """
-    check_params("audit", {"collinear": collinear, "alpha_min": alpha_min}, _CONSTRAINTS)
+    check_params("audit", {"collinear": collinear, "alpha_min": alpha_min,
+                           "denominator_threshold": denominator_threshold}, _CONSTRAINTS)
     thresholds = {"t_skew": t_skew, "t_kurt": t_kurt, "t_avail": t_avail, "t_zero": t_zero,
                   "t_unq": t_unq}
     fw = result.recipe.framework
-    scores = result.scores
+    if stage is not None and stage not in result.stages:
+        raise ValueError(f"stage '{stage}' is not in the result; its stages are "
+                         f"{list(result.stages)}.")
+    scores = result.scores if stage is None else result.stages[stage]
     missing = [c for c in fw.codes if c not in scores.columns]
-    if missing:
+    if missing and stage is None:
         raise ValueError(f"audit needs the scores of every node; {missing[:5]} missing from "
-                         f"the last stage. Fix: add an 'aggregate' step to the recipe.")
-    stats = {stage: describe(frame, **thresholds) for stage, frame in result.stages.items()}
-    correlations = correlation_table(scores, fw, collinear)
-    cronbach = cronbach_table(scores, fw, alpha_min)
+                         f"the last stage. Fix: add an 'aggregate' step to the recipe, or "
+                         f"audit one stage (stage=..., --stage).")
+    branch = _branch(fw, node)
+    scores = scores[[c for c in scores.columns if c in branch]]
+    frames = result.stages if stage is None else {stage: result.stages[stage]}
+    stats = {name: describe(frame[[c for c in frame.columns if c in branch]], **thresholds)
+             for name, frame in frames.items()}
+    correlations = correlation_table(scores, fw, collinear, low=low)
+    pair_flags = correlation_flags(scores, fw, low=low,
+                                   high=collinear if high is None else high)
+    cronbach = cronbach_table(scores, fw, alpha_min, complete_cases=complete_cases)
     pca_table, loadings = pca_tables(scores, fw)
     weights = effective_weights(fw)
+    whole = stage is None and node is None
+    base = result.stages[stage or "Raw"]
+    base = base[[c for c in base.columns if c in branch]]
+    availability = data_availability(base, fw)
+    data = result.recipe.data
+    denominators = pd.DataFrame(data.denominators.to_numpy(dtype=float),
+                                index=pd.Index(data.units, name="uCode"),
+                                columns=data.denominators.columns)
     return Audit(stats=stats, correlations=correlations, cronbach=cronbach, pca=pca_table,
                  pca_loadings=loadings, weights=weights,
-                 importance=importance_table(scores, fw, weights),
-                 removal=remove_elements(result),
-                 flags=_flags(stats, correlations, cronbach), recipe=result.recipe,
-                 thresholds={"collinear": collinear, "alpha_min": alpha_min, **thresholds})
+                 importance=(importance_table(scores, fw, weights) if whole
+                             else pd.DataFrame(columns=_IMPORTANCE_COLUMNS)),
+                 removal=(remove_elements(result) if whole
+                          else pd.DataFrame(columns=["level", "iCode", "mean_abs_rank_change"])),
+                 flags=_flags(stats, correlations, cronbach, pair_flags), recipe=result.recipe,
+                 thresholds={"collinear": collinear, "alpha_min": alpha_min, **thresholds,
+                             "low": low, "high": high, "complete_cases": complete_cases,
+                             "denominator_threshold": denominator_threshold},
+                 correlation_flags=pair_flags,
+                 data_availability=availability[[c for c in availability.columns
+                                                 if c in branch or c not in fw]],
+                 denominator_correlations=denominator_correlations(
+                     base, denominators, fw, denominator_threshold),
+                 stage=stage, node=node)
+
+
+_IMPORTANCE_COLUMNS = ["iCode", "Level", "Parent", "Weight", "Weight.Norm", "S.Parent",
+                       "S.Parent.Norm", "Ratio", "EffWeight", "S.Index", "S.Index.Norm"]
+
+
+def _branch(fw, node: str | None) -> set[str]:
+    """``node`` and every code under it (every code when ``node`` is None)."""
+    if node is None:
+        return set(fw.codes)
+    if node not in fw:
+        raise ValueError(f"node '{node}' is not in the framework.")
+    return branch(fw, node)

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 
 from .._params import Interval, Real, check_params
+from .._tree import branch
+from ..framework import Framework
 from ..stats import kurtosis, skewness
 
-__all__ = ["STATS_COLUMNS", "describe"]
+__all__ = ["STATS_COLUMNS", "describe", "data_availability"]
 
 #: Columns of :func:`describe` (COINr ``get_stats`` layout, after ``iCode``).
 STATS_COLUMNS = ("Min", "Max", "Mean", "Median", "Std", "Skew", "Kurt", "N.Avail", "N.NonZero",
@@ -99,3 +101,48 @@ def describe(frame: pd.DataFrame, *, t_skew: float = 2.0, t_kurt: float = 3.5,
                 "Flag.SkewKurt": "OUT" if abs(skew[j]) > t_skew and kurt[j] > t_kurt else "ok",
             })
     return pd.DataFrame(rows, columns=["iCode", *STATS_COLUMNS])
+
+
+def data_availability(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """Each unit's data availability overall and under every aggregate (COINr's
+    ``get_data_avail``, its ``Summary`` and ``ByGroup`` side by side).
+
+    Over the ``k`` indicators of ``frame`` (other columns are ignored), with ``m`` missing and
+    ``z`` zeros among the values present: ``N_missing = m``, ``N_zero = z``,
+    ``N_miss_or_zero = m + z``, ``Dat_Avail = 1 − m/k``, ``Non_Zero = 1 − z/(k − m)``; then,
+    per aggregate (framework order), the share of its indicators present.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``uCode``, one row per unit of ``frame``.
+
+    Examples
+    --------
+    >>> from innometrics.framework import load_framework
+    >>> fw = load_framework(pd.DataFrame({
+    ...     "iCode": ["a", "b", "P"], "Level": [1, 1, 2], "Parent": ["P", "P", None],
+    ...     "Weight": [1, 1, 1], "Type": ["Indicator", "Indicator", "Aggregate"]}))
+    >>> data_availability(pd.DataFrame({"a": [0.0, 1.0], "b": [np.nan, 2.0]},
+    ...                                index=pd.Index(["X", "Y"], name="uCode")), fw).reset_index()
+      uCode  N_missing  N_zero  N_miss_or_zero  Dat_Avail  Non_Zero    P
+    0     X          1       1               2        0.5       0.0  0.5
+    1     Y          0       0               0        1.0       1.0  1.0
+    """
+    codes = [c for c in fw.indicators if c in frame.columns]
+    x = frame[codes].to_numpy(dtype=np.float64)
+    present = ~np.isnan(x)
+    missing = (~present).sum(axis=1)
+    zeros = (x == 0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = pd.DataFrame({"N_missing": missing, "N_zero": zeros,
+                              "N_miss_or_zero": missing + zeros,
+                              "Dat_Avail": 1 - missing / len(codes),
+                              "Non_Zero": 1 - zeros / (len(codes) - missing)}, index=frame.index)
+    column = {c: j for j, c in enumerate(codes)}
+    for node in (c for c in fw.codes if fw[c].level > 1):
+        inside = branch(fw, node)
+        under = [column[c] for c in codes if c in inside]
+        if under:
+            table[node] = present[:, under].mean(axis=1)
+    return table

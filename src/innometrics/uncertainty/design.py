@@ -20,6 +20,7 @@ _CONSTRAINTS = {
     "runs": [Interval(Integral, 1, None)],
     "seed": [Interval(Integral, 0, None)],
     "noise": [Interval(Real, 0, 1, closed="left")],
+    "sets": [Interval(Integral, 1, None), None],
 }
 #: Normalisation settings that decide the scale of the scores.
 _SCALE_KEYS = ("method", "range", "mean", "sd", "scale")
@@ -38,6 +39,10 @@ class UncertaintyDesign:
         Weight noise factor f: weights become ``w·(1 + U(−f, f))``. 0 = weights fixed.
     levels : tuple of int
         Levels whose node weights are perturbed (1 = indicators, 2 = their parents, ...).
+    sets : int or None
+        None: every replication perturbs every weight afresh (continuous design). An integer:
+        COINr's design, ``sets`` noisy weight sets are drawn once and each replication picks
+        one of them (see :mod:`innometrics.uncertainty.sampling`).
     alternatives : dict of str → list of dict
         Settings to choose from, per step.
     """
@@ -46,6 +51,7 @@ class UncertaintyDesign:
     seed: int = 1
     noise: float = 0.0
     levels: tuple[int, ...] = ()
+    sets: int | None = None
     alternatives: dict[str, list[dict]] = field(default_factory=dict)
 
     @classmethod
@@ -61,7 +67,7 @@ class UncertaintyDesign:
                      {f"--{k}": v for k, v in _CONSTRAINTS.items()})
         values.update(given)
         design = cls(runs=values["runs"], seed=values["seed"], noise=values["noise"],
-                     levels=tuple(values["levels"]),
+                     levels=tuple(values["levels"]), sets=weights.get("sets"),
                      alternatives={k: [dict(o) for o in v]
                                    for k, v in spec.get("alternatives", {}).items()})
         design.validate(recipe)
@@ -70,7 +76,8 @@ class UncertaintyDesign:
     def validate(self, recipe: Recipe) -> None:
         """Check the design against the recipe (in-memory designs are checked here)."""
         check_params("UncertaintyDesign", {"runs": self.runs, "seed": self.seed,
-                                           "noise": self.noise}, _CONSTRAINTS)
+                                           "noise": self.noise, "sets": self.sets},
+                     _CONSTRAINTS)
         check_uncertainty_against_framework(
             {"weights": {"levels": list(self.levels)},
              "alternatives": {step: [check_step(step, option,
@@ -91,7 +98,8 @@ class UncertaintyDesign:
     def to_dict(self) -> dict:
         """The design as a recipe's ``uncertainty:`` section would write it."""
         return {"runs": self.runs, "seed": self.seed,
-                "weights": {"noise": self.noise, "levels": list(self.levels)},
+                "weights": {"noise": self.noise, "levels": list(self.levels),
+                            **({"sets": self.sets} if self.sets is not None else {})},
                 "alternatives": {k: [dict(o) for o in v] for k, v in self.alternatives.items()}}
 
     def shared_scale(self, recipe: Recipe) -> str | None:

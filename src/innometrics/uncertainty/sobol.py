@@ -14,9 +14,9 @@ import pandas as pd
 from ..errors import InvalidParameter
 from ..ranking import rank_min
 from ..recipe import Recipe
-from .design import UncertaintyDesign, noisy_nodes
+from .design import UncertaintyDesign
 from .evaluation import check_memory, evaluate_design, nominal_build
-from .sampling import design_from_unit
+from .sampling import design_from_unit, weight_inputs
 from .statistics import mean_rank_shift
 
 __all__ = ["SensitivityResult", "run_sensitivity"]
@@ -60,7 +60,7 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
     if len(factors) < 2:
         raise InvalidParameter("sensitivity analysis needs at least two uncertain inputs "
                                f"(weights noise and/or step alternatives); got {factors}.")
-    n_noisy = int(noisy_nodes(recipe, design).sum())
+    n_noisy = weight_inputs(recipe, design)
     check_memory(design.runs * (len(factors) + 2), len(recipe.data.units), "--runs N·(d+2) =")
     if design.runs < _MIN_SOBOL_RUNS:
         warnings.warn(f"sensitivity indices from a base sample of N = {design.runs} are "
