@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from test_panel import META_T, PANEL, steps
 from toy_index import write_toy
 
@@ -71,3 +72,14 @@ def test_written_run_and_determinism(tmp_path):
     again = run_uncertainty(recipe).rank_changes()
     pd.testing.assert_frame_equal(pd.read_csv(out / "rank_changes.csv", dtype={"Time": str}),
                                   again)
+
+
+def test_what_does_not_run_on_a_panel_says_so(tmp_path):
+    from innometrics.audit import audit
+    from innometrics.uncertainty import run_sensitivity
+
+    recipe = _recipe(tmp_path)
+    with pytest.raises(im.InvalidParameter, match="Sobol indices of a panel"):
+        run_sensitivity(recipe)
+    with pytest.raises(im.InvalidParameter, match="audit runs on one time of a panel"):
+        audit(im.build(recipe))

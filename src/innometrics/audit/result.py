@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .._params import Interval, Real, check_params
+from ..errors import InvalidParameter
 from ..result import recipe_files
 from .correlations import correlation_table
 from .cronbach import cronbach_table
@@ -162,6 +163,10 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
     check_params("audit", {"collinear": collinear, "alpha_min": alpha_min}, _CONSTRAINTS)
     thresholds = {"t_skew": t_skew, "t_kurt": t_kurt, "t_avail": t_avail, "t_zero": t_zero,
                   "t_unq": t_unq}
+    if result.recipe.data.is_panel:  # a PanelResult: one IndexResult per time
+        raise InvalidParameter("the audit runs on one time of a panel; audit "
+                               "result.results[TIME] in Python, or keep one Time's rows in "
+                               "the data.")
     fw = result.recipe.framework
     scores = result.scores
     missing = [c for c in fw.codes if c not in scores.columns]
