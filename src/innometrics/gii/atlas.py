@@ -75,14 +75,8 @@ def _workbook_source(path: Path) -> AtlasEdition:
     from .workbook import read_workbook, read_workbook_tables
 
     book = read_workbook_tables(path) if path.is_dir() else read_workbook(path)
-    rows = book.data[book.data["NUM"] == book.index_code]
-    names = book.economies.set_index("ISO3")["ECONOMY_NAME"]
-    published = pd.DataFrame({"uCode": rows["ISO3"].to_numpy(),
-                              "uName": rows["ISO3"].map(names).to_numpy(),
-                              "score": rows["SCORE"].astype(float).to_numpy(),
-                              "rank": rows["RANK"].astype(float).to_numpy()})
     recipe = with_jrc_design(import_gii(book).result.recipe)
-    return AtlasEdition(_workbook_edition(path), recipe, published, "indicator")
+    return AtlasEdition(_workbook_edition(path), recipe, book.published_index(), "indicator")
 
 
 def atlas_sources(workbooks: list[Path] | tuple[Path, ...] = ()) -> list[AtlasEdition]:
