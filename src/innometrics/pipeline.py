@@ -357,6 +357,8 @@ def _run_normalise_panel(recipe: Recipe, times: list[str], states: dict[str, _St
             own.get("method") == "dist2ref" for own in (settings.get("indicators") or {}).values()):
         raise ValueError("method 'dist2ref' compares units within one time; remove "
                          "across_time/reference_time or choose another method.")
+    # the normalise adapter reads values and unit codes only (rows index the dataset's
+    # denominators and groups, which normalising does not use)
     stacked = _State(values=np.vstack([states[t].values for t in times]),
                      units=[u for t in times for u in states[t].units], rows=np.arange(0))
     if reference is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -405,8 +405,6 @@ class PanelResult:
 
 
 def _build_panel(recipe: Recipe) -> PanelResult:
-    from dataclasses import replace
-
     per_time = {t: replace(recipe, data=slice_time(recipe.data, t))
                 for t in panel_times(recipe.data)}
     runs = run_panel_steps(recipe, per_time)
