@@ -40,8 +40,11 @@ from ..uncertainty.panel import rank_changes
 from ..uncertainty.sampling import design_from_unit
 from ..uncertainty.statistics import RANK_QUANTILE_METHOD
 
-__all__ = ["AtlasEdition", "atlas_sources", "run_atlas", "ATLAS_COLUMNS", "SHARED_NODES"]
+__all__ = ["AtlasEdition", "atlas_source", "atlas_sources", "run_atlas", "ATLAS_COLUMNS",
+           "SHARED_NODES", "DEFAULT_WORKBOOKS"]
 
+#: Bundled workbook editions the atlas uses by default (indicator level).
+DEFAULT_WORKBOOKS = (2023,)
 #: The nodes every edition shares, through which the replications are paired.
 SHARED_NODES = ("IN.1", "IN.2", "IN.3", "IN.4", "IN.5", "OUT.6", "OUT.7")
 #: Columns of ``atlas.csv``.
@@ -79,18 +82,21 @@ def _workbook_source(path: Path) -> AtlasEdition:
     return AtlasEdition(_workbook_edition(path), recipe, book.published_index(), "indicator")
 
 
+def atlas_source(edition: int) -> AtlasEdition:
+    """A bundled edition of the atlas: a panel edition at pillar level, a bundled workbook
+    (2023) at indicator level."""
+    level = "pillar" if edition in GII_EDITIONS else "indicator"
+    return AtlasEdition(edition, gii_recipe(edition), gii_published(edition), level)
+
+
 def atlas_sources(workbooks: list[Path] | tuple[Path, ...] = ()) -> list[AtlasEdition]:
     """The editions of the atlas, in increasing order: the bundled defaults (see the
     module's docstring), each given workbook adding or replacing its edition."""
-    sources = {e: AtlasEdition(e, gii_recipe(e), gii_published(e), "pillar")
-               for e in GII_EDITIONS}
     given = {}
     for path in workbooks:
         source = _workbook_source(Path(path))
         given[source.edition] = source
-    if 2023 not in given:
-        given.setdefault(2023, AtlasEdition(2023, gii_recipe(2023), gii_published(2023),
-                                            "indicator"))
+    sources = {e: given.get(e) or atlas_source(e) for e in (*GII_EDITIONS, *DEFAULT_WORKBOOKS)}
     sources.update(given)
     return [sources[e] for e in sorted(sources)]
 
