@@ -194,3 +194,13 @@ def test_trends_kernel():
     np.testing.assert_allclose(avail, [[2 / 3, 2 / 3]])
     with pytest.raises(im.InvalidParameter, match="metric"):
         trends(x, np.array([2020.0, 2021.0, 2022.0]), metric="slope")
+
+
+def test_with_step_replaces_the_impute_of_the_same_kind(tmp_path):
+    recipe = im.load_recipe(write_toy(tmp_path, META_T, PANEL, steps(
+        "impute: {method: panel, fill: latest}", "impute: {method: group_mean, group: G}",
+        "aggregate: {}")))
+    second = recipe.with_step("impute", method="mean")
+    assert [s.get("method") for n, s in second.steps if n == "impute"] == ["panel", "mean"]
+    first = recipe.with_step("impute", method="panel", fill="linear")
+    assert [s.get("fill") for n, s in first.steps if n == "impute"] == ["linear", None]
