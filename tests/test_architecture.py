@@ -22,7 +22,7 @@ _ORDER = {
     "kernels": ["steps"],
     "run layer": ["runs"],
     "core": ["framework", "data", "schema", "recipe", "pipeline", "result", "plan", "audit",
-             "uncertainty", "gii", "rnd", "claims", "clusters", "weights", "results", "changes",
+             "uncertainty", "gii", "rnd", "claims", "clusters", "weights", "results", "changes", "panel", "trends",
              "_tree"],
     "views and store": ["report", "serve", "store", "store_tables", "run_diff", "export"],
     "command line": ["cli", "_cli_util", "store_cli", "demo", "gii.cli", "rnd.cli", "clusters.cli",

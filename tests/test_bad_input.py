@@ -134,10 +134,13 @@ FILE_CASES = {
                                    ["iData.csv", "'Pop'", "denominator column 'Pop'"]),
     "denominator zero": (META, _swap(DATA, "DDD,Dland,y,40,", "DDD,Dland,y,0,"), STEPS,
                          ["iData.csv", "row 5", "'Pop'", "is zero"]),
-    "several editions": (META + "Time,Time,,,,,Other,\n",
-                         DATA.replace("\n", ",2020\n").replace("d,2020", "d,Time")
-                         .replace("EEE,Eland,y,8,10,24,2,,2020", "EEE,Eland,y,8,10,24,2,,2021"),
-                         STEPS, ["iData.csv", "several editions"]),
+    # several editions make a panel (one index per time): its times must be numbers
+    "panel time not a number": (META + "Time,Time,,,,,Other,\n",
+                                DATA.replace("\n", ",2020\n").replace("d,2020", "d,Time")
+                                .replace("EEE,Eland,y,8,10,24,2,,2020",
+                                         "EEE,Eland,y,8,10,24,2,,later"),
+                                STEPS, ["iData.csv", "row 6", "'Time'", "Time 'later' is not "
+                                        "a number"]),
     "duplicate data header": (META, _rename_column(DATA, "uName", "uCode"), STEPS,
                               ["iData.csv", "row 1", "column 'uCode' appears twice"]),
     "uCode twice by case": (META, _rename_column(DATA, "uName", "ucode"), STEPS,

@@ -314,6 +314,19 @@ BAD_FILES = {
     "rank not whole": ("claims:\n  - {id: a, measure: gii_rank, economy: CHN, year: 2022, "
                        "value: 11.5}\n", ["is not a whole number"]),
     "claim not a mapping": ("claims:\n  - cn-gerd\n", ["claim 1 is not a mapping"]),
+    "rank change without from": ("claims:\n  - {id: a, measure: gii_rank_change, economy: CHN, "
+                                 "to: 2023, value: -2}\n", ["claim 'a'", "missing key(s) from"]),
+    "rank change backwards": ("claims:\n  - {id: a, measure: gii_rank_change, economy: CHN, "
+                              "from: 2023, to: 2019, value: 2}\n",
+                              ["from 2023 is not before to 2019"]),
+    "rank change year not to": ("claims:\n  - {id: a, measure: gii_rank_change, economy: CHN, "
+                                "from: 2019, to: 2023, year: 2022, value: -2}\n",
+                                ["'year' differs from 'to'"]),
+    "from on a rank": ("claims:\n  - {id: a, measure: gii_rank, economy: CHN, year: 2023, "
+                       "from: 2019, value: 12}\n", ["'from' applies to measure gii_rank_change"]),
+    "rank change from no edition": ("claims:\n  - {id: a, measure: gii_rank_change, economy: "
+                                    "CHN, from: 1999, to: 2023, value: -2}\n",
+                                    ["there is no GII edition 1999", "as 'from'"]),
 }
 
 
@@ -352,3 +365,24 @@ def test_a_result_writes_its_own_run_with_every_file_read(tmp_path):
     roles = {i["role"] for i in run.manifest["inputs"]}
     assert roles == {"claims", "data"}
     assert run.manifest["details"] == result.counts()
+
+
+def test_gii_rank_change_verdict_on_published_ranks_with_paired_interval():
+    """"Rose from 14th in 2019 to 12th in 2023": a change of −2 on WIPO's published ranks,
+    with the paired Monte Carlo interval of the change (the atlas on the two editions)."""
+    result = check_claims({"claims": [
+        {"id": "rose", "measure": "gii_rank_change", "economy": "CHN", "from": 2019,
+         "to": 2023, "value": -2},
+        {"id": "off", "measure": "gii_rank_change", "economy": "CHN", "from": 2013, "to": 2014,
+         "value": -5}]}, gii=FAST)
+    table = result.table.set_index("id")
+    before = gii_published(2019).set_index("uCode").loc["CHN", "rank"]
+    after = gii_published(2023).set_index("uCode").loc["CHN", "rank"]
+    assert table.loc["rose", "found"] == after - before == -2
+    assert table.loc["rose", "year"] == 2023
+    assert table["verdict"].tolist() == ["consistent", "differs"]
+    for row in table.itertuples():
+        assert row.rank_q05 <= row.rank_median <= row.rank_q95
+        significant = row.rank_q05 > 0 or row.rank_q95 < 0
+        assert ("not significant" not in row.note) == significant
+    assert "2019-2023" in result.settings["gii_monte_carlo"]

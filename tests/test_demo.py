@@ -39,6 +39,12 @@ def test_demo_on_bundled_data(tmp_path):
         assert list(scores.columns) == ["uCode", "IN.1", "IN.2", "IN.3", "IN.4", "IN.5",
                                         "OUT.6", "OUT.7", "IN", "OUT", "GII"]
         assert (out / f"gii-{edition}-uncertainty" / "rank_intervals.csv").exists()
+    # China's GII rank 2011-2023 from the atlas, its significant moves named
+    atlas = pd.read_csv(out / "gii-atlas" / "atlas.csv")
+    china = atlas[atlas["uCode"] == "CHN"].set_index("edition")
+    assert china.index.tolist() == list(range(2011, 2024))
+    assert china.loc[2023, "rank"] == 12 and china.loc[2011, "rank"] == 29
+    assert "Significant moves of China" in text
     # the cluster part runs on synthetic records and says so in the output and in every file
     assert "SYNTHETIC" in run.output
     clusters = pd.read_csv(out / "clusters-synthetic" / "clusters.csv")

@@ -2,8 +2,10 @@
 
 COINr's ``iData`` layout is read as it is: ``uCode`` (unique unit code), optional ``uName``,
 group columns, denominator columns, other columns and one column per indicator, named as in
-the framework. ``uCode``, ``uName`` and ``Time`` match whatever their case; a ``Time`` column
-must hold one edition (a table is one edition). Any column the framework does not declare is an
+the framework. ``uCode``, ``uName`` and ``Time`` match whatever their case. A ``Time`` column
+with one value names the edition; with several values (numbers) the table is a *panel*, COINr's
+purse: one row per unit and time, each ``(uCode, Time)`` pair once, built one index per time
+from one recipe (see :mod:`innometrics.panel`). Any column the framework does not declare is an
 error that suggests the closest name.
 """
 
@@ -50,7 +52,10 @@ class Dataset:
     others : DataFrame
         Other columns the framework declares (Type Other), as text, indexed by unit code.
     time : str or None
-        The edition (the ``Time`` column's one value), if given.
+        The edition (the ``Time`` column's one value), if given; None for a panel.
+    times : tuple of str
+        A panel's time of each row (empty for one edition): rows are ``(uCode, Time)`` pairs,
+        so ``units`` repeats across times.
     """
 
     units: tuple[str, ...]
@@ -62,14 +67,20 @@ class Dataset:
     source: str = "data"
     others: pd.DataFrame = field(default_factory=pd.DataFrame)
     time: str | None = None
+    times: tuple[str, ...] = ()
+
+    @property
+    def is_panel(self) -> bool:
+        """True for a panel (several times), False for one edition."""
+        return bool(self.times)
 
     def to_frame(self) -> pd.DataFrame:
         """The data as a COINr-style ``iData`` table (read back by :func:`load_data` to the
         same dataset): ``uCode, uName``, ``Time``, groups, denominators, others, indicators."""
         index = pd.Index(self.units, name="uCode")
         parts = [pd.DataFrame({"uName": list(self.names)}, index=index)]
-        if self.time is not None:
-            parts.append(pd.DataFrame({"Time": self.time}, index=index))
+        if (self.time is not None or self.times) and "Time" not in self.others.columns:
+            parts.append(pd.DataFrame({"Time": list(self.times) or self.time}, index=index))
         parts += [self.groups, self.denominators, self.others,
                   pd.DataFrame(self.values, index=index, columns=list(self.indicators))]
         return pd.concat([p.set_axis(index) for p in parts], axis=1).reset_index()
@@ -78,6 +89,8 @@ class Dataset:
         """SHA-256 of the content (codes, names, groups, denominators, values)."""
         h = hashlib.sha256()
         h.update(repr((self.units, self.names, self.indicators)).encode())
+        if self.times:  # a single edition's fingerprint is unchanged
+            h.update(repr(self.times).encode())
         h.update(np.ascontiguousarray(self.values).tobytes())
         h.update(self.groups.to_csv().encode())
         h.update(np.ascontiguousarray(self.denominators.to_numpy(float)).tobytes())
@@ -93,8 +106,9 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
     InputError
         For a missing ``uCode`` column, empty or duplicate unit codes, a column the framework
         does not declare, a missing indicator column, a non-numeric or infinite cell, an
-        indicator with no data, several editions in ``Time``, or a denominator that is zero
-        where its indicator has a value.
+        indicator with no data (at any time), a panel ``Time`` that is not a number or is
+        missing, a ``(uCode, Time)`` pair twice, or a denominator that is zero where its
+        indicator has a value.
 
     Warns
     -----
@@ -124,18 +138,21 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
         return to_float(block(names), source=src, column=list(names), fix=fix)
 
     units = text_column(column("uCode"))
-    seen: dict[str, int] = {}
+    time, times = _edition(text_column(column("Time")) if "Time" in position else None, src)
+    seen: dict[tuple[str, str], int] = {}
     for i, unit in enumerate(units):
         if unit is None:
             raise InputError(src, "empty unit code", "give every row a uCode", row=i + 2,
                              column="uCode")
-        if unit in seen:
-            raise InputError(src, f"duplicate unit '{unit}' (also row {seen[unit]})",
-                             "keep one row per unit", row=i + 2, column="uCode")
-        seen[unit] = i + 2
+        key = (unit, times[i] if times else "")
+        if key in seen:
+            at = f" at Time {key[1]}" if times else ""
+            raise InputError(src, f"duplicate unit '{unit}'{at} (also row {seen[key]})",
+                             "keep one row per unit" + (" and time" if times else ""),
+                             row=i + 2, column="uCode")
+        seen[key] = i + 2
     names = text_column(column("uName")) if "uName" in position else units
     names = [n if n is not None else u for n, u in zip(names, units, strict=True)]
-    time = _edition(text_column(column("Time")) if "Time" in position else None, src)
 
     values = numbers(framework.indicators, "write a number, or leave the cell empty if missing")
     _check_values(values, framework, units, src)
@@ -151,7 +168,7 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
                            if name in position}, index=index)
     return Dataset(units=tuple(units), names=tuple(names), values=values, groups=groups,
                    denominators=denominators, indicators=tuple(framework.indicators), source=src,
-                   others=others, time=time)
+                   others=others, time=time, times=times)
 
 
 def _check_columns(table: pd.DataFrame, framework: Framework, src: str) -> None:
@@ -185,15 +202,24 @@ def _check_columns(table: pd.DataFrame, framework: Framework, src: str) -> None:
                          row=1, column=missing[0])
 
 
-def _edition(times: list[str | None] | None, src: str) -> str | None:
+def _edition(times: list[str | None] | None, src: str) -> tuple[str | None, tuple[str, ...]]:
+    """The one edition of a table, or (None, each row's time) for a panel, whose times must be
+    numbers (COINr's ``Time`` is numeric: trends and panel imputation measure time spans)."""
     if times is None:
-        return None
-    editions = sorted({t for t in times if t is not None})
-    if len(editions) > 1:
-        raise InputError(src, f"column 'Time' holds several editions ({', '.join(editions[:4])})",
-                         "keep the rows of one edition: a data table is one edition",
-                         column="Time")
-    return editions[0] if editions else None
+        return None, ()
+    editions = {t for t in times if t is not None}
+    if len(editions) <= 1:
+        return (editions.pop() if editions else None), ()
+    for i, t in enumerate(times):
+        if t is None:
+            raise InputError(src, "empty Time in a panel", "give every row its time (a year)",
+                             row=i + 2, column="Time")
+        try:
+            float(t)
+        except ValueError:
+            raise InputError(src, f"Time '{t}' is not a number", "write times as numbers "
+                             "(years), as COINr's panels do", row=i + 2, column="Time") from None
+    return None, tuple(times)
 
 
 def _check_values(values: np.ndarray, framework: Framework, units: list[str], src: str) -> None:

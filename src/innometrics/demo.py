@@ -5,6 +5,9 @@
    rebuild reproduces; China's rank interval from an indicator-level Monte Carlo following
    the JRC audit's design (:mod:`innometrics.gii.robustness`);
 2. GII 2021 and 2022 recomposed from WIPO's published pillar scores, with China's interval;
+   China's GII rank 2011-2023 from the atlas (:mod:`innometrics.gii.atlas`): each edition's
+   rank interval, the change since the previous edition with its paired interval, and the
+   significant moves named;
 3. the press report's claims checked against the official series (:mod:`innometrics.claims`);
 4. an S&T cluster ranking of synthetic records (no real patent or article records are
    bundled; every table says so).
@@ -60,6 +63,8 @@ def run_demo(out: Path, console: Console, *, editions: tuple[int, ...] = DEMO_ED
         _gii_2023(parts, console)
     with working("GII 2021 and 2022"):
         _run_gii_demo(parts, console, editions)
+    with working("the GII atlas 2011-2023"):
+        parts["gii-atlas"] = _gii_atlas(console)
     with working("checking the press report's claims"):
         parts["claims"] = _claims(console)
     with working("ranking synthetic S&T clusters"):
@@ -113,6 +118,39 @@ def _gii_2023(parts: dict, console: Console) -> None:
 
     parts["gii-2023"] = write_import
     parts["gii-2023-uncertainty"] = mc.write
+
+
+def _gii_atlas(console: Console):
+    """China's GII rank 2011-2023 with intervals, and its significant moves; return a
+    function that writes the atlas run at the path it is given."""
+    from .gii.atlas import SHARED_NODES, atlas_sources, run_atlas
+    from .runs import write_run
+
+    sources = atlas_sources()
+    atlas = run_atlas(sources, runs=GII_2023_RUNS, seed=1)
+    rows = atlas[atlas["uCode"] == FOCUS]
+    table = Table(title=f"China's GII rank {rows['edition'].min()}-{rows['edition'].max()}: "
+                        "WIPO's rank, its Monte Carlo interval, and the change with its "
+                        "paired interval")
+    for column in ("edition", "WIPO rank", "interval", "change", "change interval",
+                   "significant", "level"):
+        table.add_column(column, justify="left" if column == "level" else "right")
+    for row in rows.itertuples():
+        moved = row.change == row.change
+        table.add_row(str(row.edition), rank_text(row.rank),
+                      f"{row.rank_q05:.0f}-{row.rank_q95:.0f}",
+                      f"{row.change:+.0f}" if moved else "",
+                      f"{row.change_q05:+.0f} to {row.change_q95:+.0f}" if moved else "",
+                      "yes" if moved and row.significant else "", row.level)
+    console.print(table)
+    moves = rows[rows["significant"].fillna(False).astype(bool)]
+    console.print("Significant moves of China (the 90% interval of the change excludes 0): "
+                  + (", ".join(f"{r.edition} ({r.change:+.0f})" for r in moves.itertuples())
+                     or "none") + "\n")
+    settings = {"runs": GII_2023_RUNS, "seed": 1, "paired_through": list(SHARED_NODES)}
+    return lambda path: write_run(path, kind="gii-atlas", tables={"atlas.csv": atlas},
+                                  settings=settings,
+                                  details={"editions": [s.edition for s in sources]})
 
 
 def _claims(console: Console):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from .errors import DataWarning, InputError, InvalidParameter
 from .recipe import Recipe
 from .schema import STAGE_NAMES
 
-__all__ = ["run_steps", "StageTables"]
+__all__ = ["run_steps", "run_panel_steps", "panel_stage_names", "StageTables"]
 
 
 
@@ -56,6 +57,8 @@ def _run_screen(recipe: Recipe, state: _State, settings: dict):
 
 def _run_impute(recipe: Recipe, state: _State, settings: dict):
     settings = dict(settings)
+    for key in ("fill", "max_time"):  # method panel: the kernel says it needs a panel
+        settings.pop(key, None)
     within = settings.pop("within", None)
     if within is not None:
         return _impute_within(recipe, state, settings, within)
@@ -93,6 +96,12 @@ def _run_treat(recipe: Recipe, state: _State, settings: dict):
 
 def _run_normalise(recipe: Recipe, state: _State, settings: dict):
     settings = dict(settings)
+    settings.pop("across_time", None)  # one time: its own parameters are the pooled ones
+    reference = settings.pop("reference_time", None)
+    if reference is not None and (recipe.data.time is None
+                                  or str(recipe.data.time) != str(reference)):
+        raise ValueError(f"reference_time {reference} needs panel data with that time (a "
+                         "Time column with several times); remove it for one edition.")
     fw = recipe.framework
     if "targets" not in settings:
         targets = {c: fw[c].target for c in fw.indicators}
@@ -219,6 +228,48 @@ class StageTables(Mapping):
         return f"StageTables({shapes})"
 
 
+def _take(recipe: Recipe, state: _State, out, i: int, name: str, settings: dict,
+          stages: StageTables, records: dict[str, dict], stage: str, key: str) -> None:
+    """Record what step ``i`` did to ``state`` (screened units dropped, finite check) and
+    move ``state`` on to its output."""
+    units_in = list(state.units)
+    before = state.values
+    if name == "screen":
+        kept = out.info["kept"]
+        state.units = [u for u, keep in zip(units_in, kept, strict=True) if keep]
+        state.rows = state.rows[kept]
+        before = before[kept]
+    fw = recipe.framework
+    columns = tuple(fw.codes) if name == "aggregate" else tuple(fw.indicators)
+    _check_finite(recipe, name, f"steps[{i}].{name}", before, out.values, list(columns),
+                  state.units)
+    state.values = out.values
+    stages.add(stage, out.values, tuple(state.units), columns)
+    records[key] = {"settings": dict(settings), "units": units_in, **out.info}
+
+
+@contextmanager
+def _step_errors(recipe: Recipe, i: int, name: str) -> Iterator[None]:
+    """Run one step, naming its recipe key in what it finds wrong with the data (a context,
+    not a wrapper call: the steps' warnings keep pointing at the caller of ``build``)."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            yield
+    except (InputError, InvalidParameter):
+        raise
+    except ValueError as exc:  # what a step finds in the data, named by its recipe key
+        raise InvalidParameter(f"{recipe.source or 'recipe'}: steps[{i}].{name}: {exc}"
+                               ) from None
+
+
+def _start(recipe: Recipe) -> tuple[_State, StageTables]:
+    state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units),
+                   rows=np.arange(len(recipe.data.units)))
+    stages = StageTables()
+    stages.add("Raw", state.values, tuple(state.units), tuple(recipe.framework.indicators))
+    return state, stages
+
+
 def run_steps(recipe: Recipe) -> tuple[StageTables, dict[str, dict]]:
     """Run a recipe's steps in order and collect every stage.
 
@@ -234,35 +285,128 @@ def run_steps(recipe: Recipe) -> tuple[StageTables, dict[str, dict]]:
     InputError
         If a step turns a finite value into a non-finite one (see :func:`_check_finite`).
     """
-    fw = recipe.framework
-    state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units),
-                   rows=np.arange(len(recipe.data.units)))
-    units = tuple(state.units)
-    indicators, codes = tuple(fw.indicators), tuple(fw.codes)
-    stages = StageTables()
-    stages.add("Raw", state.values, units, indicators)
+    state, stages = _start(recipe)
     records: dict[str, dict] = {}
     for i, (name, settings) in enumerate(recipe.steps):
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                out = _ADAPTERS[name](recipe, state, settings)
-        except (InputError, InvalidParameter):
-            raise
-        except ValueError as exc:  # what a step finds in the data, named by its recipe key
-            raise InvalidParameter(f"{recipe.source or 'recipe'}: steps[{i}].{name}: {exc}"
-                                   ) from None
-        units_in = list(state.units)
-        before = state.values
-        if name == "screen":
-            kept = out.info["kept"]
-            state.units = [u for u, keep in zip(units_in, kept, strict=True) if keep]
-            state.rows = state.rows[kept]
-            units = tuple(state.units)
-            before = before[kept]
-        columns = codes if name == "aggregate" else indicators
-        _check_finite(recipe, name, f"steps[{i}].{name}", before, out.values, list(columns),
-                      state.units)
-        state.values = out.values
-        stages.add(STAGE_NAMES[name], out.values, units, columns)
-        records[name] = {"settings": dict(settings), "units": units_in, **out.info}
+        with _step_errors(recipe, i, name):
+            out = _ADAPTERS[name](recipe, state, settings)
+        _take(recipe, state, out, i, name, settings, stages, records, STAGE_NAMES[name], name)
     return stages, records
+
+
+# --- panels ------------------------------------------------------------------------------
+
+def _is_panel_impute(name: str, settings: dict) -> bool:
+    return name == "impute" and settings.get("method") == "panel"
+
+
+def _across_time(name: str, settings: dict) -> bool:
+    return name == "normalise" and (bool(settings.get("across_time"))
+                                    or settings.get("reference_time") is not None)
+
+
+def panel_stage_names(steps: tuple[tuple[str, dict], ...]) -> list[tuple[str, str]]:
+    """Each step's (stage name, record key): a panel impute followed by another impute is
+    ``PanelImputed`` / ``impute_panel`` (the data after all imputation stays ``Imputed``)."""
+    out = []
+    for i, (name, settings) in enumerate(steps):
+        later_impute = any(n == "impute" for n, _ in steps[i + 1:])
+        if _is_panel_impute(name, settings) and later_impute:
+            out.append(("PanelImputed", "impute_panel"))
+        else:
+            out.append((STAGE_NAMES[name], name))
+    return out
+
+
+def _run_impute_panel(times: list[str], states: dict[str, _State],
+                      settings: dict) -> dict[str, _steps.StepResult]:
+    """Panel imputation on the whole panel: a times × units × indicators cube (units absent
+    at a time are absent cells), split back into one result per time."""
+    from .panel import time_values
+    from .steps.impute import impute_panel
+
+    units = list(dict.fromkeys(u for t in times for u in states[t].units))
+    position = {u: k for k, u in enumerate(units)}
+    n_ind = states[times[0]].values.shape[1]
+    cube = np.full((len(times), len(units), n_ind), np.nan)
+    present = np.zeros((len(times), len(units)), dtype=bool)
+    rows = {}
+    for k, t in enumerate(times):
+        rows[t] = np.array([position[u] for u in states[t].units], dtype=np.int64)
+        cube[k, rows[t]] = states[t].values
+        present[k, rows[t]] = True
+    out = impute_panel(cube, time_values(times), present, fill=settings.get("fill", "latest"),
+                       max_time=settings.get("max_time"))
+    labels = np.array([*times, ""], dtype=object)  # index -1: not filled
+    return {t: _steps.StepResult(out.values[k, rows[t]], {
+        "imputed": out.info["imputed"][k, rows[t]],
+        "from_first": labels[out.info["from_first"][k, rows[t]]],
+        "from_last": labels[out.info["from_last"][k, rows[t]]]})
+        for k, t in enumerate(times)}
+
+
+def _run_normalise_panel(recipe: Recipe, times: list[str], states: dict[str, _State],
+                         settings: dict) -> dict[str, _steps.StepResult]:
+    """Normalisation with parameters from every time pooled (``across_time``: the stacked
+    times normalised as one table, COINr's ``Normalise(purse, global = TRUE)``) or from one
+    time (``reference_time``: fitted on its rows, applied to every row)."""
+    settings = dict(settings)
+    settings.pop("across_time", None)
+    reference = settings.pop("reference_time", None)
+    if settings.get("method") == "dist2ref" or any(
+            own.get("method") == "dist2ref" for own in (settings.get("indicators") or {}).values()):
+        raise ValueError("method 'dist2ref' compares units within one time; remove "
+                         "across_time/reference_time or choose another method.")
+    # the normalise adapter reads values and unit codes only (rows index the dataset's
+    # denominators and groups, which normalising does not use)
+    stacked = _State(values=np.vstack([states[t].values for t in times]),
+                     units=[u for t in times for u in states[t].units], rows=np.arange(0))
+    if reference is not None:
+        match = [t for t in times if float(t) == float(reference)]
+        if not match:
+            raise ValueError(f"reference_time {reference} is not a time of the data; use one "
+                             f"of {', '.join(times)}.")
+        settings["fit"] = np.concatenate([np.full(len(states[t].units), t == match[0])
+                                          for t in times])
+    out = _run_normalise(recipe, stacked, settings)
+    ends = np.cumsum([0] + [len(states[t].units) for t in times])
+    return {t: _steps.StepResult(out.values[ends[k]:ends[k + 1]], dict(out.info))
+            for k, t in enumerate(times)}
+
+
+def run_panel_steps(recipe: Recipe, per_time: dict[str, Recipe]
+                    ) -> dict[str, tuple[StageTables, dict[str, dict]]]:
+    """Run a recipe on a panel: each time's stages and records, as :func:`run_steps` gives
+    for one edition.
+
+    Panel imputation (``impute: {method: panel}``) and normalisation across time
+    (``across_time``, ``reference_time``) run on every time at once; every other step runs on
+    each time alone (COINr's purse methods with ``global = FALSE``).
+
+    Parameters
+    ----------
+    recipe : Recipe
+        The recipe, its data a panel.
+    per_time : dict of time → Recipe
+        The same recipe on each time's data (:func:`innometrics.panel.slice_time`), in
+        increasing time.
+    """
+    times = list(per_time)
+    started = {t: _start(per_time[t]) for t in times}
+    states = {t: s for t, (s, _) in started.items()}
+    stages = {t: st for t, (_, st) in started.items()}
+    records: dict[str, dict[str, dict]] = {t: {} for t in times}
+    names = panel_stage_names(recipe.steps)
+    for i, (name, settings) in enumerate(recipe.steps):
+        with _step_errors(recipe, i, name):
+            if _is_panel_impute(name, settings):
+                outs = _run_impute_panel(times, states, settings)
+            elif _across_time(name, settings):
+                outs = _run_normalise_panel(recipe, times, states, settings)
+            else:
+                outs = {t: _ADAPTERS[name](per_time[t], states[t], settings) for t in times}
+        stage, key = names[i]
+        for t in times:
+            _take(per_time[t], states[t], outs[t], i, name, settings, stages[t], records[t],
+                  stage, key)
+    return {t: (stages[t], records[t]) for t in times}

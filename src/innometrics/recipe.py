@@ -117,10 +117,18 @@ class Recipe:
         return _BUILDER["build"](self)
 
     def with_step(self, step: str, **settings: Any) -> Recipe:
-        """A copy with ``step``'s settings replaced (or the step added in its usual place)."""
+        """A copy with ``step``'s settings replaced (or the step added in its usual place);
+        of a panel impute followed by another impute, the one of the same kind."""
         if step not in STAGE_NAMES:
             raise InvalidParameter(one_of("step", STEP_NAMES, step, owner="Recipe.with_step"))
-        new = [(n, dict(settings) if n == step else s) for n, s in self.steps]
+        panel = settings.get("method") == "panel"
+        twice = sum(n == step for n, _ in self.steps) > 1  # a panel impute, then another
+
+        def replaced(name: str, old: dict) -> bool:
+            # with two imputes, the one of the same kind (panel or not) is replaced
+            return name == step and (not twice or (old.get("method") == "panel") == panel)
+
+        new = [(n, dict(settings) if replaced(n, s) else s) for n, s in self.steps]
         if all(n != step for n, _ in self.steps):
             order = {name: i for i, name in enumerate(STEP_NAMES)}
             at = next((i for i, (n, _) in enumerate(new) if order[n] > order[step]), len(new))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ._html_table import summary_table
-from .pipeline import run_steps
+from .panel import panel_times, slice_time, time_values
+from .pipeline import run_panel_steps, run_steps
 from .ranking import rank_min
 from .recipe import Recipe, use_builder
 from .runs import write_run
+from .trends import trends as _trends
 
-__all__ = ["IndexResult", "build", "recipe_files"]
+__all__ = ["IndexResult", "PanelResult", "build", "recipe_files"]
 
 
 @dataclass(frozen=True)
@@ -271,15 +273,17 @@ class IndexResult:
                  ("steps", ", ".join(name for name, _ in self.recipe.steps))], self.top(rows))
 
 
-def build(recipe: Recipe) -> IndexResult:
+def build(recipe: Recipe) -> IndexResult | PanelResult:
     """Run a recipe's steps in order and collect every stage (see
-    :func:`~innometrics.pipeline.run_steps`).
+    :func:`~innometrics.pipeline.run_steps`); on a panel (data with several times), one
+    index per time (:class:`PanelResult`, :func:`~innometrics.pipeline.run_panel_steps`).
 
     Returns
     -------
-    IndexResult
+    IndexResult or PanelResult
         Scores and ranks at every level, the data after each step, what each step did, and
-        the recipe, from which a changed setting regenerates the result.
+        the recipe, from which a changed setting regenerates the result; for a panel, one
+        :class:`IndexResult` per time.
 
     Raises
     ------
@@ -288,6 +292,8 @@ def build(recipe: Recipe) -> IndexResult:
     InvalidParameter
         If a step finds the data unfit for its settings, naming the recipe key.
     """
+    if recipe.data.is_panel:
+        return _build_panel(recipe)
     stages, records = run_steps(recipe)
     return IndexResult(recipe=recipe, stages=stages, records=records)
 
@@ -305,3 +311,167 @@ def recipe_files(recipe: Recipe) -> dict[str, pd.DataFrame | str]:
     return {"recipe.yaml": yaml.safe_dump(spec, sort_keys=False, allow_unicode=True),
             "framework.csv": recipe.framework.to_frame(),
             "data.csv": recipe.data.to_frame()}
+
+
+# --- panels (COINr's purses) ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PanelResult:
+    """One :class:`IndexResult` per time of a panel, from one recipe (COINr's purse).
+
+    Attributes
+    ----------
+    recipe : Recipe
+        What was run, its data the whole panel.
+    results : dict of str → IndexResult
+        Each time's result, in increasing time; its recipe holds that time's data.
+    created : str
+        UTC time of the run (ISO 8601).
+    """
+
+    recipe: Recipe
+    results: dict[str, IndexResult]
+    created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def times(self) -> list[str]:
+        """The panel's times, increasing."""
+        return list(self.results)
+
+    @property
+    def latest(self) -> IndexResult:
+        """The result of the latest time."""
+        return self.results[self.times[-1]]
+
+    @property
+    def records(self) -> dict[str, dict]:
+        """What each step did, by record key then time."""
+        keys = dict.fromkeys(k for r in self.results.values() for k in r.records)
+        return {k: {t: r.records[k] for t, r in self.results.items() if k in r.records}
+                for k in keys}
+
+    @property
+    def index_code(self) -> str:
+        """Code of the top node (the index)."""
+        return self.latest.index_code
+
+    def _long(self, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        """Per-time tables (indexed by ``uCode``) stacked: ``Time, uCode``, then the columns."""
+        parts = [frame.reset_index().assign(Time=t) for t, frame in frames.items()]
+        out = pd.concat(parts, ignore_index=True)
+        return out[["Time", *[c for c in out.columns if c != "Time"]]]
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """Scores of every node at every time, long: ``Time, uCode``, then one column per
+        node (COINr's ``get_dset(purse, "Aggregated")``)."""
+        return self._long({t: r.scores for t, r in self.results.items()})
+
+    @property
+    def ranks(self) -> pd.DataFrame:
+        """Ranks within each time, long like :attr:`scores`."""
+        out = self._long({t: r.ranks for t, r in self.results.items()})
+        codes = out.columns[2:]
+        out[codes] = out[codes].astype("Int64")
+        return out
+
+    def stage(self, name: str) -> pd.DataFrame:
+        """The data after one step at every time, long (``Time, uCode``, codes)."""
+        return self._long({t: r.stages[name] for t, r in self.results.items()
+                           if name in r.stages})
+
+    def top(self, n: int = 10, code: str | None = None) -> pd.DataFrame:
+        """The ``n`` best units of the latest time (see :meth:`IndexResult.top`)."""
+        return self.latest.top(n, code)
+
+    def trends(self, metric: str = "CAGR") -> pd.DataFrame:
+        """Each unit's trend on every column of :attr:`scores`: ``uCode, iCode, <metric>,
+        Avail, t_first, t_latest``, as COINr's ``get_trends(purse, dset, f_trend = metric,
+        interp_at = "all")`` (see :func:`innometrics.trends.trends`); ``metric`` is ``CAGR``
+        or ``prc_change``. Rows ordered by ``iCode`` then ``uCode``."""
+        scores = {t: r.scores for t, r in self.results.items()}
+        codes = list(self.latest.scores.columns)
+        units = list(dict.fromkeys(u for frame in scores.values() for u in frame.index))
+        cube = np.stack([frame.reindex(index=units, columns=codes).to_numpy(np.float64)
+                         for frame in scores.values()])
+        trend, avail, first, latest = _trends(cube, time_values(self.times), metric=metric)
+        labels = np.array([*self.times, None], dtype=object)  # index -1: no time
+        table = pd.DataFrame({
+            "uCode": np.repeat(units, len(codes)), "iCode": np.tile(codes, len(units)),
+            metric: trend.ravel(), "Avail": avail.ravel(),
+            "t_first": labels[first.ravel()], "t_latest": labels[latest.ravel()]})
+        return table.sort_values(["iCode", "uCode"], ignore_index=True)
+
+    def imputed_points(self) -> pd.DataFrame | None:
+        """Every imputed point: ``Time, uCode, iCode, method`` and ``from_time``: the time
+        whose value filled it (``2019``), or the two times a linear interpolation spans
+        (``2019-2021``); empty for an imputation within the time. None without an impute."""
+        rows = []
+        for t, r in self.results.items():
+            for key in ("impute_panel", "impute"):
+                rec = r.records.get(key)
+                if rec is None:
+                    continue
+                settings = rec["settings"]
+                method = settings.get("method", "none")
+                if method == "panel":
+                    method = f"panel {settings.get('fill', 'latest')}"
+                for i, j in zip(*np.nonzero(rec["imputed"]), strict=True):
+                    source = ""
+                    if "from_first" in rec:
+                        lo, hi = rec["from_first"][i, j], rec["from_last"][i, j]
+                        source = lo if lo == hi else f"{lo}-{hi}"
+                    rows.append((t, rec["units"][i], self.recipe.framework.indicators[j],
+                                 method, source))
+        if not any(k in ("impute", "impute_panel") for k in self.records):
+            return None
+        return pd.DataFrame(rows, columns=["Time", "uCode", "iCode", "method", "from_time"])
+
+    def tables(self) -> dict[str, pd.DataFrame | str]:
+        """Every file of a panel build run: as :meth:`IndexResult.tables`, each table long
+        with ``Time`` first (``scores.csv``, ``ranks.csv``: ``Time, uCode``, one column per
+        node, ranks within each time; ``data/<Stage>.csv``; ``treatment.csv`` ...), plus
+        ``trends.csv`` (CAGR, see :meth:`trends`) and ``imputed_points.csv`` (one row per
+        imputed point, see :meth:`imputed_points`); ``data.csv`` carries ``Time``."""
+        per_time = {t: r.tables() for t, r in self.results.items()}
+        inputs = recipe_files(self.recipe)
+        out: dict[str, pd.DataFrame | str] = {"scores.csv": self.scores,
+                                              "ranks.csv": self.ranks}
+        names = dict.fromkeys(n for tables in per_time.values() for n in tables)
+        for name in names:
+            if name in out or name in inputs:
+                continue
+            parts = [tables[name].assign(Time=t) for t, tables in per_time.items()
+                     if isinstance(tables.get(name), pd.DataFrame)]
+            if parts:
+                frame = pd.concat(parts, ignore_index=True)
+                out[name] = frame[["Time", *[c for c in frame.columns if c != "Time"]]]
+        imputed = self.imputed_points()
+        if imputed is not None:
+            out["imputed_points.csv"] = imputed
+        out["trends.csv"] = self.trends()
+        out.update(inputs)
+        return out
+
+    def settings(self) -> dict:
+        """The recipe as run, every default resolved (a manifest's ``settings``)."""
+        return self.recipe.to_dict()
+
+    def write(self, out: str | os.PathLike, *, force: bool = False,
+              started: float | None = None) -> Path:
+        """Write the panel as one ``build`` run directory (see :meth:`tables`)."""
+        return write_run(out, kind="build", tables=self.tables(), settings=self.settings(),
+                         inputs=self.recipe.input_files(), force=force, started=started,
+                         details={"units": len(set(self.recipe.data.units)),
+                                  "index": self.index_code, "times": self.times,
+                                  "framework_fingerprint": self.recipe.framework.fingerprint(),
+                                  "data_fingerprint": self.recipe.data.fingerprint()})
+
+
+def _build_panel(recipe: Recipe) -> PanelResult:
+    per_time = {t: replace(recipe, data=slice_time(recipe.data, t))
+                for t in panel_times(recipe.data)}
+    runs = run_panel_steps(recipe, per_time)
+    return PanelResult(recipe=recipe, results={
+        t: IndexResult(recipe=per_time[t], stages=stages, records=records)
+        for t, (stages, records) in runs.items()})

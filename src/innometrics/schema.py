@@ -151,6 +151,12 @@ def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict
                 default = DEFAULT_SCALE.get(method)  # it depends on the method
             if default is not None:
                 out[name] = _plain(default)
+    if step == "impute" and method == "panel":
+        out.setdefault("fill", "latest")
+        if out["fill"] != "latest" and "max_time" in out:
+            raise InvalidParameter(f"'max_time' of impute has no effect with fill "
+                                   f"'{out['fill']}' (as in COINr's impute_panel, it limits "
+                                   "fill 'latest' only); remove it or use fill: latest.")
     if step == "impute" and method in ("group_mean", "group_median") and "group" not in out:
         raise InvalidParameter(f"impute method '{method}' needs 'group: COLUMN' (a Group column "
                                "of the framework).")
@@ -189,11 +195,18 @@ def check_step(step: str, settings: Any, where: str) -> dict:
     return _resolve(step, table, settings)
 
 
-def check_order(names: Sequence[str], source: str) -> None:
+def check_order(names: Sequence[str], source: str,
+                panel_impute: Sequence[bool] | None = None) -> None:
     """Each step once, and aggregate, if present, last: the orders that cannot run (see the
-    module's docstring). Any other order runs; :func:`order_notes` says what it means."""
+    module's docstring). Any other order runs; :func:`order_notes` says what it means. The
+    one exception: an ``impute`` may follow a panel impute (``panel_impute[i]`` says which
+    steps are), to fill what the series over time could not."""
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
+        if (name == "impute" and name in seen and panel_impute is not None
+                and panel_impute[seen[name]] and not panel_impute[i]):
+            seen[name] = i
+            continue
         if name in seen:
             raise InputError(source, f"step '{name}' appears twice (steps[{seen[name]}] and "
                              f"steps[{i}])", "keep one entry per step", key="steps")
@@ -239,7 +252,9 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
                              f"{did_you_mean(name, STEP_NAMES)}",
                              f"use one of {', '.join(STEP_NAMES)}", key="steps")
         names.append(name)
-    check_order(names, source)
+    check_order(names, source, [name == "impute" and isinstance(settings, Mapping)
+                                and settings.get("method") == "panel"
+                                for name, settings in steps])
     return tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
                  for i, (name, settings) in enumerate(steps))
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._params import Interval, Real, check_params
 from .._tree import branch
+from ..errors import InvalidParameter
 from ..result import recipe_files
 from ..runs import write_run
 from .correlations import correlation_flags, correlation_table, denominator_correlations
@@ -212,6 +213,10 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                            "denominator_threshold": denominator_threshold}, _CONSTRAINTS)
     thresholds = {"t_skew": t_skew, "t_kurt": t_kurt, "t_avail": t_avail, "t_zero": t_zero,
                   "t_unq": t_unq}
+    if result.recipe.data.is_panel:  # a PanelResult: one IndexResult per time
+        raise InvalidParameter("the audit runs on one time of a panel; audit "
+                               "result.results[TIME] in Python, or keep one Time's rows in "
+                               "the data.")
     fw = result.recipe.framework
     if stage is not None and stage not in result.stages:
         raise ValueError(f"stage '{stage}' is not in the result; its stages are "

@@ -20,6 +20,8 @@ Measures (:data:`CLAIM_MEASURES`): ``gerd``, ``basic_research`` (national curren
 millions), ``gerd_ppp`` (PPP US dollars), ``gerd_growth``, ``basic_research_growth`` (% on the
 previous year), ``gerd_intensity`` (% of GDP), ``basic_research_share`` (% of GERD), from
 the R&D table (:mod:`innometrics.rnd`); ``gii_rank``, ``gii_score`` (``year`` = GII edition);
+``gii_rank_change`` (``from``, ``to``: editions; the paired interval of the change in the
+rank-interval columns);
 ``clusters_in_top100`` (from a clusters run). Nothing is looked up by claim: every figure is
 computed from the series, and the note shows the computation.
 """
@@ -62,6 +64,7 @@ CLAIM_MEASURES = {
     "basic_research_growth": "% on previous year (nominal)", "gerd_intensity": "% of GDP",
     "basic_research_share": "% of GERD", "gii_rank": "rank (GII edition = year)",
     "gii_score": "GII score, 0-100 (edition = year)",
+    "gii_rank_change": "change of GII rank, rank in 'to' − rank in 'from' (negative = rose)",
     "clusters_in_top100": "clusters in the top 100",
 }
 #: Where an unverifiable claim's figure would come from (its ``source``, so that every claim
@@ -70,6 +73,8 @@ _WANTED = {
     **dict.fromkeys(RND_SCALE, RND_WANTED),
     "gii_rank": "not in the data here: WIPO Global Innovation Index {year}, published scores",
     "gii_score": "not in the data here: WIPO Global Innovation Index {year}, published scores",
+    "gii_rank_change": "not in the data here: WIPO Global Innovation Index {year}, published "
+                       "scores",
     "clusters_in_top100": "not in the data here: WIPO Global Innovation Index {year}, S&T "
                           "cluster ranking (or a clusters run on real records)",
 }
@@ -192,6 +197,8 @@ def check_claims(path_or_mapping: str | os.PathLike | Mapping, *, gii: GiiData |
             rows.append(check_rnd(claim, table, cache))
         elif claim.measure in ("gii_rank", "gii_score"):
             rows.append(_check_gii(claim, gii, settings["gii_monte_carlo"]))
+        elif claim.measure == "gii_rank_change":
+            rows.append(_check_gii_change(claim, gii, settings["gii_monte_carlo"]))
         else:
             rows.append(_check_clusters(claim, run, run_path))
     frame = pd.DataFrame(rows, columns=[*CLAIM_COLUMNS, "tolerance", "text", *RANK_COLUMNS])
@@ -239,9 +246,12 @@ def _validate(claim: Claim, claims: ClaimsFile, table: pd.DataFrame, gii: GiiDat
                              f"claim a year from {lo} to {hi}")
     elif claim.measure.startswith("gii_"):
         last = datetime.date.today().year
-        if not FIRST_GII_EDITION <= claim.year <= last:
-            raise InputError(where, f"there is no GII edition {claim.year}",
-                             f"give an edition from {FIRST_GII_EDITION} to {last} as 'year'")
+        for key, year in (("year", claim.year), ("from", claim.from_year)):
+            if year is not None and not FIRST_GII_EDITION <= year <= last:
+                key = "to" if key == "year" and claim.from_year is not None else key
+                raise InputError(where, f"there is no GII edition {year}",
+                                 f"give an edition from {FIRST_GII_EDITION} to {last} as "
+                                 f"'{key}'")
 
 
 def _year_span(table: pd.DataFrame, variables: tuple[str, ...]) -> tuple[int | None, int | None]:
@@ -307,6 +317,39 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
                 note += (f"; Monte Carlo rank ({described}): median {ranks[1]:g}, 90% interval "
                          f"[{ranks[0]:g}, {ranks[2]:g}]")
     return make_row(claim, found, source, note, ranks, tolerance=tolerance, verdict=verdict)
+
+
+def _check_gii_change(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
+    """A change of published GII rank between editions ``from`` and ``to``, with the paired
+    Monte Carlo interval of the change (:mod:`innometrics.gii.atlas`)."""
+    economy, editions = claim.economy, gii.editions()
+    ranks = {}
+    for edition in (claim.from_year, claim.year):
+        if edition not in editions:
+            note = (f"GII {edition} data not bundled (bundled editions {editions[0]}-"
+                    f"{editions[-1]}); needs WIPO's published GII {edition} scores")
+            return make_row(claim, None, _WANTED[claim.measure].format(year=edition), note)
+        table = gii.published(edition)
+        row = table[table["uCode"] == economy]
+        if row.empty:
+            return make_row(claim, None, gii.source(edition), f"{economy} is not in GII "
+                            f"{edition} ({len(table)} economies)")
+        ranks[edition] = int(row["rank"].iloc[0])
+    before, after = ranks[claim.from_year], ranks[claim.year]
+    found = float(after - before)
+    note = (f"found rank {before} in GII {claim.from_year} and {after} in GII {claim.year} "
+            f"(published), a change of {found:+.0f}; {claim_text(claim)}")
+    interval = gii.rank_change(claim.from_year, claim.year, economy)
+    if interval is not None:
+        (q05, median, q95), described = interval
+        designs[f"{claim.from_year}-{claim.year}"] = described
+        moved = "significant" if q05 > 0 or q95 < 0 else "not significant (it includes 0)"
+        note += (f"; paired Monte Carlo change ({described}): median {median:+.0f}, 90% "
+                 f"interval [{q05:+.0f}, {q95:+.0f}], {moved}")
+        return make_row(claim, found, f"{gii.source(claim.from_year)}; "
+                        f"{gii.source(claim.year)}", note, (q05, median, q95))
+    return make_row(claim, found, f"{gii.source(claim.from_year)}; {gii.source(claim.year)}",
+                    note)
 
 
 def _check_clusters(claim: Claim, run: ClustersRun | None, run_path: Path | None

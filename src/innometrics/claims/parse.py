@@ -13,9 +13,12 @@ A claims file::
          as_of: 2024-03-01}
 
 Claim keys: ``id``, ``measure``, ``economy`` (ISO3), ``year``, ``value`` (required), ``text``,
-``precision``, ``as_of`` (optional). Any other key, a duplicate id or key, a value that is not
-a number, a date that is not ``YYYY-MM-DD`` is an :class:`~innometrics.errors.InputError`
-naming the file, line, claim and fix.
+``precision``, ``as_of`` (optional). A change of GII rank (``measure: gii_rank_change``) gives
+``from`` and ``to`` (editions) instead of ``year``, and as ``value`` the change, rank in ``to``
+minus rank in ``from`` (negative = rose): "rose from 14th in 2019 to 12th in 2023" is
+``{measure: gii_rank_change, from: 2019, to: 2023, value: -2}``. Any other key, a duplicate
+id or key, a value that is not a number, a date that is not ``YYYY-MM-DD`` is an
+:class:`~innometrics.errors.InputError` naming the file, line, claim and fix.
 
 **Dates.** ``as_of`` at the top applies to every claim, on a claim to that claim alone: the
 claim is judged against the figures released on or before that date
@@ -62,7 +65,8 @@ __all__ = ["Claim", "ClaimsFile", "load_claims", "stated_unit", "CLAIM_KEYS", "T
            "REQUIRED_KEYS"]
 
 #: Keys a claim may have, and those it must have.
-CLAIM_KEYS = ("id", "measure", "economy", "year", "value", "text", "precision", "as_of")
+CLAIM_KEYS = ("id", "measure", "economy", "year", "value", "text", "precision", "as_of",
+              "from", "to")
 REQUIRED_KEYS = ("id", "measure", "economy", "year", "value")
 #: Keys of the file's top level.
 TOP_KEYS = ("title", "as_of", "vintages", "clusters_run", "claims")
@@ -87,6 +91,9 @@ class Claim:
         Line of the claim in its file.
     as_of : str or None
         Date the claim was made (YYYY-MM-DD: its own, else the file's), or ``None``.
+    from_year : int or None
+        ``gii_rank_change`` only: the edition the change is counted from (``year`` is the
+        edition it is counted to).
     """
 
     id: str
@@ -100,6 +107,7 @@ class Claim:
     line: int | None = None
     explicit_precision: bool = False
     as_of: str | None = None
+    from_year: int | None = None  # gii_rank_change: the earlier edition (``year`` = ``to``)
 
     @property
     def tolerance(self) -> float:
@@ -328,18 +336,36 @@ def _claim(item: Any, line: int | None, index: int, reader: _Reader,
     if unknown:
         reader.fail(item[unknown[0]][1], f"unknown key '{unknown[0]}'",
                     f"use only {', '.join(CLAIM_KEYS)}", label)
-    missing = [k for k in REQUIRED_KEYS if k not in item]
+    change = ("measure" in item and _text_of(item["measure"], "measure", reader,
+                                             label).strip() == _CHANGE)
+    required = ([k for k in REQUIRED_KEYS if k != "year"] + ["from", "to"] if change
+                else REQUIRED_KEYS)
+    missing = [k for k in required if k not in item]
     if missing:
         reader.fail(line, f"missing key(s) {', '.join(missing)}",
-                    f"give every claim {', '.join(REQUIRED_KEYS)}", label)
+                    f"give every {'gii_rank_change ' if change else ''}claim "
+                    f"{', '.join(required)}", label)
+    if not change:
+        for key in ("from", "to"):
+            if key in item:
+                reader.fail(item[key][1], f"'{key}' applies to measure {_CHANGE} only",
+                            "give the edition as 'year', or use measure gii_rank_change",
+                            label)
     if name is None:
         reader.fail(item["id"][1], "empty id", "give the claim an id", label)
     measure = _text_of(item["measure"], "measure", reader, label).strip()
     economy = _text_of(item["economy"], "economy", reader, label).strip()
-    year_text = _text_of(item["year"], "year", reader, label).strip()
-    if not re.fullmatch(r"\d{4}", year_text):
-        reader.fail(item["year"][1], f"year '{year_text}' is not a year",
-                    "write the year as four digits, e.g. 2023", label)
+    years = {key: _year_of(item[key], key, reader, label)
+             for key in (("from", "to") if change else ("year",))}
+    from_year = years.get("from")
+    year = years.get("to", years.get("year"))
+    if change:
+        if "year" in item and _year_of(item["year"], "year", reader, label) != year:
+            reader.fail(item["year"][1], "'year' differs from 'to'", "leave 'year' out of a "
+                        "gii_rank_change claim (its edition is 'to')", label)
+        if not from_year < year:
+            reader.fail(item["from"][1], f"from {from_year} is not before to {year}",
+                        "give the earlier edition as 'from' and the later as 'to'", label)
     stated, value = _number(item["value"], "value", reader, label, measure)
     text = _text_of(item.get("text"), "text", reader, label)
     explicit = "precision" in item
@@ -348,17 +374,25 @@ def _claim(item: Any, line: int | None, index: int, reader: _Reader,
         if unit < 0:
             reader.fail(item["precision"][1], "precision is negative", "give the unit of "
                         "the last stated digit, e.g. 0.1 (0 = exact)", label)
-    elif measure in ("gii_rank", "clusters_in_top100"):
+    elif measure in ("gii_rank", "clusters_in_top100", _CHANGE):
         unit = 0.0
     else:
         unit = stated_unit(stated)
-    if measure in ("gii_rank", "clusters_in_top100") and not float(value).is_integer():
+    if measure in ("gii_rank", "clusters_in_top100", _CHANGE) and not float(value).is_integer():
         reader.fail(item["value"][1], f"{measure} value '{stated}' is not a whole number",
                     "give the rank or count as a whole number", label)
     own = _date_of(item.get("as_of"), reader, label)
-    return Claim(id=name, measure=measure, economy=economy, year=int(year_text), value=value,
+    return Claim(id=name, measure=measure, economy=economy, year=year, value=value,
                  stated=stated, unit=unit, text=text, line=line, explicit_precision=explicit,
-                 as_of=own or as_of)
+                 as_of=own or as_of, from_year=from_year)
+
+
+def _year_of(entry: tuple[Any, int | None], key: str, reader: _Reader, claim: str) -> int:
+    text = _text_of(entry, key, reader, claim).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        reader.fail(entry[1], f"{key} '{text}' is not a year",
+                    "write the year as four digits, e.g. 2023", claim)
+    return int(text)
 
 
 def _number(entry: tuple[Any, int | None], key: str, reader: _Reader, claim: str,
@@ -387,6 +421,8 @@ def _number(entry: tuple[Any, int | None], key: str, reader: _Reader, claim: str
     return stated, value
 
 
+#: The measure of a change of GII rank between two editions (``from``, ``to``).
+_CHANGE = "gii_rank_change"
 #: Measures whose value is a whole number from the given minimum (ranks, counts).
 _WHOLE = {"gii_rank": 1, "clusters_in_top100": 0}
 #: Measures that cannot be negative (amounts, shares, scores).

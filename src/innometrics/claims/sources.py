@@ -60,6 +60,17 @@ def _rank_intervals(edition: int, runs: int | None, seed: int | None
     return table, described
 
 
+@functools.lru_cache(maxsize=8)
+def _rank_changes(before: int, after: int, runs: int | None, seed: int | None
+                  ) -> tuple[pd.DataFrame, str]:
+    from ..gii.atlas import SHARED_NODES, atlas_source, run_atlas
+
+    runs, seed = runs or 1000, 1 if seed is None else seed
+    atlas = run_atlas([atlas_source(before), atlas_source(after)], runs=runs, seed=seed)
+    return atlas, (f"{runs} runs, seed {seed}, each edition's design paired through the "
+                   f"pillars {', '.join(SHARED_NODES)}")
+
+
 @dataclass(frozen=True)
 class GiiData:
     """GII scores, ranks and Monte Carlo rank intervals for the claim checker.
@@ -112,6 +123,26 @@ class GiiData:
         if not self.monte_carlo or edition not in GII_EDITIONS + GII_WORKBOOK_EDITIONS:
             return None
         return _rank_intervals(edition, self.runs, self.seed)
+
+    def rank_change(self, before: int, after: int, economy: str
+                    ) -> tuple[tuple[float, float, float], str] | None:
+        """The paired Monte Carlo interval ``(q05, median, q95)`` of ``economy``'s rank
+        change from edition ``before`` to ``after`` (:func:`innometrics.gii.atlas.run_atlas`
+        on the two editions, paired through the pillars) and a description of the design, or
+        ``None`` (an edition without a recipe, the economy not ranked in both, or turned
+        off). Cached per editions, runs and seed."""
+        from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS
+
+        bundled = GII_EDITIONS + GII_WORKBOOK_EDITIONS
+        if not self.monte_carlo or before not in bundled or after not in bundled:
+            return None
+        atlas, described = _rank_changes(before, after, self.runs, self.seed)
+        row = atlas[(atlas["edition"] == after) & (atlas["uCode"] == economy)]
+        if row.empty or row["change_q05"].isna().iloc[0]:
+            return None
+        r = row.iloc[0]
+        return (float(r["change_q05"]), float(r["change_median"]),
+                float(r["change_q95"])), described
 
 
 @dataclass(frozen=True)

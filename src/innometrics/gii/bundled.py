@@ -63,13 +63,7 @@ def gii_published(edition: int) -> pd.DataFrame:
         raise ValueError(one_of("edition", gii_editions(), edition, owner="gii_published",
                                 why=f"GII {edition} data not bundled"))
     if edition in GII_WORKBOOK_EDITIONS:
-        book = gii_workbook(edition)
-        rows = book.data[book.data["NUM"] == book.index_code]
-        names = book.economies.set_index("ISO3")["ECONOMY_NAME"]
-        table = pd.DataFrame({"uCode": rows["ISO3"].to_numpy(),
-                              "uName": rows["ISO3"].map(names).to_numpy(),
-                              "score": rows["SCORE"].astype(float).to_numpy(),
-                              "rank": rows["RANK"].astype(float).to_numpy()})
+        table = gii_workbook(edition).published_index()
     elif edition in GII_EDITIONS:
         panel = load_gii_panel()
         table = panel.loc[panel["edition"] == edition, ["uCode", "uName", "GII_published"]]

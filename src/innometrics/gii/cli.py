@@ -1,4 +1,4 @@
-"""``innometrics gii import | profile`` (a typer sub-app mounted by the main CLI)."""
+"""``innometrics gii import | profile | atlas`` (a typer sub-app mounted by the main CLI)."""
 
 from __future__ import annotations
 
@@ -85,6 +85,50 @@ def import_(
         console.print(f"  differs: {row.code} ({row.level}) {row.reproduced}/{row.economies}, "
                       f"max |diff| {row.max_abs_diff:.3g}" + (f" — {row.note}" if row.note
                                                               else ""))
+    if report:
+        add_report(target)
+    record(target)
+
+
+@app.command()
+@friendly_errors
+def atlas(
+    out: OutDir,
+    workbook: Annotated[list[Path] | None, typer.Option(
+        "--workbook", help="A GII data workbook (.xlsx or a folder of its tables) adding or "
+                           "replacing its edition (the year in its name) at indicator level; "
+                           "repeat for several.")] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Replications per edition.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
+    report: Report = False,
+    force: Force = False,
+    quiet: Quiet = False,
+) -> None:
+    """Every economy in every GII edition with its rank interval, and the change since the
+    previous edition with the change's interval (atlas.csv): the bundled pillar panel
+    2011-2022 and 2023 workbook by default, paired through the pillars.
+
+    Example: innometrics gii atlas --out atlas --runs 1000
+    """
+    from ..runs import RunWriter
+    from .atlas import SHARED_NODES, atlas_sources, run_atlas
+
+    started = time.perf_counter()
+    given = list(workbook or [])
+    writer = RunWriter(kind="gii-atlas", settings={"runs": runs, "seed": seed,
+                                                   "paired_through": list(SHARED_NODES)},
+                       inputs={f"workbook_{k + 1}": w for k, w in enumerate(given)})
+    writer.started = started
+    writer.check(out, force=force)
+    with working("building the atlas"):
+        sources = atlas_sources(given)
+        table = run_atlas(sources, runs=runs, seed=seed)
+        target = writer.write(out, {"atlas.csv": table},
+                              details={"editions": [s.edition for s in sources],
+                                       "levels": {str(s.edition): s.level for s in sources}})
+    moves = table[table["significant"].fillna(False).astype(bool)]
+    console.print(f"GII atlas: {len(sources)} editions, {len(table):,} economy-editions, "
+                  f"{len(moves):,} significant moves ({runs:,} replications each) → {target}")
     if report:
         add_report(target)
     record(target)

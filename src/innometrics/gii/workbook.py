@@ -113,6 +113,16 @@ class Workbook:
         """Code of the index (the root of the tree)."""
         return str(self.structure.loc[self.structure["DEPTH"] == 5, "NUM"].iloc[0])
 
+    def published_index(self) -> pd.DataFrame:
+        """WIPO's score and rank of the index: ``uCode, uName, score, rank`` (float), one row
+        per economy of the data."""
+        rows = self.data[self.data["NUM"] == self.index_code]
+        names = self.economies.set_index("ISO3")["ECONOMY_NAME"]
+        return pd.DataFrame({"uCode": rows["ISO3"].to_numpy(),
+                             "uName": rows["ISO3"].map(names).to_numpy(),
+                             "score": rows["SCORE"].astype(float).to_numpy(),
+                             "rank": rows["RANK"].astype(float).to_numpy()})
+
     @property
     def indicators(self) -> list[str]:
         """Indicator codes, in sheet order."""

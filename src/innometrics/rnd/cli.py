@@ -84,8 +84,37 @@ def show(
     sources = sorted(set(table["source"].dropna()) - {""})
     console.print("Source: " + ("; ".join(sources) or "no GERD in national currency"
                                 f"{' released by ' + day if day else ''}"))
+    for line in _span_growth(table):
+        console.print(line)
     if out is not None:
         _write(out, table, economy, start, end, day, vintages_file, False)
+
+
+#: Amounts whose compound annual growth over the span is printed, with their names.
+_CAGR_COLUMNS = {"gerd_nc": "GERD (national currency)", "gerd_ppp": "GERD (PPP dollars)",
+                 "basic_research": "basic research (national currency)"}
+
+
+def _span_growth(table) -> list[str]:
+    """Compound annual growth of each amount between its first and last year with a value
+    in the table (:func:`innometrics.trends.cagr`, COINr's ``CAGR``), one line each."""
+    import numpy as np  # here, not at the top: the command line starts without numpy
+
+    from ..trends import cagr
+
+    lines = []
+    years = table["year"].to_numpy(float)
+    for column, name in _CAGR_COLUMNS.items():
+        if column not in table:
+            continue
+        values = table[column].to_numpy(float)
+        known = years[~np.isnan(values)]
+        if len(known) < 2:
+            continue
+        growth = cagr(values, years)
+        lines.append(f"CAGR {int(known[0])}-{int(known[-1])} of {name}: {100 * growth:.2f}% "
+                     "a year (compound annual growth between the first and last value)")
+    return lines
 
 
 def _write(out: Path, table, economy: str, start: int | None, end: int | None,

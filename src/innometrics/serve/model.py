@@ -111,6 +111,9 @@ class DashboardModel:
         if not names or names[-1] != "aggregate":
             raise InputError(recipe.source or "recipe", "has no aggregate step",
                              "add '- aggregate: {method: arithmetic}' as the last step")
+        if recipe.data.is_panel:  # no time slider yet: one index at a time
+            raise InputError(recipe.data.source, "is a panel (several times); the dashboard "
+                             "shows one time", "keep one Time's rows in the data", column="Time")
         result = build(recipe)
         self.recipe = recipe
         self.framework = fw = recipe.framework

@@ -12,10 +12,12 @@ import scipy.linalg
 from .._params import Interval, Options, Setting, check_params, constraints_of
 from ._result import StepResult
 
-__all__ = ["impute", "em_normal", "METHODS", "SETTINGS"]
+__all__ = ["impute", "impute_panel", "em_normal", "METHODS", "SETTINGS", "PANEL_FILLS"]
 
-#: Accepted imputation methods.
-METHODS = ("none", "mean", "median", "group_mean", "group_median", "em")
+#: Accepted imputation methods (``panel`` fills each unit's series over time: a panel only).
+METHODS = ("none", "mean", "median", "group_mean", "group_median", "em", "panel")
+#: How ``panel`` fills a series (COINr ``impute_panel``'s ``imp_type``).
+PANEL_FILLS = ("latest", "constant", "linear")
 #: Settings of the step (a recipe's ``impute:``); ``group`` names the data's group column
 #: that the recipe runner turns into ``groups``; ``within`` (EM only) imputes each block of
 #: indicators sharing an ancestor at that framework level separately (e.g. 3: within each
@@ -26,10 +28,13 @@ SETTINGS = {
     "max_iter": Setting([Interval(Integral, 1, None)], ("em",)),
     "tol": Setting([Interval(Real, 0.0, None, closed="neither")], ("em",)),
     "within": Setting([Interval(Integral, 2, None)], ("em",)),
+    "fill": Setting([Options(PANEL_FILLS)], ("panel",)),
+    "max_time": Setting([Interval(Integral, 1, None)], ("panel",)),
 }
 #: Settings the recipe runner handles (``group`` → ``groups``; ``within`` → one call per
-#: block of indicators).
-RUNNER_SETTINGS = ("group", "within")
+#: block of indicators; ``panel`` and its ``fill``, ``max_time`` → :func:`impute_panel` on
+#: the whole panel).
+RUNNER_SETTINGS = ("group", "within", "fill", "max_time")
 _CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k not in RUNNER_SETTINGS})
 
 
@@ -184,6 +189,9 @@ def impute(x: np.ndarray, *, method: str = "none",
     array([1., 2., 3.])
     """
     check_params("impute", {"method": method, "max_iter": max_iter, "tol": tol}, _CONSTRAINTS)
+    if method == "panel":
+        raise ValueError("impute method 'panel' fills series over time and needs panel data "
+                         "(a Time column with several times).")
     x = np.asarray(x, dtype=np.float64)
     stat = np.nanmedian if method.endswith("median") else np.nanmean
     if method == "none":
@@ -205,3 +213,103 @@ def impute(x: np.ndarray, *, method: str = "none",
             rows = labels == label
             out[rows] = _fill(x[rows], stat)
     return StepResult(out, {"imputed": np.isnan(x) & ~np.isnan(out)})
+
+
+def impute_panel(x: np.ndarray, times: np.ndarray, present: np.ndarray, *,
+                 fill: str = "latest", max_time: int | None = None) -> StepResult:
+    """Fill each unit's series of each indicator over time (COINr ``impute_panel``).
+
+    - ``latest``: a missing value at time ``t`` takes the unit's value at the latest earlier
+      time that has one, looking back at most ``max_time`` time points (default: all); values
+      come from the data as given (a filled value never fills another), and the first times
+      of a series stay missing.
+    - ``constant``: R's ``approx(method = "constant", rule = 2)`` over the times at which the
+      unit has a row: the last earlier value, and before the first value the first value.
+    - ``linear``: ``approx(method = "linear", rule = 2)``: linear interpolation between the
+      nearest values before and after, and the nearest value outside them. A series with one
+      value is filled with that value (where COINr stops: R's ``approx`` needs two points).
+
+    A unit absent at a time (no row) stays absent; a series with no value stays missing.
+    ``max_time`` applies to ``latest`` only, as in COINr.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_times, n_units, n_indicators)
+        NaN = missing (and every cell of a unit absent at a time).
+    times : ndarray, shape (n_times,)
+        Increasing numeric times.
+    present : ndarray of bool, shape (n_times, n_units)
+        Whether the unit has a row at that time.
+    fill : {"latest", "constant", "linear"}, default "latest"
+    max_time : int or None, default None
+
+    Returns
+    -------
+    StepResult
+        ``values`` (same shape); ``info["imputed"]`` (mask of the cells filled),
+        ``info["from_first"]``, ``info["from_last"]``: int arrays, the index in ``times`` of
+        the earliest and latest time whose value filled the cell (equal when copied, the two
+        ends of a linear interpolation), −1 where not filled.
+
+    References
+    ----------
+    Becker, W. et al. (2022). COINr: An R package for developing composite indicators. JOSS
+    7(78), 4567. doi:10.21105/joss.04567 (``impute_panel``, R/impute.R, COINr 1.1.14).
+
+    Examples
+    --------
+    >>> x = np.array([[[1.0]], [[np.nan]], [[3.0]]])
+    >>> present = np.ones((3, 1), dtype=bool)
+    >>> impute_panel(x, np.array([2020., 2021., 2022.]), present, fill="linear").values.ravel()
+    array([1., 2., 3.])
+    >>> impute_panel(x, np.array([2020., 2021., 2022.]), present).values.ravel()
+    array([1., 1., 3.])
+    """
+    check_params("impute", {"fill": fill, **({} if max_time is None else
+                                             {"max_time": max_time})},
+                 constraints_of({k: SETTINGS[k] for k in ("fill", "max_time")}))
+    x = np.asarray(x, dtype=np.float64)
+    times = np.asarray(times, dtype=np.float64)
+    present = np.asarray(present, dtype=bool)
+    if x.ndim != 3 or present.shape != x.shape[:2] or times.shape != x.shape[:1]:
+        raise ValueError("impute_panel: x must be (times, units, indicators) with times and "
+                         "present matching its first axes.")
+    out = x.copy()
+    first = np.full(x.shape, -1, dtype=np.int64)
+    last = np.full(x.shape, -1, dtype=np.int64)
+    if fill == "latest":
+        for k in range(len(times)):
+            lags = range(1, min(k, max_time if max_time is not None else k) + 1)
+            for lag in lags:
+                take = np.isnan(out[k]) & present[k][:, None] & ~np.isnan(x[k - lag])
+                out[k][take] = x[k - lag][take]
+                first[k][take] = last[k][take] = k - lag
+    else:
+        for u in range(x.shape[1]):
+            at = np.flatnonzero(present[:, u])
+            for j in range(x.shape[2]):
+                y = x[at, u, j]
+                known = ~np.isnan(y)
+                if known.all() or not known.any():
+                    continue
+                filled, lo, hi = _series_fill(times[at], y, known, fill)
+                gaps = at[~known]
+                out[gaps, u, j] = filled
+                first[gaps, u, j], last[gaps, u, j] = at[lo], at[hi]
+    imputed = np.isnan(x) & ~np.isnan(out)
+    return StepResult(out, {"imputed": imputed, "from_first": first, "from_last": last})
+
+
+def _series_fill(t: np.ndarray, y: np.ndarray, known: np.ndarray,
+                 fill: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The missing points of one series by R's ``approx(rule = 2)``, and for each the
+    positions (in ``t``) of the values it came from."""
+    tk, yk, pos = t[known], y[known], np.flatnonzero(known)
+    want = t[~known]
+    left = np.clip(np.searchsorted(tk, want, side="right") - 1, 0, len(tk) - 1)
+    if fill == "constant":
+        return yk[left], pos[left], pos[left]
+    right = np.clip(np.searchsorted(tk, want, side="left"), 0, len(tk) - 1)
+    # outside the known times, and for a single value, both ends are the nearest value
+    left = np.where(want < tk[0], right, left)
+    return np.interp(want, tk, yk), pos[left], pos[right]

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._params import (
     CodeMap,
+    Integral,
     Interval,
     Options,
     Real,
@@ -38,23 +39,38 @@ def _range_warning(span: np.ndarray) -> None:
                       RuntimeWarning, stacklevel=3)
 
 
-def minmax(x: np.ndarray, *, lower: float = 0.0, upper: float = 100.0) -> np.ndarray:
-    """Min-max: ``(x − min)/(max − min)·(upper − lower) + lower`` (COINr ``n_minmax``).
+def _fitted(x: np.ndarray, fit: np.ndarray | None) -> np.ndarray:
+    """The rows (units axis) the parameters are fitted on: all, or those ``fit`` marks (the
+    rows of a reference time, fitted once and applied to every time)."""
+    return x if fit is None else np.compress(fit, x, axis=_UNITS)
+
+
+#: Methods whose parameters can be fitted on some rows and applied to all (``fit``).
+FITTABLE = ("minmax", "zscore", "dist2max", "dist2target", "fracmax", "goalposts", "scaled",
+            "none")
+
+
+def minmax(x: np.ndarray, *, lower: float = 0.0, upper: float = 100.0,
+           fit: np.ndarray | None = None) -> np.ndarray:
+    """Min-max: ``(x − min)/(max − min)·(upper − lower) + lower`` (COINr ``n_minmax``); min
+    and max over the rows ``fit`` marks (default all: a boolean mask over units).
 
     Examples
     --------
     >>> minmax(np.array([[1.0], [3.0], [2.0]])).ravel()
     array([  0., 100.,  50.])
     """
-    lo = np.nanmin(x, axis=_UNITS, keepdims=True)
-    hi = np.nanmax(x, axis=_UNITS, keepdims=True)
+    lo = np.nanmin(_fitted(x, fit), axis=_UNITS, keepdims=True)
+    hi = np.nanmax(_fitted(x, fit), axis=_UNITS, keepdims=True)
     _range_warning(hi - lo)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (x - lo) / (hi - lo) * (upper - lower) + lower
 
 
-def zscore(x: np.ndarray, *, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
-    """z-score: ``(x − mean(x))/sd(x)·sd + mean``, sample sd (n − 1) (COINr ``n_zscore``).
+def zscore(x: np.ndarray, *, mean: float = 0.0, sd: float = 1.0,
+           fit: np.ndarray | None = None) -> np.ndarray:
+    """z-score: ``(x − mean(x))/sd(x)·sd + mean``, sample sd (n − 1) (COINr ``n_zscore``);
+    mean and sd over the rows ``fit`` marks (default all).
 
     Examples
     --------
@@ -62,8 +78,8 @@ def zscore(x: np.ndarray, *, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
     array([ 8., 10., 12.])
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        mu = np.nanmean(x, axis=_UNITS, keepdims=True)
-        s = np.nanstd(x, axis=_UNITS, ddof=1, keepdims=True)
+        mu = np.nanmean(_fitted(x, fit), axis=_UNITS, keepdims=True)
+        s = np.nanstd(_fitted(x, fit), axis=_UNITS, ddof=1, keepdims=True)
     s = np.where(np.isfinite(s), s, np.nan)  # an overflowing spread gives NaN, not zeros
     _range_warning(s)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -115,20 +131,21 @@ def goalpost_scores(x: np.ndarray, *, lower: np.ndarray, upper: np.ndarray, scal
     return y * scale
 
 
-def dist2max(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
-    """Distance to the maximum: ``(1 − (max − x)/(max − min))·scale`` (COINr ``n_dist2max``)."""
-    lo = np.nanmin(x, axis=_UNITS, keepdims=True)
-    hi = np.nanmax(x, axis=_UNITS, keepdims=True)
+def dist2max(x: np.ndarray, *, scale: float = 1.0, fit: np.ndarray | None = None) -> np.ndarray:
+    """Distance to the maximum: ``(1 − (max − x)/(max − min))·scale`` (COINr ``n_dist2max``);
+    min and max over the rows ``fit`` marks (default all)."""
+    lo = np.nanmin(_fitted(x, fit), axis=_UNITS, keepdims=True)
+    hi = np.nanmax(_fitted(x, fit), axis=_UNITS, keepdims=True)
     _range_warning(hi - lo)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (1 - (hi - x) / (hi - lo)) * scale
 
 
 def dist2target(x: np.ndarray, *, targets: np.ndarray, cap: bool = False,
-                scale: float = 1.0) -> np.ndarray:
+                scale: float = 1.0, fit: np.ndarray | None = None) -> np.ndarray:
     """Distance to target: ``(1 − (target − x)/(target − min))·scale``, capped at ``scale``
-    if ``cap`` (COINr ``n_dist2targ``)."""
-    lo = np.nanmin(x, axis=_UNITS, keepdims=True)
+    if ``cap`` (COINr ``n_dist2targ``); min over the rows ``fit`` marks (default all)."""
+    lo = np.nanmin(_fitted(x, fit), axis=_UNITS, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         y = 1 - (targets - x) / (targets - lo)
     if cap:
@@ -153,10 +170,10 @@ def dist2ref(x: np.ndarray, *, reference: int, cap: bool = False,
     return dist2target(x, targets=np.take(x, [reference], axis=_UNITS), cap=cap, scale=scale)
 
 
-def fracmax(x: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
+def fracmax(x: np.ndarray, *, scale: float = 1.0, fit: np.ndarray | None = None) -> np.ndarray:
     """Fraction of the maximum: ``x/max·scale`` (COINr ``n_fracmax``); NaN where the
-    maximum is 0."""
-    top = np.nanmax(x, axis=_UNITS, keepdims=True)
+    maximum is 0; max over the rows ``fit`` marks (default all)."""
+    top = np.nanmax(_fitted(x, fit), axis=_UNITS, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return x / np.where(top == 0, np.nan, top) * scale
 
@@ -184,8 +201,14 @@ INDICATOR_SETTINGS = {
 }
 #: Settings of the step (a recipe's ``normalise:``).
 SETTINGS = {**INDICATOR_SETTINGS,
-            "indicators": Setting([CodeMap((Mapping,), "{method: ..., ...}")])}
-_CONSTRAINTS = constraints_of(SETTINGS)
+            "indicators": Setting([CodeMap((Mapping,), "{method: ..., ...}")]),
+            "across_time": Setting([bool]),
+            "reference_time": Setting([Integral, str])}
+#: Settings the recipe runner handles on a panel: ``across_time`` (parameters from every time
+#: pooled, COINr's ``global = TRUE``) and ``reference_time`` (fitted on one time, applied to
+#: all) become one call on the stacked times, with ``fit`` marking the reference rows.
+RUNNER_SETTINGS = ("across_time", "reference_time")
+_CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k not in RUNNER_SETTINGS})
 
 
 def _per_indicator(value, codes: Sequence[str] | None, n: int, what: str) -> np.ndarray:
@@ -224,7 +247,8 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
               targets: Mapping | np.ndarray | None = None, reference: str | None = None,
               cap: bool = False, codes: Sequence[str] | None = None,
               units: Sequence[str] | None = None,
-              indicators: Mapping[str, Mapping] | None = None) -> StepResult:
+              indicators: Mapping[str, Mapping] | None = None,
+              fit: np.ndarray | None = None) -> StepResult:
     """Normalise every indicator with one method.
 
     Parameters
@@ -252,6 +276,9 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
     indicators : mapping of code → settings, optional
         Per-indicator methods and settings overriding the step's (like COINr's
         ``indiv_specs``), e.g. ``{"IN.1.3.1": {"method": "goalposts", "goalposts": [1, 7]}}``.
+    fit : ndarray of bool, shape (n_units,), optional
+        Fit the parameters (min, max, mean, sd) on these rows only and apply them to all
+        rows (a panel's reference time); only the methods in :data:`FITTABLE`.
 
     Returns
     -------
@@ -271,7 +298,7 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         raise ValueError(f"directions must be {n} values of +1 or -1.")
     base = {"method": method, "range": range, "mean": mean, "sd": sd, "scale": scale,
             "goalposts": goalposts, "truncate": truncate, "bounds": bounds, "targets": targets,
-            "reference": reference, "cap": cap, "units": units}
+            "reference": reference, "cap": cap, "units": units, "fit": fit}
     if indicators and codes is None:
         raise ValueError("normalise: per-indicator settings need the indicator codes.")
     own_columns = [j for j, code in enumerate(codes or []) if code in (indicators or {})]
@@ -325,10 +352,14 @@ def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
     goalposts, targets = settings["goalposts"], settings["targets"]
     n = x.shape[-1]
     y = x * d
+    fit = settings["fit"]
+    if fit is not None and method not in FITTABLE:
+        raise ValueError(f"normalise: method '{method}' cannot be fitted on a reference time "
+                         f"(it can: {', '.join(FITTABLE)}); use across_time: true instead.")
     if method == "minmax":
-        out = minmax(y, lower=range[0], upper=range[1])
+        out = minmax(y, lower=range[0], upper=range[1], fit=fit)
     elif method == "zscore":
-        out = zscore(y, mean=settings["mean"], sd=settings["sd"])
+        out = zscore(y, mean=settings["mean"], sd=settings["sd"], fit=fit)
     elif method == "rank":
         out = rank(y)
     elif method == "prank":
@@ -353,7 +384,7 @@ def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
     elif method == "borda":
         out = borda(y)
     elif method == "dist2max":
-        out = dist2max(y, scale=scale)
+        out = dist2max(y, scale=scale, fit=fit)
     elif method == "dist2ref":
         row = _reference_row(settings, x.shape[_UNITS])
         out = dist2ref(y, reference=row, cap=settings["cap"], scale=scale)
@@ -369,10 +400,9 @@ def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
             raise ValueError("normalise: method 'dist2target' needs targets (a 'Target' column "
                              "in the framework or 'targets: {code: value}').")
         t = _per_indicator(targets, codes, n, "target") * d
-        out = dist2target(y, targets=t, cap=settings["cap"],
-                          scale=scale)
+        out = dist2target(y, targets=t, cap=settings["cap"], scale=scale, fit=fit)
     elif method == "fracmax":
-        out = fracmax(y, scale=scale)
+        out = fracmax(y, scale=scale, fit=fit)
     else:
         out = y.copy()
     return out

@@ -25,7 +25,8 @@ through numpy locally or through Dask (``engine="dask"``) with identical results
 One job per module: :mod:`.design` (what is uncertain), :mod:`.sampling` (the replications
 drawn), :mod:`.evaluation` (index scores of every replication, memory check),
 :mod:`.statistics` (rank and score intervals), :mod:`.result` (:func:`run_uncertainty` and its
-result), :mod:`.sobol` (:func:`run_sensitivity`).
+result), :mod:`.sobol` (:func:`run_sensitivity`), :mod:`.panel` (the paired Monte Carlo of a
+panel: one draw per replication applied to every time, rank changes with intervals).
 
 References
 ----------
@@ -40,10 +41,12 @@ from __future__ import annotations
 
 from .design import UncertaintyDesign
 from .evaluation import evaluate_design
+from .panel import PanelUncertaintyResult
 from .result import UncertaintyResult, run_uncertainty
 from .sampling import sample_design
 from .sobol import SensitivityResult, run_sensitivity
 from .statistics import rank_statistics
 
-__all__ = ["UncertaintyDesign", "UncertaintyResult", "SensitivityResult", "run_uncertainty",
-           "run_sensitivity", "sample_design", "evaluate_design", "rank_statistics"]
+__all__ = ["UncertaintyDesign", "UncertaintyResult", "PanelUncertaintyResult",
+           "SensitivityResult", "run_uncertainty", "run_sensitivity", "sample_design",
+           "evaluate_design", "rank_statistics"]

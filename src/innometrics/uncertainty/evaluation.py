@@ -47,15 +47,23 @@ def _aggregate_chunk(x: np.ndarray, matrices: Sequence[np.ndarray],
     return aggregate(x, weights, **settings).values[..., -1]
 
 
+def _pre_aggregate(recipe: Recipe) -> np.ndarray:
+    """The indicator scores aggregation starts from (units × indicators)."""
+    return build(recipe.without_step("aggregate")).scores.to_numpy()
+
+
 def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, *,
                     engine: str = "local", client: Any = None,
-                    progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                    progress: Callable[[int, int], None] | None = None,
+                    prepare: Callable[[Recipe], np.ndarray] = _pre_aggregate) -> np.ndarray:
     """Index scores of every replication, shape (runs, n_units).
 
-    Each distinct combination of pre-aggregation alternatives is built once; replications are
-    then aggregated in chunks of 256 with a leading replication axis. ``engine="dask"`` sends
-    the chunks to a Dask cluster (``client`` or the default one); the chunks and their order
-    are the same as locally, so results are identical.
+    Each distinct combination of pre-aggregation alternatives is built once (``prepare``: the
+    indicator scores of a recipe with that combination; a panel passes one time's rows of the
+    whole panel built once); replications are then aggregated in chunks of 256 with a leading
+    replication axis. ``engine="dask"`` sends the chunks to a Dask cluster (``client`` or the
+    default one); the chunks and their order are the same as locally, so results are
+    identical.
     """
     if engine not in ENGINES:
         raise InvalidParameter(one_of("engine", ENGINES, engine))
@@ -81,7 +89,7 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
         pre_key = tuple(combo[s] for s in pre_steps)
         if pre_key not in prepared:
             pre = _option_recipe(recipe, design, {s: combo[s] for s in pre_steps})
-            prepared[pre_key] = build(pre.without_step("aggregate")).scores.to_numpy()
+            prepared[pre_key] = prepare(pre)
         settings = (design.alternatives["aggregate"][combo["aggregate"]]
                     if "aggregate" in combo else base_aggregate)
         # index scores need the method, its exponent and coverage; flags and ratios are not

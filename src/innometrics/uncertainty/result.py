@@ -18,6 +18,7 @@ from ..result import IndexResult, recipe_files
 from ..runs import write_run
 from .design import UncertaintyDesign
 from .evaluation import check_memory, evaluate_design, nominal_build
+from .panel import PanelUncertaintyResult, evaluate_panel
 from .sampling import Design, sample_design
 from .sobol import SensitivityResult
 from .statistics import (
@@ -112,15 +113,22 @@ class UncertaintyResult:
 
 def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                     engine: str = "local", client: Any = None,
-                    progress: Callable[[int, int], None] | None = None) -> UncertaintyResult:
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> UncertaintyResult | PanelUncertaintyResult:
     """Monte Carlo over the design: every unit's rank and score distribution.
 
-    Same recipe, design and seed give the same numbers, locally or on Dask.
+    Same recipe, design and seed give the same numbers, locally or on Dask. On a panel, the
+    paired Monte Carlo (:mod:`innometrics.uncertainty.panel`): one sampled design applied to
+    every time; its result adds ``Time`` to the rank intervals, and the rank changes between
+    times with their intervals.
     """
     design = design or UncertaintyDesign.from_recipe(recipe)
     design.validate(recipe)
     check_memory(design.runs, len(recipe.data.units))
     sampled = sample_design(recipe, design)
+    if recipe.data.is_panel:
+        return _paired(recipe, design, sampled, engine=engine, client=client,
+                       progress=progress)
     scores = evaluate_design(recipe, design, sampled, engine=engine, client=client,
                              progress=progress)
     nominal_scores, nominal_ranks, nominal = nominal_build(recipe)
@@ -128,3 +136,20 @@ def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                              ranks=rank_min(scores, axis=-1), nominal_scores=nominal_scores,
                              nominal_ranks=nominal_ranks, units=tuple(nominal.scores.index),
                              nominal=nominal)
+
+
+def _paired(recipe: Recipe, design: UncertaintyDesign, sampled: Design,
+            **evaluation: Any) -> PanelUncertaintyResult:
+    """Every time of a panel under the same replications: one :class:`UncertaintyResult`
+    per time."""
+    nominal, scores = evaluate_panel(recipe, design, sampled, **evaluation)
+    results = {}
+    for time, built in nominal.results.items():
+        nominal_scores = built.scores.iloc[:, -1].to_numpy()
+        results[time] = UncertaintyResult(
+            recipe=built.recipe, design=design, sampled=sampled, scores=scores[time],
+            ranks=rank_min(scores[time], axis=-1), nominal_scores=nominal_scores,
+            nominal_ranks=rank_min(nominal_scores[:, None])[:, 0],
+            units=tuple(built.scores.index), nominal=built)
+    return PanelUncertaintyResult(recipe=recipe, design=design, sampled=sampled,
+                                  results=results, nominal=nominal)

@@ -54,6 +54,10 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
+    if recipe.data.is_panel:
+        raise InvalidParameter("Sobol indices of a panel are not computed (the paired Monte "
+                               "Carlo gives rank changes); run without --sensitivity, or keep "
+                               "one Time's rows in the data.")
     design = design or UncertaintyDesign.from_recipe(recipe)
     design.validate(recipe)
     factors = design.factors
