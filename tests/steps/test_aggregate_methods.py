@@ -59,7 +59,7 @@ def test_bod_share_bounds_hold_and_cost_score():
 
 
 def test_bod_build_writes_each_units_weights(tmp_path):
-    asem = Path(__file__).parent / "reference" / "coinr-breadth" / "asem"
+    asem = Path(__file__).parents[1] / "reference" / "coinr-breadth" / "asem"
     recipe = tmp_path / "bod.yaml"
     recipe.write_text(f"framework: {asem / 'ASEM_iMeta.csv'}\ndata: {asem / 'ASEM_iData.csv'}\n"
                       "steps:\n  - denominate: {}\n  - impute: {method: mean}\n  - treat: {}\n"

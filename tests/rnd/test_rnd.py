@@ -43,7 +43,7 @@ from innometrics.rnd import (
     to_ppp,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rnd"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "rnd"
 NCSES_DIR = oecd_rnd_dir().parent / "ncses_rnd"
 AGGREGATES = {"OECD", "EU27_2020"}
 
