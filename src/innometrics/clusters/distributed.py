@@ -72,13 +72,17 @@ def tile_keys(xyz: np.ndarray, tile_chord: float,
     home = key(np.floor(shifted / tile_chord).astype(np.int64))
     lo = np.floor((shifted - reach) / tile_chord).astype(np.int64)
     hi = np.floor((shifted + reach) / tile_chord).astype(np.int64)
-    keys = []
+    split = hi != lo
+    keys, points = [], []
     for corner in range(8):
-        pick = [(corner >> a) & 1 for a in range(3)]
-        keys.append(key(np.column_stack([np.where(pick[a], hi[:, a], lo[:, a])
-                                         for a in range(3)])))
-    points = np.tile(np.arange(len(xyz)), 8)
-    return home, np.unique(np.column_stack([np.concatenate(keys), points]), axis=0)
+        pick = np.array([(corner >> a) & 1 for a in range(3)], dtype=bool)
+        # a corner that picks hi on an axis where hi == lo repeats another corner's tile
+        rows = np.flatnonzero(np.all(split[:, pick], axis=1))
+        keys.append(key(np.where(pick, hi[rows], lo[rows])))
+        points.append(rows)
+    keys_arr, points_arr = np.concatenate(keys), np.concatenate(points)
+    order = np.lexsort((points_arr, keys_arr))
+    return home, np.column_stack([keys_arr[order], points_arr[order]])
 
 
 def tile_members(xyz: np.ndarray, tile_chord: float,

@@ -151,13 +151,14 @@ def _route_part(path: str, part: int, tile_chord: float, eps_chord: float) -> _R
     xyz = to_unit_vectors(np.radians(lat), np.radians(lon))
     home, near = tile_keys(xyz, tile_chord, eps_chord)
     _, far = tile_keys(xyz, tile_chord, 2.0 * eps_chord)
-    # near ⊆ far, both unique: a far pair is near when it appears twice in the union
-    _, inv, count = np.unique(np.concatenate([far, near]), axis=0, return_inverse=True,
-                              return_counts=True)
-    ring = np.where(count[inv.ravel()[:len(far)]] == 2, 1, 2).astype(np.int8)
+    # near ⊆ far, both sorted by (tile, point): one sorted code per pair finds the near ones
+    keys, starts = np.unique(far[:, 0], return_index=True)
+    far_code = np.searchsorted(keys, far[:, 0]) * len(lat) + far[:, 1]
+    near_code = np.searchsorted(keys, near[:, 0]) * len(lat) + near[:, 1]
+    at = np.minimum(np.searchsorted(near_code, far_code), len(near_code) - 1)
+    ring = np.where(near_code[at] == far_code, 1, 2).astype(np.int8)
     ring[far[:, 0] == home[far[:, 1]]] = 0
     shared = np.bincount(near[:, 1], minlength=len(lat)) > 1
-    keys, starts = np.unique(far[:, 0], return_index=True)
     buckets = {}
     for key, sel in zip(keys.tolist(), np.split(np.arange(len(far)), starts[1:]), strict=True):
         rows = far[sel, 1]
@@ -175,7 +176,7 @@ def _bucket(routed: _Routed, key: int) -> tuple:
     return routed.buckets[key]
 
 
-def _tile_task(*buckets: tuple, eps_km: float, min_weight: float) -> tuple:
+def _tile_task(buckets: list[tuple], *, eps_km: float, min_weight: float) -> tuple:
     part, row, lat, lon, w, ring, shared = (np.concatenate(a) for a in zip(*buckets,
                                                                           strict=True))
     rad, wsum, inverse = collapse(lat, lon, w)
@@ -244,14 +245,19 @@ def dbscan_parquet(directory: str | Path, *, eps_km: float, min_weight: float,
         if problem is not None:
             raise InputError(str(path), problem, "fix or drop those rows")
     homes = np.unique(np.concatenate([s[2] for s in summaries]))
-    sources = defaultdict(list)
+    # one map call per round: submitting task by task costs the client more than the tiles
+    source_part, source_key = [], []
     for future, (_, _, _, keys) in zip(routed, summaries, strict=True):
-        for key in keys[np.isin(keys, homes)].tolist():
-            sources[key].append(client.submit(_bucket, future, key))
-    tiles = [client.submit(_tile_task, *sources.pop(key), eps_km=float(eps_km),
-                           min_weight=float(min_weight), pure=False)
-             for key in homes.tolist()]
-    del routed  # the routed parts live on as long as a tile still needs them
+        keys = keys[np.isin(keys, homes)].tolist()
+        source_part += [future] * len(keys)
+        source_key += keys
+    sources = defaultdict(list)
+    for key, bucket in zip(source_key, client.map(_bucket, source_part, source_key),
+                           strict=True):
+        sources[key].append(bucket)
+    tiles = client.map(_tile_task, [sources.pop(key) for key in homes.tolist()],
+                       eps_km=float(eps_km), min_weight=float(min_weight), pure=False)
+    del routed, source_part  # the routed parts live on as long as a tile still needs them
 
     node = [np.full(s[0], -1, np.int64) for s in summaries]
     core = [np.zeros(s[0], bool) for s in summaries]
