@@ -27,11 +27,19 @@ Memory model (bytes are numpy's; Python and Arrow overhead come on top):
 * client: the result, 9 bytes per point (int64 label and bool core flag in part order),
   plus the links, about 24 bytes per core point within ``eps`` of a tile border: the surface
   of the tiles (shrinking relative to the volume as ``tile_km`` grows);
-* worker: its routed parts, about 50 bytes per (point, tile within ``2 · eps``) pair (one pair
-  per point away from borders), plus one tile at a time with its ``2 · eps`` halo, about 100
-  bytes per member location (:func:`~innometrics.clusters.dbscan.dbscan`). With ``w``
-  workers, the points, ``~50 · n / w`` bytes each, must fit together, as must the largest
-  tile: pick ``tile_km`` so that the densest tile fits a worker.
+* worker: its routed parts, 42 bytes per (point, tile within ``2 · eps``) pair (part and row
+  int64, lat, lon, weight float64, two flags; one pair per point away from borders; a bucket
+  sent to another worker is held twice until its tile is done), plus one tile at a time with
+  its ``2 · eps`` halo, about 100 bytes per member location
+  (:func:`~innometrics.clusters.dbscan.dbscan`). With ``w`` workers, each holds about
+  ``42 · n / w`` bytes of points, and the largest tile must fit one worker: pick ``tile_km``
+  so that the densest tile does.
+
+Cost: a task per part, per (part, tile) bucket and per tile; with many small tiles the
+scheduler's per-task overhead dominates. Measured (2 million synthetic points around 2,000
+cities, 8 parts, 2 worker processes, 2 shared cores): 29 s at ``tile_km=500``, 12 s at
+``tile_km=2000``, against 0.8 s for :func:`~innometrics.clusters.dbscan.dbscan` in one
+process; the client's peak resident memory grew by 0.18 and 0.12 GB (labels, links, Dask).
 """
 
 from __future__ import annotations
