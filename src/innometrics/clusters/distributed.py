@@ -37,7 +37,52 @@ from .dbscan import (
 )
 from .grid import build_grid, chord_of_km, to_unit_vectors
 
-__all__ = ["dbscan_dask", "dask_detector", "tile_members"]
+__all__ = ["dbscan_dask", "dask_detector", "join_nodes", "tile_chord_of",
+           "tile_keys", "tile_members"]
+
+
+def tile_chord_of(tile_km: float, eps_km: float) -> float:
+    """Tile side as a chord: that of ``tile_km``, at least ``4 · eps`` (so that a point is
+    within ``2 · eps`` of at most two tiles per axis)."""
+    return max(chord_of_km(min(tile_km, 20000.0)), 4.0 * chord_of_km(eps_km))
+
+
+def tile_keys(xyz: np.ndarray, tile_chord: float,
+              reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """Home tile key of each point and every (tile key, point) pair within ``reach``.
+
+    A point belongs to a tile when it lies within ``reach`` per axis of the tile's box; with
+    ``2 · reach <= tile_chord`` that is at most 2 tiles per axis, the 8 corners of the box
+    ``xyz ± reach``. Keys depend on ``tile_chord`` only, so points read separately (one
+    Parquet part at a time) get the same keys as points read together.
+
+    Returns
+    -------
+    home : ndarray of int64, shape (n,)
+        Tile key of each point.
+    pairs : ndarray of int64, shape (p, 2)
+        Unique ``[tile key, point index]`` rows, sorted by key then point.
+    """
+    m = int(math.floor(2.0 / tile_chord)) + 3
+    shifted = xyz + 1.0
+
+    def key(cells: np.ndarray) -> np.ndarray:
+        return (cells[:, 0] * m + cells[:, 1]) * m + cells[:, 2]
+
+    home = key(np.floor(shifted / tile_chord).astype(np.int64))
+    lo = np.floor((shifted - reach) / tile_chord).astype(np.int64)
+    hi = np.floor((shifted + reach) / tile_chord).astype(np.int64)
+    split = hi != lo
+    keys, points = [], []
+    for corner in range(8):
+        pick = np.array([(corner >> a) & 1 for a in range(3)], dtype=bool)
+        # a corner that picks hi on an axis where hi == lo repeats another corner's tile
+        rows = np.flatnonzero(np.all(split[:, pick], axis=1))
+        keys.append(key(np.where(pick, hi[rows], lo[rows])))
+        points.append(rows)
+    keys_arr, points_arr = np.concatenate(keys), np.concatenate(points)
+    order = np.lexsort((points_arr, keys_arr))
+    return home, np.column_stack([keys_arr[order], points_arr[order]])
 
 
 def tile_members(xyz: np.ndarray, tile_chord: float,
@@ -53,30 +98,24 @@ def tile_members(xyz: np.ndarray, tile_chord: float,
         coordinates lie within ``eps_chord`` per axis of the tile's box. Tiles that would hold
         halo points only are not formed: they have no point to label.
     """
-    m = int(math.floor(2.0 / tile_chord)) + 3
-    shifted = xyz + 1.0
-
-    def key(cells: np.ndarray) -> np.ndarray:
-        return (cells[:, 0] * m + cells[:, 1]) * m + cells[:, 2]
-
-    home_cells = np.floor(shifted / tile_chord).astype(np.int64)
-    lo = np.floor((shifted - eps_chord) / tile_chord).astype(np.int64)
-    hi = np.floor((shifted + eps_chord) / tile_chord).astype(np.int64)
-    home = key(home_cells)
+    home, pairs = tile_keys(xyz, tile_chord, eps_chord)
     tiles = np.unique(home)
-    keys, points = [], []
-    for corner in range(8):
-        pick = [(corner >> a) & 1 for a in range(3)]
-        cells = np.column_stack([np.where(pick[a], hi[:, a], lo[:, a]) for a in range(3)])
-        keys.append(key(cells))
-        points.append(np.arange(len(xyz)))
-    all_keys = np.concatenate(keys)
-    all_pts = np.concatenate(points)
-    pairs = np.unique(np.column_stack([all_keys, all_pts]), axis=0)
     pairs = pairs[np.isin(pairs[:, 0], tiles)]
     bounds = np.searchsorted(pairs[:, 0], tiles, side="left")
     members = np.split(pairs[:, 1], bounds[1:])
     return home, members
+
+
+def join_nodes(node: np.ndarray, same: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Global cluster of each node (a tile's local cluster), joining nodes through shared points.
+
+    ``node`` lists, for occurrences of core points sorted by point, the node each lies in;
+    ``same[i]`` tells whether occurrences ``i`` and ``i + 1`` are one point. Returns the
+    connected component of each of the ``n_nodes`` nodes.
+    """
+    graph = coo_matrix((np.ones(int(same.sum())), (node[:-1][same], node[1:][same])),
+                       shape=(n_nodes, n_nodes))
+    return connected_components(graph, directed=False)[1]
 
 
 def _core_task(rad: np.ndarray, weight: np.ndarray, is_home: np.ndarray, eps_km: float,
@@ -127,7 +166,7 @@ def dbscan_dask(lat: np.ndarray, lon: np.ndarray, *, eps_km: float, min_weight: 
     rad, wsum, inverse = collapse(lat, lon, w)
     xyz = to_unit_vectors(rad[:, 0], rad[:, 1])
     eps_chord = chord_of_km(eps_km)
-    tile_chord = max(chord_of_km(min(tile_km, 20000.0)), 4.0 * eps_chord)
+    tile_chord = tile_chord_of(tile_km, eps_km)
     home, members = tile_members(xyz, tile_chord, eps_chord)
     tiles = np.unique(home)
     home_of = [home[idx] == t for t, idx in zip(tiles, members, strict=True)]
@@ -157,11 +196,7 @@ def dbscan_dask(lat: np.ndarray, lon: np.ndarray, *, eps_km: float, min_weight: 
     node_arr = np.concatenate(node)
     order = np.argsort(point_arr, kind="stable")
     point_arr, node_arr = point_arr[order], node_arr[order]
-    same = point_arr[1:] == point_arr[:-1]
-    n_nodes = int(offsets[-1])
-    graph = coo_matrix((np.ones(int(same.sum())), (node_arr[:-1][same], node_arr[1:][same])),
-                       shape=(n_nodes, n_nodes))
-    _, comp = connected_components(graph, directed=False)
+    comp = join_nodes(node_arr, point_arr[1:] == point_arr[:-1], int(offsets[-1]))
     loc_labels = np.full(len(rad), -1, dtype=np.int64)
     labelled = home_node >= 0  # none when no location is core: comp is then empty
     loc_labels[labelled] = comp[home_node[labelled]]
