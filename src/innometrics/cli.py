@@ -56,6 +56,9 @@ app.command("results")(results_command)
 app.command("profile")(profile_command)
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
+AllowFunctions = Annotated[bool, typer.Option(
+    "--allow-functions", help="Let the recipe's 'method: package.module:function' import and "
+                              "run that Python function (never done unasked).")]
 
 
 class Engine(StrEnum):
@@ -85,7 +88,8 @@ def main_options(
 @app.command()
 @friendly_errors
 def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report = False,
-          store: StoreFile = None, no_store: NoStore = False, quiet: Quiet = False) -> None:
+          store: StoreFile = None, no_store: NoStore = False, quiet: Quiet = False,
+          allow_functions: AllowFunctions = False) -> None:
     """Build a composite index into a run directory: scores.csv, ranks.csv, every stage's
     data (data/<Stage>.csv), the framework, data and recipe used, and manifest.json (settings,
     inputs with SHA-256, versions); print the top 5; with --report also report.html. The run
@@ -98,7 +102,7 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
     from .runs import check_out_dir
 
     started = time.perf_counter()
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     check_out_dir(out, kind="build", inputs=loaded.input_files().values(), force=force)
     result = build_index(loaded)
     target = result.write(out, force=force, started=started)
@@ -118,7 +122,8 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
 
 @app.command()
 @friendly_errors
-def validate(recipe: RecipeArg, quiet: Quiet = False) -> None:
+def validate(recipe: RecipeArg, quiet: Quiet = False,
+             allow_functions: AllowFunctions = False) -> None:
     """Check a recipe and print the plan without building: steps with every default,
     directions, denominators, what will be imputed or screened, warnings.
 
@@ -127,7 +132,7 @@ def validate(recipe: RecipeArg, quiet: Quiet = False) -> None:
     from .plan import describe_plan
     from .recipe import load_recipe
 
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     for line in describe_plan(loaded):
         console.print(line)
 
@@ -153,6 +158,7 @@ def audit(
     high: Annotated[float | None, typer.Option(
         min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated above this "
                                 "(default: --collinear).")] = None,
+    allow_functions: AllowFunctions = False,
 ) -> None:
     """Statistical audit of a recipe's build, into a run directory: statistics per stage,
     correlations with p-values, Cronbach's alpha, PCA, effective weights, correlation-ratio
@@ -169,7 +175,7 @@ def audit(
     from .runs import check_out_dir
 
     started = time.perf_counter()
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
         report = run_audit(build_index(loaded), collinear=collinear, stage=stage, node=node,
@@ -204,6 +210,7 @@ def uncertainty(
     store: StoreFile = None,
     no_store: NoStore = False,
     quiet: Quiet = False,
+    allow_functions: AllowFunctions = False,
 ) -> None:
     """Monte Carlo rank intervals of a recipe's index, into a run directory:
     rank_intervals.csv (nominal rank, median, 90% interval, score quantiles), design.csv
@@ -220,7 +227,7 @@ def uncertainty(
     from .uncertainty import UncertaintyDesign, run_sensitivity, run_uncertainty
 
     started = time.perf_counter()
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     design = UncertaintyDesign.from_recipe(loaded, runs=runs, seed=seed)
     check_out_dir(out, kind="uncertainty", inputs=loaded.input_files().values(), force=force)
     if not design.factors:

@@ -21,7 +21,7 @@ left usually comes before the one on the right)::
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from itertools import product
 from typing import Any
@@ -50,6 +50,7 @@ from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
 from .steps.treat import SETTINGS as _TREAT
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES", "ALTERNATIVE_STEPS",
+           "OWN_FUNCTION_STEPS", "is_function_reference",
            "NOT_MONTE_CARLO", "check_monte_carlo_aggregate",
            "check_uncertainty", "check_uncertainty_against_framework", "unknown_key", "check_step",
            "check_steps", "check_order", "check_scales", "order_notes",
@@ -163,7 +164,33 @@ def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict
     return out
 
 
-def check_step(step: str, settings: Any, where: str) -> dict:
+#: Steps whose method may be an own function (see :mod:`innometrics.steps.own`).
+OWN_FUNCTION_STEPS = ("impute", "normalise", "aggregate")
+
+
+def is_function_reference(method: Any) -> bool:
+    """Whether a method names a Python function, ``"package.module:function"``."""
+    return isinstance(method, str) and ":" in method
+
+
+def _check_own_function(step: str, settings: Mapping, where: str) -> dict:
+    """An own function's settings: ``method`` and its keyword arguments ``params``."""
+    if step not in OWN_FUNCTION_STEPS:
+        raise InvalidParameter(f"'method' of {where} is a function; own functions serve "
+                               f"{', '.join(OWN_FUNCTION_STEPS)} only.")
+    for name in settings:
+        if name not in ("method", "params"):
+            raise InvalidParameter(f"'{name}' of {where} has no effect with an own function "
+                                   "as method; pass its arguments as params: {name: value}.")
+    params = settings.get("params") or {}
+    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
+        raise InvalidParameter(f"'params' of {where} must be a mapping of argument names to "
+                               f"values; got {params!r}.")
+    return {"method": settings["method"], "params": _plain(params)}
+
+
+def check_step(step: str, settings: Any, where: str,
+               functions: Collection[str] = ()) -> dict:
     """Validate one step's settings and return them with every default resolved.
 
     Parameters
@@ -174,6 +201,9 @@ def check_step(step: str, settings: Any, where: str) -> dict:
         As written in the recipe.
     where : str
         The recipe key, for messages (``steps[4].aggregate``).
+    functions : collection of str, optional
+        References of the own functions the recipe may name as ``method`` (a callable
+        ``method`` is one too); any other ``"package.module:function"`` is refused.
     """
     if step not in STEP_SETTINGS:
         raise InvalidParameter(f"{where}: '{step}' is not a step.{did_you_mean(step, STEP_NAMES)}"
@@ -183,6 +213,13 @@ def check_step(step: str, settings: Any, where: str) -> dict:
     if not isinstance(settings, Mapping):
         raise InvalidParameter(f"settings of {where} must be a mapping, e.g. '- {step}: {{}}'; "
                                f"got {settings!r}.")
+    method = settings.get("method")
+    if callable(method) or (isinstance(method, str) and method in functions):
+        return _check_own_function(step, settings, where)
+    if is_function_reference(method):
+        raise InvalidParameter(f"'method' of {where} is '{method}', a Python function, and a "
+                               "recipe file runs no code unless asked; if you trust it, run "
+                               "with --allow-functions (allow_functions=True in load_recipe).")
     table = STEP_SETTINGS[step]
     check_params(where, settings, constraints_of(table))
     _check_applicable(step, table, settings, where)
@@ -243,8 +280,10 @@ def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
     return tuple(parsed)
 
 
-def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[str, dict], ...]:
-    """Validate every step and the order; return the steps with defaults resolved."""
+def check_steps(steps: Sequence[tuple[str, Any]], source: str,
+                functions: Collection[str] = ()) -> tuple[tuple[str, dict], ...]:
+    """Validate every step and the order; return the steps with defaults resolved
+    (``functions``: see :func:`check_step`)."""
     names = []
     for i, (name, _) in enumerate(steps):
         if name not in STEP_SETTINGS:
@@ -255,7 +294,7 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
     check_order(names, source, [name == "impute" and isinstance(settings, Mapping)
                                 and settings.get("method") == "panel"
                                 for name, settings in steps])
-    return tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
+    return tuple((name, check_step(name, settings, f"steps[{i}].{name}", functions))
                  for i, (name, settings) in enumerate(steps))
 
 
@@ -397,7 +436,7 @@ _UNCERTAINTY_KEYS = ("runs", "seed", "weights", "alternatives")
 _UNCERTAINTY_DEFAULTS = {"runs": 500, "seed": 1}
 
 
-def check_uncertainty(spec: Any, source: str) -> dict:
+def check_uncertainty(spec: Any, source: str, functions: Collection[str] = ()) -> dict:
     """Validate a recipe's ``uncertainty:`` section; return it with defaults resolved:
     ``{runs, seed, weights: {noise, levels[, sets]}, alternatives: {step: [settings, ...]}}``
     (``sets``: COINr's design of pre-drawn weight sets, see
@@ -445,7 +484,7 @@ def check_uncertainty(spec: Any, source: str) -> dict:
             raise InvalidParameter(f"uncertainty.alternatives.{step} must be a list of settings, "
                                    f"e.g. [{{method: ...}}, {{method: ...}}]; got {options!r}.")
         resolved_alternatives[step] = [
-            check_step(step, option, f"uncertainty.alternatives.{step}[{k}]")
+            check_step(step, option, f"uncertainty.alternatives.{step}[{k}]", functions)
             for k, option in enumerate(options)]
         if step == "aggregate":
             for k, option in enumerate(resolved_alternatives[step]):

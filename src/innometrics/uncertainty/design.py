@@ -81,7 +81,8 @@ class UncertaintyDesign:
         check_uncertainty_against_framework(
             {"weights": {"levels": list(self.levels)},
              "alternatives": {step: [check_step(step, option,
-                                                f"uncertainty.alternatives.{step}[{k}]")
+                                                f"uncertainty.alternatives.{step}[{k}]",
+                                                recipe.functions)
                                      for k, option in enumerate(options)]
                               for step, options in self.alternatives.items()}},
             recipe.framework)
@@ -106,7 +107,8 @@ class UncertaintyDesign:
         """None when the recipe's own normalisation and every alternative put scores on one
         scale; otherwise why not (score intervals would then mix scales)."""
         nominal = dict(recipe.steps).get("normalise", {"method": "none"})
-        options = [nominal] + [check_step("normalise", o, "uncertainty.alternatives.normalise")
+        options = [nominal] + [check_step("normalise", o, "uncertainty.alternatives.normalise",
+                                          recipe.functions)
                                for o in self.alternatives.get("normalise", [])]
         scales = {json.dumps({k: v for k, v in o.items() if k in _SCALE_KEYS}, sort_keys=True)
                   for o in options}

@@ -26,7 +26,7 @@ ENGINES = ("local", "dask")
 _PRE_AGGREGATE = ALTERNATIVE_STEPS[:-1]
 _CHUNK = 256
 #: Aggregate settings that change index scores (the Monte Carlo passes only these).
-_SCORING_SETTINGS = ("method", "p", "min_coverage")
+_SCORING_SETTINGS = ("method", "p", "min_coverage", "params")
 #: Bytes per replication and unit held at once: scores, ranks, the argsort and quantile copies.
 _BYTES_PER_CELL = 8 * 8
 
@@ -94,7 +94,8 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
                     if "aggregate" in combo else base_aggregate)
         # index scores need the method, its exponent and coverage; flags and ratios are not
         # computed here
-        settings = {k: v for k, v in settings.items() if k in _SCORING_SETTINGS}
+        settings = recipe.callable_settings({k: v for k, v in settings.items()
+                                             if k in _SCORING_SETTINGS})
         for start in range(0, len(rows), _CHUNK):
             tasks.append((rows[start:start + _CHUNK], prepared[pre_key], dict(settings)))
 
