@@ -203,6 +203,8 @@ def uncertainty(
     sensitivity: Annotated[bool, typer.Option(
         "--sensitivity", help="Also compute Sobol indices (runs = base sample N).")] = False,
     engine: Annotated[Engine, typer.Option(help="local or dask.")] = Engine.local,
+    target: Annotated[str | None, typer.Option(
+        help="Code of the node whose ranks are analysed (default: the index).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address; default: a LocalCluster on this machine.")] = None,
     force: Force = False,
@@ -228,7 +230,7 @@ def uncertainty(
 
     started = time.perf_counter()
     loaded = load_recipe(recipe, allow_functions=allow_functions)
-    design = UncertaintyDesign.from_recipe(loaded, runs=runs, seed=seed)
+    design = UncertaintyDesign.from_recipe(loaded, runs=runs, seed=seed, target=target)
     check_out_dir(out, kind="uncertainty", inputs=loaded.input_files().values(), force=force)
     if not design.factors:
         raise InvalidParameter(f"{recipe}: nothing in the design is uncertain, so every "
@@ -244,11 +246,11 @@ def uncertainty(
                                      progress=progress)
             sa = (run_sensitivity(loaded, design, engine=engine.value, client=client,
                                   progress=progress) if sensitivity else None)
-    target = result.write(out, sensitivity=sa, force=force, started=started,
-                          engine=engine.value, with_nominal=report)
+    written = result.write(out, sensitivity=sa, force=force, started=started,
+                           engine=engine.value, with_nominal=report)
     table = result.rank_intervals()
     console.print(f"{design.runs} replications ({', '.join(design.factors) or 'nothing'} "
-                  f"uncertain) → {target}")
+                  f"uncertain) → {written}")
     for note in result.notes():
         console.print(f"  note: {note}")
     for _, row in table.head(10).iterrows():
@@ -259,8 +261,8 @@ def uncertainty(
         for _, row in sa.table.iterrows():
             console.print(f"  {row['input']:<10} S1 {row['S1']:.3f}  ST {row['ST']:.3f}")
     if report:
-        add_report(target, target / "nominal")
-    record(target)
+        add_report(written, written / "nominal")
+    record(written)
 
 
 @app.command()

@@ -432,7 +432,7 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
 #: Steps that may have alternatives in an uncertainty design (screening would change the set of
 #: units ranked; denominating is not a modelling choice).
 ALTERNATIVE_STEPS = ("impute", "treat", "normalise", "aggregate")
-_UNCERTAINTY_KEYS = ("runs", "seed", "weights", "alternatives")
+_UNCERTAINTY_KEYS = ("runs", "seed", "weights", "alternatives", "parameters", "target")
 _UNCERTAINTY_DEFAULTS = {"runs": 500, "seed": 1}
 
 
@@ -489,11 +489,44 @@ def check_uncertainty(spec: Any, source: str, functions: Collection[str] = ()) -
         if step == "aggregate":
             for k, option in enumerate(resolved_alternatives[step]):
                 check_monte_carlo_aggregate(option, f"uncertainty.alternatives.aggregate[{k}]")
+    parameters = _check_parameters(spec.get("parameters") or {})
+    target = spec.get("target")
+    if target is not None and not isinstance(target, str):
+        raise InvalidParameter(f"'target' of uncertainty must be a node code, e.g. target: P; "
+                               f"got {target!r}.")
     return {"runs": spec.get("runs", _UNCERTAINTY_DEFAULTS["runs"]),
             "seed": spec.get("seed", _UNCERTAINTY_DEFAULTS["seed"]),
             "weights": {"noise": float(weights.get("noise", 0.0)), "levels": list(levels),
                         **({"sets": weights["sets"]} if weights.get("sets") is not None else {})},
-            "alternatives": resolved_alternatives}
+            "alternatives": resolved_alternatives,
+            **({"parameters": parameters} if parameters else {}),
+            **({"target": target} if target is not None else {})}
+
+
+def _check_parameters(parameters: Any) -> dict[str, list]:
+    """``uncertainty.parameters``: ``{"step.setting": [value, ...]}``, each value checked
+    against the setting's constraints (with the step's other settings: by the design, once
+    the recipe is known)."""
+    if not isinstance(parameters, Mapping):
+        raise InvalidParameter("'parameters' of uncertainty must be a mapping {step.setting: "
+                               f"[value, ...]}}, e.g. treat.max_winsorised: [3, 5]; got "
+                               f"{parameters!r}.")
+    out = {}
+    for factor, values in parameters.items():
+        step, _, name = str(factor).partition(".")
+        table = STEP_SETTINGS.get(step, {}) if step in ALTERNATIVE_STEPS else {}
+        if name not in table:
+            raise InvalidParameter(f"uncertainty.parameters names '{factor}', which is not "
+                                   "'step.setting' of a step with alternatives ("
+                                   f"{', '.join(ALTERNATIVE_STEPS)}).")
+        if not isinstance(values, list) or not values:
+            raise InvalidParameter(f"uncertainty.parameters.{factor} must be a list of values, "
+                                   f"e.g. [3, 5]; got {values!r}.")
+        for k, value in enumerate(values):
+            check_params(f"uncertainty.parameters.{factor}[{k}]", {name: value},
+                         constraints_of({name: table[name]}))
+        out[str(factor)] = [_plain(v) for v in values]
+    return out
 
 
 #: Aggregation methods that cannot be Monte Carlo inputs, and why.
@@ -516,6 +549,10 @@ def check_uncertainty_against_framework(spec: Mapping, framework) -> None:
     """Weight levels must be levels below the top; alternatives must fit the framework."""
     if not spec:
         return
+    target = spec.get("target")
+    if target is not None and target not in framework:
+        raise InvalidParameter(f"'target' of uncertainty is '{target}', which is not a code of "
+                               f"the framework.{did_you_mean(target, framework.codes)}")
     top = framework.n_levels
     bad = [lv for lv in spec["weights"]["levels"] if not 1 <= lv < top]
     if bad:
