@@ -36,7 +36,9 @@ class SensitivityResult:
     resamples: int = 100
 
     def to_frame(self) -> pd.DataFrame:
-        """The indices: ``input, S1, S1_q05, S1_q95, ST, ST_q05, ST_q95`` (a copy)."""
+        """The indices: ``input, S1, S1_q05, S1_q95, ST, ST_q05, ST_q95`` (a copy); ``_q05``
+        and ``_q95`` are the 5th and 95th percentiles of the index over the bootstrap
+        resamples (SALib's ``keep_resamples``), not SALib's ``S1_conf`` (a normal half-width)."""
         return self.table.copy()
 
 
