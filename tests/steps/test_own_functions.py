@@ -107,3 +107,10 @@ def test_own_functions_as_monte_carlo_alternatives(tmp_path):
     own = build(recipe.with_step("normalise", method=span, params={"top": 100})
                 .with_step("aggregate", method=weighted_sum))
     np.testing.assert_allclose(mc.scores, np.tile(own.scores["Index"].to_numpy(), (20, 1)))
+    assert set(mc.sampled.to_frame(mc.recipe, mc.design)["aggregate_settings"]) == {
+        '{"method": "own_functions:weighted_sum"}'}
+    assert len(mc.rank_intervals()) == 5
+    run = mc.write(tmp_path / "mc")
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["settings"]["design"]["alternatives"]["normalise"] == [
+        {"method": "own_functions:span", "params": {"top": 100}}]

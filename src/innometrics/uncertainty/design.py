@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,8 +19,9 @@ from ..schema import (
     check_step,
     check_uncertainty_against_framework,
 )
+from ..steps.own import reference_of
 
-__all__ = ["UncertaintyDesign", "noisy_nodes"]
+__all__ = ["UncertaintyDesign", "noisy_nodes", "with_functions_named"]
 
 _CONSTRAINTS = {
     "runs": [Interval(Integral, 1, None)],
@@ -194,6 +195,21 @@ class UncertaintyDesign:
     def target_of(self, recipe: Recipe) -> str:
         """The code of the node analysed: ``target``, else the index (the last code)."""
         return self.target or recipe.framework.codes[-1]
+
+
+def with_functions_named(recipe: Recipe, design: UncertaintyDesign
+                         ) -> tuple[Recipe, UncertaintyDesign]:
+    """An in-memory design whose alternatives hold own functions (callables) named by their
+    reference ``module:qualname``, and the recipe knowing them: the tables and the manifest
+    of a run then name each function as a recipe file would."""
+    functions = {reference_of(o["method"]): o["method"] for options in
+                 design.alternatives.values() for o in options if callable(o.get("method"))}
+    if not functions:
+        return recipe, design
+    named = {step: [{**o, "method": reference_of(o["method"])} if callable(o.get("method"))
+                    else o for o in options] for step, options in design.alternatives.items()}
+    return (replace(recipe, functions={**recipe.functions, **functions}),
+            replace(design, alternatives=named))
 
 
 def noisy_nodes(recipe: Recipe, design: UncertaintyDesign) -> np.ndarray:

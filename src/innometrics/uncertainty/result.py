@@ -16,7 +16,7 @@ from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import IndexResult, recipe_files
 from ..runs import write_run
-from .design import UncertaintyDesign
+from .design import UncertaintyDesign, with_functions_named
 from .evaluation import check_memory, evaluate_design, nominal_build
 from .panel import PanelUncertaintyResult, evaluate_panel
 from .sampling import Design, sample_design
@@ -127,6 +127,7 @@ def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
     design = design or UncertaintyDesign.from_recipe(recipe)
     if target is not None:
         design = replace(design, target=target)
+    recipe, design = with_functions_named(recipe, design)
     design.validate(recipe)
     check_memory(design.runs, len(recipe.data.units))
     sampled = sample_design(recipe, design)

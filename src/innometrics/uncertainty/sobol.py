@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import InvalidParameter
 from ..ranking import rank_min
 from ..recipe import Recipe
-from .design import UncertaintyDesign
+from .design import UncertaintyDesign, with_functions_named
 from .evaluation import check_memory, evaluate_design, nominal_build
 from .sampling import design_from_unit, weight_inputs
 from .statistics import mean_rank_shift
@@ -66,6 +66,7 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
     design = design or UncertaintyDesign.from_recipe(recipe)
     if target is not None:
         design = replace(design, target=target)
+    recipe, design = with_functions_named(recipe, design)
     design.validate(recipe)
     factors = design.factors
     if len(factors) < 2:
