@@ -36,16 +36,18 @@ from .schema import (
     STAGE_NAMES,
     STEP_NAMES,
     check_against_framework,
-    check_monte_carlo_aggregate,
     check_scales,
     check_steps,
-    check_uncertainty,
-    check_uncertainty_against_framework,
     is_function_reference,
     order_notes,
     parse_steps,
 )
 from .steps.own import reference_of
+from .uncertainty_schema import (
+    check_monte_carlo_aggregate,
+    check_uncertainty,
+    check_uncertainty_against_framework,
+)
 from .yaml_io import read_yaml
 
 __all__ = ["Recipe", "load_recipe", "STEP_NAMES", "STAGE_NAMES", "RECIPE_KEYS"]

@@ -12,14 +12,9 @@ import numpy as np
 from .._params import Integral, Interval, Real, check_params
 from ..errors import InvalidParameter
 from ..recipe import Recipe
-from ..schema import (
-    ALTERNATIVE_STEPS,
-    STEP_SETTINGS,
-    check_against_framework,
-    check_step,
-    check_uncertainty_against_framework,
-)
+from ..schema import STEP_SETTINGS, check_against_framework, check_step
 from ..steps.own import reference_of
+from ..uncertainty_schema import ALTERNATIVE_STEPS, check_uncertainty_against_framework
 
 __all__ = ["UncertaintyDesign", "noisy_nodes", "with_functions_named"]
 

@@ -14,8 +14,8 @@ from ..errors import InvalidParameter
 from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import IndexResult, build
-from ..schema import ALTERNATIVE_STEPS
 from ..steps.aggregate import aggregate
+from ..uncertainty_schema import ALTERNATIVE_STEPS
 from .design import UncertaintyDesign
 from .sampling import Design
 
