@@ -235,8 +235,8 @@ def uncertainty(
     if not design.factors:
         raise InvalidParameter(f"{recipe}: nothing in the design is uncertain, so every "
                                "replication would equal the nominal result. Fix: give the "
-                               "recipe an 'uncertainty:' section with weights (noise, levels) "
-                               "or alternatives")
+                               "recipe an 'uncertainty:' section with weights (noise, levels), "
+                               "or alternatives or parameters")
     with contextlib.ExitStack() as stack:
         client = None
         if engine is Engine.dask:
