@@ -56,6 +56,9 @@ app.command("results")(results_command)
 app.command("profile")(profile_command)
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
+AllowFunctions = Annotated[bool, typer.Option(
+    "--allow-functions", help="Let the recipe's 'method: package.module:function' import and "
+                              "run that Python function (never done unasked).")]
 
 
 class Engine(StrEnum):
@@ -85,7 +88,8 @@ def main_options(
 @app.command()
 @friendly_errors
 def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report = False,
-          store: StoreFile = None, no_store: NoStore = False, quiet: Quiet = False) -> None:
+          store: StoreFile = None, no_store: NoStore = False, quiet: Quiet = False,
+          allow_functions: AllowFunctions = False) -> None:
     """Build a composite index into a run directory: scores.csv, ranks.csv, every stage's
     data (data/<Stage>.csv), the framework, data and recipe used, and manifest.json (settings,
     inputs with SHA-256, versions); print the top 5; with --report also report.html. The run
@@ -98,7 +102,7 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
     from .runs import check_out_dir
 
     started = time.perf_counter()
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     check_out_dir(out, kind="build", inputs=loaded.input_files().values(), force=force)
     result = build_index(loaded)
     target = result.write(out, force=force, started=started)
@@ -118,7 +122,8 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
 
 @app.command()
 @friendly_errors
-def validate(recipe: RecipeArg, quiet: Quiet = False) -> None:
+def validate(recipe: RecipeArg, quiet: Quiet = False,
+             allow_functions: AllowFunctions = False) -> None:
     """Check a recipe and print the plan without building: steps with every default,
     directions, denominators, what will be imputed or screened, warnings.
 
@@ -127,7 +132,7 @@ def validate(recipe: RecipeArg, quiet: Quiet = False) -> None:
     from .plan import describe_plan
     from .recipe import load_recipe
 
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     for line in describe_plan(loaded):
         console.print(line)
 
@@ -153,6 +158,7 @@ def audit(
     high: Annotated[float | None, typer.Option(
         min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated above this "
                                 "(default: --collinear).")] = None,
+    allow_functions: AllowFunctions = False,
 ) -> None:
     """Statistical audit of a recipe's build, into a run directory: statistics per stage,
     correlations with p-values, Cronbach's alpha, PCA, effective weights, correlation-ratio
@@ -169,7 +175,7 @@ def audit(
     from .runs import check_out_dir
 
     started = time.perf_counter()
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
         report = run_audit(build_index(loaded), collinear=collinear, stage=stage, node=node,
@@ -197,6 +203,8 @@ def uncertainty(
     sensitivity: Annotated[bool, typer.Option(
         "--sensitivity", help="Also compute Sobol indices (runs = base sample N).")] = False,
     engine: Annotated[Engine, typer.Option(help="local or dask.")] = Engine.local,
+    target: Annotated[str | None, typer.Option(
+        help="Code of the node whose ranks are analysed (default: the index).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address; default: a LocalCluster on this machine.")] = None,
     force: Force = False,
@@ -204,6 +212,7 @@ def uncertainty(
     store: StoreFile = None,
     no_store: NoStore = False,
     quiet: Quiet = False,
+    allow_functions: AllowFunctions = False,
 ) -> None:
     """Monte Carlo rank intervals of a recipe's index, into a run directory:
     rank_intervals.csv (nominal rank, median, 90% interval, score quantiles), design.csv
@@ -220,14 +229,14 @@ def uncertainty(
     from .uncertainty import UncertaintyDesign, run_sensitivity, run_uncertainty
 
     started = time.perf_counter()
-    loaded = load_recipe(recipe)
-    design = UncertaintyDesign.from_recipe(loaded, runs=runs, seed=seed)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
+    design = UncertaintyDesign.from_recipe(loaded, runs=runs, seed=seed, target=target)
     check_out_dir(out, kind="uncertainty", inputs=loaded.input_files().values(), force=force)
     if not design.factors:
         raise InvalidParameter(f"{recipe}: nothing in the design is uncertain, so every "
                                "replication would equal the nominal result. Fix: give the "
-                               "recipe an 'uncertainty:' section with weights (noise, levels) "
-                               "or alternatives")
+                               "recipe an 'uncertainty:' section with weights (noise, levels), "
+                               "or alternatives or parameters")
     with contextlib.ExitStack() as stack:
         client = None
         if engine is Engine.dask:
@@ -237,11 +246,11 @@ def uncertainty(
                                      progress=progress)
             sa = (run_sensitivity(loaded, design, engine=engine.value, client=client,
                                   progress=progress) if sensitivity else None)
-    target = result.write(out, sensitivity=sa, force=force, started=started,
-                          engine=engine.value, with_nominal=report)
+    written = result.write(out, sensitivity=sa, force=force, started=started,
+                           engine=engine.value, with_nominal=report)
     table = result.rank_intervals()
     console.print(f"{design.runs} replications ({', '.join(design.factors) or 'nothing'} "
-                  f"uncertain) → {target}")
+                  f"uncertain) → {written}")
     for note in result.notes():
         console.print(f"  note: {note}")
     for _, row in table.head(10).iterrows():
@@ -252,8 +261,8 @@ def uncertainty(
         for _, row in sa.table.iterrows():
             console.print(f"  {row['input']:<10} S1 {row['S1']:.3f}  ST {row['ST']:.3f}")
     if report:
-        add_report(target, target / "nominal")
-    record(target)
+        add_report(written, written / "nominal")
+    record(written)
 
 
 @app.command()

@@ -289,7 +289,7 @@ def run_steps(recipe: Recipe) -> tuple[StageTables, dict[str, dict]]:
     records: dict[str, dict] = {}
     for i, (name, settings) in enumerate(recipe.steps):
         with _step_errors(recipe, i, name):
-            out = _ADAPTERS[name](recipe, state, settings)
+            out = _ADAPTERS[name](recipe, state, recipe.callable_settings(settings))
         _take(recipe, state, out, i, name, settings, stages, records, STAGE_NAMES[name], name)
     return stages, records
 
@@ -399,12 +399,13 @@ def run_panel_steps(recipe: Recipe, per_time: dict[str, Recipe]
     names = panel_stage_names(recipe.steps)
     for i, (name, settings) in enumerate(recipe.steps):
         with _step_errors(recipe, i, name):
+            run_with = recipe.callable_settings(settings)
             if _is_panel_impute(name, settings):
                 outs = _run_impute_panel(times, states, settings)
             elif _across_time(name, settings):
-                outs = _run_normalise_panel(recipe, times, states, settings)
+                outs = _run_normalise_panel(recipe, times, states, run_with)
             else:
-                outs = {t: _ADAPTERS[name](per_time[t], states[t], settings) for t in times}
+                outs = {t: _ADAPTERS[name](per_time[t], states[t], run_with) for t in times}
         stage, key = names[i]
         for t in times:
             _take(per_time[t], states[t], outs[t], i, name, settings, stages[t], records[t],

@@ -19,9 +19,10 @@ data. Running it (:func:`innometrics.build`, :mod:`innometrics.result`) gives an
 
 from __future__ import annotations
 
+import importlib
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,17 @@ from .schema import (
     STAGE_NAMES,
     STEP_NAMES,
     check_against_framework,
-    check_monte_carlo_aggregate,
     check_scales,
     check_steps,
-    check_uncertainty,
-    check_uncertainty_against_framework,
+    is_function_reference,
     order_notes,
     parse_steps,
+)
+from .steps.own import reference_of
+from .uncertainty_schema import (
+    check_monte_carlo_aggregate,
+    check_uncertainty,
+    check_uncertainty_against_framework,
 )
 from .yaml_io import read_yaml
 
@@ -70,6 +75,11 @@ class Recipe:
     tables : dict of str → TableSpec
         Where the framework and data were read from (``framework``, ``data``).
     name, description : str or None
+    functions : dict of str → callable
+        Own functions a step may name as its ``method`` (see :mod:`innometrics.steps.own`):
+        ``Recipe(..., functions={"my_norm": f})`` with ``method: my_norm``, or ``method: f``
+        itself. Each is recorded by its reference ``module:qualname`` (so the recipe file a
+        run writes names it, and ``build --allow-functions`` imports it again).
     """
 
     framework: Framework
@@ -80,13 +90,17 @@ class Recipe:
     tables: dict = field(default_factory=dict)
     name: str | None = None
     description: str | None = None
+    functions: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         src = self.source or "recipe"
-        steps = check_steps(tuple((n, s) for n, s in self.steps), src)
+        functions = dict(self.functions)
+        steps = check_steps(tuple((n, _own_reference(s, functions)) for n, s in self.steps),
+                            src, functions)
         for i, (name, settings) in enumerate(steps):
             check_against_framework(name, settings, f"steps[{i}].{name}", self.framework)
-        uncertainty = check_uncertainty(self.uncertainty, src)
+        uncertainty = check_uncertainty(_own_references(self.uncertainty, functions), src,
+                                        functions)
         check_uncertainty_against_framework(uncertainty, self.framework)
         # the nominal steps only: a copy made to compute something else (the dashboard's
         # with_step) keeps the design it will not run; the design is checked by load_recipe
@@ -102,6 +116,24 @@ class Recipe:
             warnings.warn(f"{src}: {note}", DataWarning, stacklevel=1)
         object.__setattr__(self, "steps", steps)
         object.__setattr__(self, "uncertainty", uncertainty)
+        object.__setattr__(self, "functions", functions)
+
+    def callable_settings(self, settings: Mapping) -> dict:
+        """``settings`` with an own function's reference replaced by the function (what the
+        step's kernel takes)."""
+        method = settings.get("method")
+        if isinstance(method, str) and method in self.functions:
+            return {**settings, "method": self.functions[method]}
+        return dict(settings)
+
+    def own_functions(self) -> dict[str, str]:
+        """The own functions the steps and alternatives use: reference → ``module:qualname``
+        (what a manifest records)."""
+        options = [s for _, s in self.steps] + [o for alternatives in (
+            self.uncertainty.get("alternatives") or {}).values() for o in alternatives]
+        used = {o.get("method") for o in options if isinstance(o.get("method"), str)
+                } & set(self.functions)
+        return {ref: reference_of(self.functions[ref]) for ref in sorted(used)}
 
     def settings(self, step: str) -> dict | None:
         """The settings of ``step``, or None if the recipe does not use it."""
@@ -183,13 +215,74 @@ def _check_group_columns(data: Dataset, impute_settings: list[dict]) -> None:
 _BUILDER: dict[str, Any] = {}
 
 
+def _own_reference(settings: Any, functions: dict) -> Any:
+    """``settings`` with an own function as ``method`` (the callable, or a name given in
+    ``functions``) named by its reference ``module:qualname``, added to ``functions``."""
+    if not isinstance(settings, Mapping):
+        return settings
+    method = settings.get("method")
+    if isinstance(method, str) and not is_function_reference(method) and method in functions:
+        method = functions[method]
+    if not callable(method):
+        return settings
+    functions[reference_of(method)] = method
+    return {**settings, "method": reference_of(method)}
+
+
+def _own_references(uncertainty: Any, functions: dict) -> Any:
+    """The uncertainty section with each alternative's own function named by reference."""
+    if not isinstance(uncertainty, Mapping) or not isinstance(
+            uncertainty.get("alternatives"), Mapping):
+        return uncertainty
+    return {**uncertainty, "alternatives": {
+        step: [_own_reference(o, functions) for o in options] if isinstance(options, list)
+        else options for step, options in uncertainty["alternatives"].items()}}
+
+
+def _import_function(reference: str, source: str, key: str) -> Callable:
+    """The function ``"package.module:qualname"`` names (imported: only when allowed)."""
+    module, _, qualname = reference.partition(":")
+    try:
+        found: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise InputError(source, f"own function '{reference}' cannot be imported ({exc})",
+                         "write 'package.module:function' of an importable module",
+                         key=key) from None
+    if not callable(found):
+        raise InputError(source, f"'{reference}' is not a function",
+                         "name a function as 'package.module:function'", key=key)
+    return found
+
+
+def _referenced_functions(raw: Mapping, source: str) -> dict[str, Callable]:
+    """Import every ``method: "package.module:function"`` of the steps and alternatives."""
+    options = [(f"steps[{i}]", s) for i, entry in enumerate(raw.get("steps") or [])
+               if isinstance(entry, Mapping) for s in entry.values()]
+    alternatives = (raw.get("uncertainty") or {}).get("alternatives") or {}
+    if isinstance(alternatives, Mapping):
+        options += [(f"uncertainty.alternatives.{step}[{k}]", o)
+                    for step, listed in alternatives.items() if isinstance(listed, list)
+                    for k, o in enumerate(listed)]
+    return {o["method"]: _import_function(o["method"], source, key)
+            for key, o in options
+            if isinstance(o, Mapping) and is_function_reference(o.get("method"))}
+
+
 def use_builder(build: Any) -> None:
     """Register the function :meth:`Recipe.run` calls (done once by ``result.py``)."""
     _BUILDER["build"] = build
 
 
-def load_recipe(path: str | os.PathLike) -> Recipe:
+def load_recipe(path: str | os.PathLike, *, functions: Mapping[str, Callable] | None = None,
+                allow_functions: bool = False) -> Recipe:
     """Read a recipe file (YAML), validate every setting, then load its framework and data.
+
+    A step's ``method`` may name an own function (:mod:`innometrics.steps.own`): a name given
+    in ``functions`` (``{"my_norm": f}``), or ``"package.module:function"``, which is imported
+    only with ``allow_functions=True`` (``--allow-functions`` on the command line): a recipe
+    file never runs code unasked.
 
     Validation runs in this order, and stops at the first problem with one line naming the
     file and the recipe key: the keys of the recipe; each table entry; every step's settings
@@ -223,8 +316,11 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
     try:
         tables = {key: TableSpec.parse(raw[key], key=key, source=src, base=path.parent)
                   for key in ("framework", "data")}
-        steps = check_steps(parse_steps(raw["steps"], src), src)
-        uncertainty = check_uncertainty(raw.get("uncertainty"), src)
+        functions = dict(functions or {})
+        if allow_functions:
+            functions.update(_referenced_functions(raw, src))
+        steps = check_steps(parse_steps(raw["steps"], src), src, functions)
+        uncertainty = check_uncertainty(raw.get("uncertainty"), src, functions)
         for i, (name, settings) in enumerate(steps):
             if uncertainty and name == "aggregate":
                 check_monte_carlo_aggregate(settings, f"steps[{i}].aggregate")
@@ -238,4 +334,4 @@ def load_recipe(path: str | os.PathLike) -> Recipe:
     data = load_data(tables["data"], framework)
     return Recipe(framework=framework, data=data, steps=steps, uncertainty=uncertainty,
                   source=src, tables=tables, name=raw.get("name"),
-                  description=raw.get("description"))
+                  description=raw.get("description"), functions=functions)

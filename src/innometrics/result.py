@@ -259,7 +259,8 @@ class IndexResult:
                                   "units_screened_out": [u for u in self.recipe.data.units
                                                          if u not in self.scores.index],
                                   "framework_fingerprint": self.recipe.framework.fingerprint(),
-                                  "data_fingerprint": self.recipe.data.fingerprint()})
+                                  "data_fingerprint": self.recipe.data.fingerprint(),
+                                  **_functions_used(self.recipe)})
 
     def _repr_html_(self) -> str:
         """A summary and the top units as an HTML table (for Jupyter)."""
@@ -465,7 +466,8 @@ class PanelResult:
                          details={"units": len(set(self.recipe.data.units)),
                                   "index": self.index_code, "times": self.times,
                                   "framework_fingerprint": self.recipe.framework.fingerprint(),
-                                  "data_fingerprint": self.recipe.data.fingerprint()})
+                                  "data_fingerprint": self.recipe.data.fingerprint(),
+                                  **_functions_used(self.recipe)})
 
 
 def _build_panel(recipe: Recipe) -> PanelResult:
@@ -475,3 +477,9 @@ def _build_panel(recipe: Recipe) -> PanelResult:
     return PanelResult(recipe=recipe, results={
         t: IndexResult(recipe=per_time[t], stages=stages, records=records)
         for t, (stages, records) in runs.items()})
+
+
+def _functions_used(recipe: Recipe) -> dict:
+    """A manifest's ``functions``: the own functions the recipe ran, by reference."""
+    used = recipe.own_functions()
+    return {"functions": used} if used else {}

@@ -21,16 +21,13 @@ left usually comes before the one on the right)::
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from itertools import product
 from typing import Any
 
 from . import steps as _steps
 from ._params import (
-    Integral,
-    Interval,
-    Real,
     Setting,
     check_params,
     constraints_of,
@@ -49,9 +46,9 @@ from .steps.screen import SETTINGS as _SCREEN
 from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
 from .steps.treat import SETTINGS as _TREAT
 
-__all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES", "ALTERNATIVE_STEPS",
-           "NOT_MONTE_CARLO", "check_monte_carlo_aggregate",
-           "check_uncertainty", "check_uncertainty_against_framework", "unknown_key", "check_step",
+__all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES",
+           "OWN_FUNCTION_STEPS", "is_function_reference", "as_plain", "methods_named",
+           "unknown_key", "check_step",
            "check_steps", "check_order", "check_scales", "order_notes",
            "check_against_framework", "parse_steps"]
 
@@ -103,13 +100,13 @@ def _method_of(step: str, settings: Mapping) -> Any:
     return settings.get("method", _signature_defaults(step).get("method"))
 
 
-def _methods_named(method: Any) -> set:
+def methods_named(method: Any) -> set:
     """The methods a setting names: one, or those of a per-level mapping."""
     return set(method.values()) if isinstance(method, Mapping) else {method}
 
 
 def _applies(setting: Setting, method: Any) -> bool:
-    return setting.methods is None or bool(_methods_named(method) & setting.methods)
+    return setting.methods is None or bool(methods_named(method) & setting.methods)
 
 
 def _check_applicable(step: str, table: Mapping[str, Setting], settings: Mapping,
@@ -122,18 +119,18 @@ def _check_applicable(step: str, table: Mapping[str, Setting], settings: Mapping
             raise InvalidParameter(f"'{name}' of {where} has no effect with method "
                                    f"'{method}' (it applies to {uses}); remove it or change "
                                    "the method.")
-    if (step == "aggregate" and "generalised" in _methods_named(method)
+    if (step == "aggregate" and "generalised" in methods_named(method)
             and "p" not in settings):
         raise InvalidParameter(f"method 'generalised' of {where} needs 'p', one value or "
                                "{level: p}, e.g. p: 2 (p = 1 is the arithmetic mean).")
 
 
-def _plain(value: Any) -> Any:
+def as_plain(value: Any) -> Any:
     """Tuples as lists and mapping keys as text, as YAML and JSON write them."""
     if isinstance(value, Mapping):
-        return {k if isinstance(k, str) else str(k): _plain(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else str(k): as_plain(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [as_plain(v) for v in value]
     return value
 
 
@@ -144,13 +141,13 @@ def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict
     out: dict[str, Any] = {}
     for name, setting in table.items():
         if name in settings:
-            out[name] = _plain(settings[name])
+            out[name] = as_plain(settings[name])
         elif _applies(setting, method) and (step, name) not in _FROM_FRAMEWORK:
             default = defaults.get(name)
             if name == "scale" and default is None:
                 default = DEFAULT_SCALE.get(method)  # it depends on the method
             if default is not None:
-                out[name] = _plain(default)
+                out[name] = as_plain(default)
     if step == "impute" and method == "panel":
         out.setdefault("fill", "latest")
         if out["fill"] != "latest" and "max_time" in out:
@@ -163,7 +160,33 @@ def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict
     return out
 
 
-def check_step(step: str, settings: Any, where: str) -> dict:
+#: Steps whose method may be an own function (see :mod:`innometrics.steps.own`).
+OWN_FUNCTION_STEPS = ("impute", "normalise", "aggregate")
+
+
+def is_function_reference(method: Any) -> bool:
+    """Whether a method names a Python function, ``"package.module:function"``."""
+    return isinstance(method, str) and ":" in method
+
+
+def _check_own_function(step: str, settings: Mapping, where: str) -> dict:
+    """An own function's settings: ``method`` and its keyword arguments ``params``."""
+    if step not in OWN_FUNCTION_STEPS:
+        raise InvalidParameter(f"'method' of {where} is a function; own functions serve "
+                               f"{', '.join(OWN_FUNCTION_STEPS)} only.")
+    for name in settings:
+        if name not in ("method", "params"):
+            raise InvalidParameter(f"'{name}' of {where} has no effect with an own function "
+                                   "as method; pass its arguments as params: {name: value}.")
+    params = settings.get("params") or {}
+    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
+        raise InvalidParameter(f"'params' of {where} must be a mapping of argument names to "
+                               f"values; got {params!r}.")
+    return {"method": settings["method"], "params": as_plain(params)}
+
+
+def check_step(step: str, settings: Any, where: str,
+               functions: Collection[str] = ()) -> dict:
     """Validate one step's settings and return them with every default resolved.
 
     Parameters
@@ -174,6 +197,9 @@ def check_step(step: str, settings: Any, where: str) -> dict:
         As written in the recipe.
     where : str
         The recipe key, for messages (``steps[4].aggregate``).
+    functions : collection of str, optional
+        References of the own functions the recipe may name as ``method`` (a callable
+        ``method`` is one too); any other ``"package.module:function"`` is refused.
     """
     if step not in STEP_SETTINGS:
         raise InvalidParameter(f"{where}: '{step}' is not a step.{did_you_mean(step, STEP_NAMES)}"
@@ -183,6 +209,13 @@ def check_step(step: str, settings: Any, where: str) -> dict:
     if not isinstance(settings, Mapping):
         raise InvalidParameter(f"settings of {where} must be a mapping, e.g. '- {step}: {{}}'; "
                                f"got {settings!r}.")
+    method = settings.get("method")
+    if callable(method) or (isinstance(method, str) and method in functions):
+        return _check_own_function(step, settings, where)
+    if is_function_reference(method):
+        raise InvalidParameter(f"'method' of {where} is '{method}', a Python function, and a "
+                               "recipe file runs no code unless asked; if you trust it, run "
+                               "with --allow-functions (allow_functions=True in load_recipe).")
     table = STEP_SETTINGS[step]
     check_params(where, settings, constraints_of(table))
     _check_applicable(step, table, settings, where)
@@ -243,8 +276,10 @@ def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
     return tuple(parsed)
 
 
-def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[str, dict], ...]:
-    """Validate every step and the order; return the steps with defaults resolved."""
+def check_steps(steps: Sequence[tuple[str, Any]], source: str,
+                functions: Collection[str] = ()) -> tuple[tuple[str, dict], ...]:
+    """Validate every step and the order; return the steps with defaults resolved
+    (``functions``: see :func:`check_step`)."""
     names = []
     for i, (name, _) in enumerate(steps):
         if name not in STEP_SETTINGS:
@@ -255,7 +290,7 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str) -> tuple[tuple[st
     check_order(names, source, [name == "impute" and isinstance(settings, Mapping)
                                 and settings.get("method") == "panel"
                                 for name, settings in steps])
-    return tuple((name, check_step(name, settings, f"steps[{i}].{name}"))
+    return tuple((name, check_step(name, settings, f"steps[{i}].{name}", functions))
                  for i, (name, settings) in enumerate(steps))
 
 
@@ -388,104 +423,6 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
     if group is not None and group not in framework.groups:
         raise InvalidParameter(f"'group' of {where} is '{group}', which is not a Group column of "
                                f"the framework; groups: {list(framework.groups) or 'none'}.")
-
-
-#: Steps that may have alternatives in an uncertainty design (screening would change the set of
-#: units ranked; denominating is not a modelling choice).
-ALTERNATIVE_STEPS = ("impute", "treat", "normalise", "aggregate")
-_UNCERTAINTY_KEYS = ("runs", "seed", "weights", "alternatives")
-_UNCERTAINTY_DEFAULTS = {"runs": 500, "seed": 1}
-
-
-def check_uncertainty(spec: Any, source: str) -> dict:
-    """Validate a recipe's ``uncertainty:`` section; return it with defaults resolved:
-    ``{runs, seed, weights: {noise, levels[, sets]}, alternatives: {step: [settings, ...]}}``
-    (``sets``: COINr's design of pre-drawn weight sets, see
-    :mod:`innometrics.uncertainty.sampling`) where
-    every alternative went through :func:`check_step`. Levels are checked against the
-    framework by :func:`check_uncertainty_against_framework`."""
-    if spec is None or spec == {}:
-        return {}
-    if not isinstance(spec, Mapping):
-        raise InputError(source, "'uncertainty' is not a mapping",
-                         "write 'uncertainty:' with runs, seed, weights, alternatives",
-                         key="uncertainty")
-    for key in spec:
-        if key not in _UNCERTAINTY_KEYS:
-            raise InvalidParameter(unknown_key(key, "uncertainty", _UNCERTAINTY_KEYS))
-    check_params("uncertainty", {k: spec[k] for k in ("runs", "seed") if k in spec},
-                 {"runs": [Interval(Integral, 1, None)], "seed": [Interval(Integral, 0, None)]})
-    weights = spec.get("weights") or {}
-    if not isinstance(weights, Mapping):
-        raise InvalidParameter("'weights' of uncertainty must be a mapping {noise: f, levels: "
-                               f"[...]}}; got {weights!r}.")
-    for key in weights:
-        if key not in ("noise", "levels", "sets"):
-            raise InvalidParameter(unknown_key(key, "uncertainty.weights",
-                                               ("noise", "levels", "sets")))
-    check_params("uncertainty.weights", {k: weights[k] for k in ("noise", "sets") if k in weights},
-                 {"noise": [Interval(Real, 0, 1, closed="left")],
-                  "sets": [Interval(Integral, 1, None), None]})
-    levels = weights.get("levels", [])
-    if (not isinstance(levels, list | tuple)
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in levels)):
-        raise InvalidParameter("'levels' of uncertainty.weights must be a list of framework "
-                               f"levels, e.g. [2, 3]; got {levels!r}.")
-    alternatives = spec.get("alternatives") or {}
-    if not isinstance(alternatives, Mapping):
-        raise InvalidParameter("'alternatives' of uncertainty must be a mapping {step: "
-                               f"[settings, ...]}}; got {alternatives!r}.")
-    resolved_alternatives = {}
-    for step, options in alternatives.items():
-        if step not in ALTERNATIVE_STEPS:
-            raise InvalidParameter(f"uncertainty.alternatives names '{step}', which cannot have "
-                                   f"alternatives.{did_you_mean(step, ALTERNATIVE_STEPS)} "
-                                   f"Steps with alternatives: {', '.join(ALTERNATIVE_STEPS)}.")
-        if not isinstance(options, list) or not options:
-            raise InvalidParameter(f"uncertainty.alternatives.{step} must be a list of settings, "
-                                   f"e.g. [{{method: ...}}, {{method: ...}}]; got {options!r}.")
-        resolved_alternatives[step] = [
-            check_step(step, option, f"uncertainty.alternatives.{step}[{k}]")
-            for k, option in enumerate(options)]
-        if step == "aggregate":
-            for k, option in enumerate(resolved_alternatives[step]):
-                check_monte_carlo_aggregate(option, f"uncertainty.alternatives.aggregate[{k}]")
-    return {"runs": spec.get("runs", _UNCERTAINTY_DEFAULTS["runs"]),
-            "seed": spec.get("seed", _UNCERTAINTY_DEFAULTS["seed"]),
-            "weights": {"noise": float(weights.get("noise", 0.0)), "levels": list(levels),
-                        **({"sets": weights["sets"]} if weights.get("sets") is not None else {})},
-            "alternatives": resolved_alternatives}
-
-
-#: Aggregation methods that cannot be Monte Carlo inputs, and why.
-NOT_MONTE_CARLO = {
-    "bod": "benefit of the doubt chooses each unit's weights itself (so weight noise has no "
-           "effect on it) and solves one linear programme per unit, node and replication",
-}
-
-
-def check_monte_carlo_aggregate(settings: Mapping, where: str) -> None:
-    """Refuse, in a Monte Carlo design, an aggregation in :data:`NOT_MONTE_CARLO`; ``where``
-    names the alternative, or the nominal step of a recipe with an ``uncertainty`` section."""
-    for method in sorted(_methods_named(settings.get("method")) & set(NOT_MONTE_CARLO)):
-        raise InvalidParameter(f"{where} uses method '{method}', which cannot be a Monte Carlo "
-                               f"input: {NOT_MONTE_CARLO[method]}; build it as a recipe of its "
-                               "own, without 'uncertainty'.")
-
-
-def check_uncertainty_against_framework(spec: Mapping, framework) -> None:
-    """Weight levels must be levels below the top; alternatives must fit the framework."""
-    if not spec:
-        return
-    top = framework.n_levels
-    bad = [lv for lv in spec["weights"]["levels"] if not 1 <= lv < top]
-    if bad:
-        raise InvalidParameter(f"'levels' of uncertainty.weights must be levels 1-{top - 1} "
-                               f"(the top node has no siblings); got {spec['weights']['levels']}.")
-    for step, options in spec["alternatives"].items():
-        for k, option in enumerate(options):
-            check_against_framework(step, option, f"uncertainty.alternatives.{step}[{k}]",
-                                    framework)
 
 
 def unknown_key(key: Any, where: str, accepted: Sequence[str]) -> str:

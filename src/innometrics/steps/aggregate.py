@@ -25,6 +25,7 @@ from .._params import (
 )
 from ._result import StepResult
 from .bod import benefit_of_the_doubt
+from .own import aggregate_with
 
 __all__ = ["aggregate", "weighted_mean", "copeland", "mazziotta_pareto", "benefit_of_the_doubt",
            "coverage_flags", "METHODS", "SETTINGS", "at_level"]
@@ -315,7 +316,8 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
               p: float | Mapping | None = None,
               share_bounds: Sequence[float] | None = None,
               min_coverage: float | Mapping = 0.0,
-              dmc: float | Mapping | None = None) -> StepResult:
+              dmc: float | Mapping | None = None,
+              params: Mapping | None = None) -> StepResult:
     """Aggregate indicator scores up every level of the tree.
 
     Parameters
@@ -339,6 +341,9 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
     dmc : float or mapping, optional
         Data-minimum-coverage thresholds that flag aggregates without blanking them (see
         :func:`coverage_flags`); recorded in ``info["dmc"]``.
+    params : mapping, optional
+        Keyword arguments of an own function given as ``method`` (see
+        :mod:`innometrics.steps.own`); ``dmc`` flags apply to it too.
 
     Returns
     -------
@@ -349,6 +354,12 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         ``info["bod_weights"]``: ``{level: (..., n_units, n_children, n_parents)}``, each
         unit's benefit-of-the-doubt weights at the levels using ``bod``.
     """
+    if callable(method):
+        out = aggregate_with(x, weight_matrices, method, params=params)
+        if dmc is not None:
+            check_params("aggregate", {"dmc": dmc}, _CONSTRAINTS)
+            out.info["dmc"] = coverage_flags(np.asarray(x, np.float64), weight_matrices, dmc)
+        return out
     check_params("aggregate", {"method": method, "min_coverage": min_coverage}, _CONSTRAINTS)
     for name, value in (("dmc", dmc), ("p", p), ("share_bounds", share_bounds)):
         if value is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,6 +11,7 @@ import scipy.linalg
 
 from .._params import Interval, Options, Setting, check_params, constraints_of
 from ._result import StepResult
+from .own import impute_with
 
 __all__ = ["impute", "impute_panel", "em_normal", "METHODS", "SETTINGS", "PANEL_FILLS"]
 
@@ -151,7 +152,7 @@ def _fill(x: np.ndarray, stat) -> np.ndarray:
 
 def impute(x: np.ndarray, *, method: str = "none",
            groups: Sequence[object] | None = None, max_iter: int = 1000,
-           tol: float = 1e-10) -> StepResult:
+           tol: float = 1e-10, params: Mapping | None = None) -> StepResult:
     """Fill missing values of each indicator.
 
     - ``none``: leave them; aggregation then averages over the values present, which is the
@@ -176,6 +177,9 @@ def impute(x: np.ndarray, *, method: str = "none",
         ``em`` only: most EM iterations.
     tol : float, default 1e-10
         ``em`` only: convergence tolerance, in standard deviations of the indicators.
+    params : mapping, optional
+        Keyword arguments of an own function given as ``method`` (see
+        :mod:`innometrics.steps.own`).
 
     Returns
     -------
@@ -188,6 +192,8 @@ def impute(x: np.ndarray, *, method: str = "none",
     >>> impute(np.array([[1.0], [np.nan], [3.0]]), method="mean").values.ravel()
     array([1., 2., 3.])
     """
+    if callable(method):
+        return impute_with(x, method, params=params)
     check_params("impute", {"method": method, "max_iter": max_iter, "tol": tol}, _CONSTRAINTS)
     if method == "panel":
         raise ValueError("impute method 'panel' fills series over time and needs panel data "

@@ -25,6 +25,7 @@ from .._params import (
 )
 from ..ranking import rank_min
 from ._result import StepResult
+from .own import normalise_with
 
 __all__ = ["normalise", "minmax", "zscore", "rank", "percentile_rank", "borda", "goalpost_scores",
            "dist2max", "dist2target", "dist2ref", "fracmax", "METHODS", "SETTINGS",
@@ -248,7 +249,7 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
               cap: bool = False, codes: Sequence[str] | None = None,
               units: Sequence[str] | None = None,
               indicators: Mapping[str, Mapping] | None = None,
-              fit: np.ndarray | None = None) -> StepResult:
+              fit: np.ndarray | None = None, params: Mapping | None = None) -> StepResult:
     """Normalise every indicator with one method.
 
     Parameters
@@ -280,11 +281,17 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
         Fit the parameters (min, max, mean, sd) on these rows only and apply them to all
         rows (a panel's reference time); only the methods in :data:`FITTABLE`.
 
+    params : mapping, optional
+        Keyword arguments of an own function given as ``method`` (see
+        :mod:`innometrics.steps.own`; every other setting is then unused).
+
     Returns
     -------
     StepResult
         ``info["method"]``: the method used.
     """
+    if callable(method):
+        return normalise_with(x, method, directions=directions, params=params)
     check_params("normalise", {"method": method, "range": list(range), "mean": mean, "sd": sd,
                                "truncate": truncate,
                                "bounds": bounds if isinstance(bounds, str) else list(bounds),

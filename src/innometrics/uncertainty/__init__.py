@@ -5,7 +5,12 @@ Uncertain inputs, as in COINr's ``get_sensitivity`` and the JRC's GII audits:
 - **weights**: each weight at the chosen levels becomes ``w·(1 + U(−f, f))`` (COINr's
   ``get_noisy_weights`` convention); aggregation renormalises over siblings;
 - **alternatives**: for the steps impute, treat, normalise and aggregate, a list of settings;
-  each replication picks one per step, uniformly.
+  each replication picks one per step, uniformly;
+- **parameters**: one setting of a step, ``step.setting: [values]`` (COINr's ``SA_specs`` with
+  an ``Address`` into a step's parameters), each value an option, set on top of the step's
+  settings (or of its alternative); each is one input of its own.
+
+The ranks analysed are the index's, or those of ``target`` (any node code; ``--target``).
 
 The design lives in the recipe::
 
@@ -16,11 +21,14 @@ The design lives in the recipe::
       alternatives:
         normalise: [{method: minmax, range: [0, 100]}, {method: zscore, mean: 10, sd: 2}]
         aggregate: [{method: arithmetic}, {method: geometric}]
+      parameters:
+        treat.max_winsorised: [3, 5]
+      target: Conn
 
 Replications are not rebuilt one by one. Everything before aggregation is computed once per
-distinct combination of alternatives; the aggregation then runs for a whole chunk of
-replications at once, with a leading replication axis on the weight matrices. Chunks go
-through numpy locally or through Dask (``engine="dask"``) with identical results.
+distinct combination of alternatives and parameter values; the aggregation then runs for a
+whole chunk of replications at once, with a leading replication axis on the weight matrices.
+Chunks go through numpy locally or through Dask (``engine="dask"``) with identical results.
 
 One job per module: :mod:`.design` (what is uncertain), :mod:`.sampling` (the replications
 drawn), :mod:`.evaluation` (index scores of every replication, memory check),

@@ -14,8 +14,8 @@ from ..errors import InvalidParameter
 from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import IndexResult, build
-from ..schema import ALTERNATIVE_STEPS
 from ..steps.aggregate import aggregate
+from ..uncertainty_schema import ALTERNATIVE_STEPS
 from .design import UncertaintyDesign
 from .sampling import Design
 
@@ -26,25 +26,34 @@ ENGINES = ("local", "dask")
 _PRE_AGGREGATE = ALTERNATIVE_STEPS[:-1]
 _CHUNK = 256
 #: Aggregate settings that change index scores (the Monte Carlo passes only these).
-_SCORING_SETTINGS = ("method", "p", "min_coverage")
+_SCORING_SETTINGS = ("method", "p", "min_coverage", "params")
 #: Bytes per replication and unit held at once: scores, ranks, the argsort and quantile copies.
 _BYTES_PER_CELL = 8 * 8
 
 
 def _option_recipe(recipe: Recipe, design: UncertaintyDesign, combo: Mapping[str, int]) -> Recipe:
-    for step, i in combo.items():
-        recipe = recipe.with_step(step, **design.alternatives[step][i])
-    return recipe
+    out = recipe
+    for step in _PRE_AGGREGATE:
+        settings = design.settings_for(recipe, dict(combo), step)
+        if settings is not None:
+            out = out.with_step(step, **settings)
+    return out
+
+
+def _step_of(factor: str) -> str:
+    """The step a choice factor changes (``treat`` of ``treat`` and ``treat.max_winsorised``)."""
+    return factor.partition(".")[0]
 
 
 def _aggregate_chunk(x: np.ndarray, matrices: Sequence[np.ndarray],
                      children: Sequence[np.ndarray], multipliers: np.ndarray,
-                     settings: Mapping[str, Any]) -> np.ndarray:
-    """Index scores (runs, units) of one chunk: each level's weight matrix scaled by the
-    multipliers of its child nodes (``children``: their positions in ``framework.codes``)."""
+                     settings: Mapping[str, Any], column: int = -1) -> np.ndarray:
+    """Scores (runs, units) of the node at ``column`` of ``framework.codes`` (default the
+    index) in one chunk: each level's weight matrix scaled by the multipliers of its child
+    nodes (``children``: their positions in ``framework.codes``)."""
     weights = [w * multipliers[:, rows][:, :, None]
                for w, rows in zip(matrices, children, strict=True)]
-    return aggregate(x, weights, **settings).values[..., -1]
+    return aggregate(x, weights, **settings).values[..., column]
 
 
 def _pre_aggregate(recipe: Recipe) -> np.ndarray:
@@ -56,7 +65,8 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
                     engine: str = "local", client: Any = None,
                     progress: Callable[[int, int], None] | None = None,
                     prepare: Callable[[Recipe], np.ndarray] = _pre_aggregate) -> np.ndarray:
-    """Index scores of every replication, shape (runs, n_units).
+    """Scores of the target node (``design.target``, default the index) in every
+    replication, shape (runs, n_units).
 
     Each distinct combination of pre-aggregation alternatives is built once (``prepare``: the
     indicator scores of a recipe with that combination; a panel passes one time's rows of the
@@ -74,7 +84,8 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
     children = [np.array([position[c] for c in fw.codes_at(level - 1)])
                 for level in range(2, fw.n_levels + 1)]
     base_aggregate = recipe.settings("aggregate") or {}
-    pre_steps = [s for s in _PRE_AGGREGATE if s in sampled.choices]
+    column = position[design.target_of(recipe)]
+    pre_steps = [f for f in sampled.choices if _step_of(f) != "aggregate"]
 
     # one group of replications per distinct combination of options (a leading zero column
     # makes the no-alternatives case one group too); np.unique sorts the groups
@@ -90,11 +101,11 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
         if pre_key not in prepared:
             pre = _option_recipe(recipe, design, {s: combo[s] for s in pre_steps})
             prepared[pre_key] = prepare(pre)
-        settings = (design.alternatives["aggregate"][combo["aggregate"]]
-                    if "aggregate" in combo else base_aggregate)
+        settings = design.settings_for(recipe, combo, "aggregate") or base_aggregate
         # index scores need the method, its exponent and coverage; flags and ratios are not
         # computed here
-        settings = {k: v for k, v in settings.items() if k in _SCORING_SETTINGS}
+        settings = recipe.callable_settings({k: v for k, v in settings.items()
+                                             if k in _SCORING_SETTINGS})
         for start in range(0, len(rows), _CHUNK):
             tasks.append((rows[start:start + _CHUNK], prepared[pre_key], dict(settings)))
 
@@ -103,12 +114,12 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
 
         client = client or default_client()
         futures = [client.submit(_aggregate_chunk, x, matrices, children,
-                                 sampled.multipliers[rows], settings, pure=False)
+                                 sampled.multipliers[rows], settings, column, pure=False)
                    for rows, x, settings in tasks]
         chunks = (future.result() for future in futures)
     else:
-        chunks = (_aggregate_chunk(x, matrices, children, sampled.multipliers[rows], settings)
-                  for rows, x, settings in tasks)
+        chunks = (_aggregate_chunk(x, matrices, children, sampled.multipliers[rows], settings,
+                                   column) for rows, x, settings in tasks)
     scores = np.empty((len(sampled), next(iter(prepared.values())).shape[0]))
     for done, ((rows, _, _), chunk) in enumerate(zip(tasks, chunks, strict=True), 1):
         scores[rows] = chunk
@@ -117,10 +128,12 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
     return scores
 
 
-def nominal_build(recipe: Recipe) -> tuple[np.ndarray, np.ndarray, IndexResult]:
-    """The recipe built as written: index scores (units,), their ranks and the result."""
+def nominal_build(recipe: Recipe, target: str | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, IndexResult]:
+    """The recipe built as written: the scores of ``target`` (default the index; units,),
+    their ranks and the result."""
     result = build(recipe)
-    scores = result.scores.iloc[:, -1].to_numpy()
+    scores = (result.scores[target] if target else result.scores.iloc[:, -1]).to_numpy()
     return scores, rank_min(scores[:, None])[:, 0], result
 
 

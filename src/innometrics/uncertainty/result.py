@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import IndexResult, recipe_files
 from ..runs import write_run
-from .design import UncertaintyDesign
+from .design import UncertaintyDesign, with_functions_named
 from .evaluation import check_memory, evaluate_design, nominal_build
 from .panel import PanelUncertaintyResult, evaluate_panel
 from .sampling import Design, sample_design
@@ -113,16 +113,21 @@ class UncertaintyResult:
 
 def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                     engine: str = "local", client: Any = None,
-                    progress: Callable[[int, int], None] | None = None
+                    progress: Callable[[int, int], None] | None = None,
+                    target: str | None = None
                     ) -> UncertaintyResult | PanelUncertaintyResult:
     """Monte Carlo over the design: every unit's rank and score distribution.
 
     Same recipe, design and seed give the same numbers, locally or on Dask. On a panel, the
     paired Monte Carlo (:mod:`innometrics.uncertainty.panel`): one sampled design applied to
     every time; its result adds ``Time`` to the rank intervals, and the rank changes between
-    times with their intervals.
+    times with their intervals. ``target`` (a node code) overrides ``design.target``: the
+    node whose scores and ranks are analysed (default the index).
     """
     design = design or UncertaintyDesign.from_recipe(recipe)
+    if target is not None:
+        design = replace(design, target=target)
+    recipe, design = with_functions_named(recipe, design)
     design.validate(recipe)
     check_memory(design.runs, len(recipe.data.units))
     sampled = sample_design(recipe, design)
@@ -131,7 +136,7 @@ def run_uncertainty(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                        progress=progress)
     scores = evaluate_design(recipe, design, sampled, engine=engine, client=client,
                              progress=progress)
-    nominal_scores, nominal_ranks, nominal = nominal_build(recipe)
+    nominal_scores, nominal_ranks, nominal = nominal_build(recipe, design.target_of(recipe))
     return UncertaintyResult(recipe=recipe, design=design, sampled=sampled, scores=scores,
                              ranks=rank_min(scores, axis=-1), nominal_scores=nominal_scores,
                              nominal_ranks=nominal_ranks, units=tuple(nominal.scores.index),
@@ -145,7 +150,7 @@ def _paired(recipe: Recipe, design: UncertaintyDesign, sampled: Design,
     nominal, scores = evaluate_panel(recipe, design, sampled, **evaluation)
     results = {}
     for time, built in nominal.results.items():
-        nominal_scores = built.scores.iloc[:, -1].to_numpy()
+        nominal_scores = built.scores[design.target_of(recipe)].to_numpy()
         results[time] = UncertaintyResult(
             recipe=built.recipe, design=design, sampled=sampled, scores=scores[time],
             ranks=rank_min(scores[time], axis=-1), nominal_scores=nominal_scores,

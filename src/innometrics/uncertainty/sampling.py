@@ -38,7 +38,8 @@ class Design:
     """Sampled replications: a weight multiplier per node and an option per step.
 
     ``multipliers`` has shape (runs, n_nodes) over ``framework.codes``; ``choices`` maps each
-    step with alternatives to an int array (runs,) of option indices.
+    step with alternatives and each varied parameter (``step.setting``) to an int array
+    (runs,) of option indices.
     """
 
     multipliers: np.ndarray
@@ -56,7 +57,7 @@ class Design:
         frame = pd.DataFrame({"run": np.arange(len(self))})
         for step, index in self.choices.items():
             frame[step] = index
-            frame[f"{step}_settings"] = [json.dumps(design.alternatives[step][i]) for i in index]
+            frame[f"{step}_settings"] = [json.dumps(design.options(step)[i]) for i in index]
         noisy = noisy_nodes(recipe, design)
         codes = recipe.framework.codes
         if self.weight_set is not None:
@@ -94,7 +95,7 @@ def design_from_unit(recipe: Recipe, design: UncertaintyDesign, u_weights: np.nd
     options per step). Weights: ``1 + f·(2u − 1)`` (one column of ``u_weights`` per perturbed
     node), or, with ``design.sets``, the set ``⌊u·sets⌋`` of :func:`weight_sets` (one
     column)."""
-    choices = {step: _pick(u, len(design.alternatives[step])) for step, u in u_choices.items()}
+    choices = {factor: _pick(u, len(design.options(factor))) for factor, u in u_choices.items()}
     noisy = noisy_nodes(recipe, design)
     if design.sets is not None and noisy.any():
         chosen = _pick(u_weights[:, 0], design.sets)
@@ -113,5 +114,5 @@ def sample_design(recipe: Recipe, design: UncertaintyDesign) -> Design:
     """Draw ``design.runs`` replications with ``numpy.random.default_rng(design.seed)``."""
     rng = np.random.default_rng(design.seed)
     u_weights = rng.random((design.runs, weight_inputs(recipe, design)))
-    u_choices = {step: rng.random(design.runs) for step in design.alternatives}
+    u_choices = {factor: rng.random(design.runs) for factor in design.choice_factors}
     return design_from_unit(recipe, design, u_weights, u_choices)

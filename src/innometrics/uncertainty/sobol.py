@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import InvalidParameter
 from ..ranking import rank_min
 from ..recipe import Recipe
-from .design import UncertaintyDesign
+from .design import UncertaintyDesign, with_functions_named
 from .evaluation import check_memory, evaluate_design, nominal_build
 from .sampling import design_from_unit, weight_inputs
 from .statistics import mean_rank_shift
@@ -36,18 +36,23 @@ class SensitivityResult:
     resamples: int = 100
 
     def to_frame(self) -> pd.DataFrame:
-        """The indices: ``input, S1, S1_q05, S1_q95, ST, ST_q05, ST_q95`` (a copy)."""
+        """The indices: ``input, S1, S1_q05, S1_q95, ST, ST_q05, ST_q95`` (a copy); ``_q05``
+        and ``_q95`` are the 5th and 95th percentiles of the index over the bootstrap
+        resamples (SALib's ``keep_resamples``), not SALib's ``S1_conf`` (a normal half-width)."""
         return self.table.copy()
 
 
 def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                     engine: str = "local", client: Any = None, resamples: int = 100,
-                    progress: Callable[[int, int], None] | None = None) -> SensitivityResult:
+                    progress: Callable[[int, int], None] | None = None,
+                    target: str | None = None) -> SensitivityResult:
     """Sobol indices (Saltelli design, SALib) of each uncertain input.
 
     Each input is one group of factors: "weights" groups the noise factor of every perturbed
-    weight; each step with alternatives is a single factor whose uniform value picks the
-    option. ``design.runs`` is the base sample N: the model runs N·(d + 2) times for d inputs.
+    weight; each step with alternatives and each varied parameter (``step.setting``) is a
+    single factor whose uniform value picks the option. The ranks are those of
+    ``design.target`` (default the index; ``target`` overrides it). ``design.runs`` is the
+    base sample N: the model runs N·(d + 2) times for d inputs.
     Indices: first order S1 (Saltelli et al. 2010) and total order ST (Jansen 1999), with
     5th-95th percentile intervals over ``resamples`` bootstrap resamples.
     """
@@ -59,6 +64,9 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                                "Carlo gives rank changes); run without --sensitivity, or keep "
                                "one Time's rows in the data.")
     design = design or UncertaintyDesign.from_recipe(recipe)
+    if target is not None:
+        design = replace(design, target=target)
+    recipe, design = with_functions_named(recipe, design)
     design.validate(recipe)
     factors = design.factors
     if len(factors) < 2:
@@ -72,8 +80,8 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
                       f"{_MIN_SOBOL_RUNS}, e.g. --runs 500 as in COINr's example",
                       RuntimeWarning, stacklevel=2)
     names = [f"w{i}" for i in range(n_noisy if "weights" in factors else 0)]
-    groups = ["weights"] * len(names) + list(design.alternatives)
-    names += list(design.alternatives)
+    groups = ["weights"] * len(names) + design.choice_factors
+    names += design.choice_factors
     problem = {"num_vars": len(names), "names": names, "groups": groups,
                "bounds": [[0.0, 1.0]] * len(names)}
     with warnings.catch_warnings():  # SALib asks for N = 2^k; COINr's N = 500 is kept as is
@@ -81,11 +89,11 @@ def run_sensitivity(recipe: Recipe, design: UncertaintyDesign | None = None, *,
         sample = sobol_sample.sample(problem, design.runs, calc_second_order=False,
                                      seed=design.seed)
     u_weights = sample[:, :n_noisy] if "weights" in factors else np.zeros((len(sample), 0))
-    u_choices = {step: sample[:, names.index(step)] for step in design.alternatives}
+    u_choices = {factor: sample[:, names.index(factor)] for factor in design.choice_factors}
     sampled = design_from_unit(recipe, design, u_weights, u_choices)
     scores = evaluate_design(recipe, design, sampled, engine=engine, client=client,
                              progress=progress)
-    _, nominal_ranks, _ = nominal_build(recipe)
+    _, nominal_ranks, _ = nominal_build(recipe, design.target_of(recipe))
     target = mean_rank_shift(rank_min(scores, axis=-1), nominal_ranks)
     indices = sobol_analyze.analyze(problem, target, calc_second_order=False,
                                     num_resamples=resamples, conf_level=0.90,
