@@ -224,3 +224,10 @@ def test_per_indicator_override_leaves_the_other_columns_to_the_step_method():
     np.testing.assert_allclose(mixed.values[:, 1], [0, 50, 100])
     with pytest.raises(ValueError, match="2 target values for 3 indicators"):
         normalise(x, method="dist2target", targets=targets[:2], codes=["a", "b", "c"])
+
+
+def test_every_normalisation_the_schema_accepts_is_dispatched_and_nothing_else():
+    import importlib
+
+    module = importlib.import_module("innometrics.steps.normalise")
+    assert tuple(module._METHOD_TABLE) == module.METHODS

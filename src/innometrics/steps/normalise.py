@@ -181,7 +181,7 @@ def fracmax(x: np.ndarray, *, scale: float = 1.0, fit: np.ndarray | None = None)
 
 #: Accepted normalisation methods.
 METHODS = ("minmax", "zscore", "rank", "prank", "borda", "goalposts", "scaled", "dist2max",
-           "dist2target", "dist2ref", "fracmax", "none")
+           "dist2target", "dist2ref", "fracmax", "none")  # dispatched by _METHOD_TABLE
 
 #: The ``scale`` of each scaled method when the recipe leaves it out.
 DEFAULT_SCALE = {"prank": 100.0, "goalposts": 100.0, "scaled": 100.0, "dist2max": 1.0,
@@ -351,65 +351,73 @@ def _reference_row(settings: Mapping, n_units: int) -> int:
     return list(units).index(reference)
 
 
+def _goalposts(y: np.ndarray, d: np.ndarray, codes, settings: Mapping, scale, fit) -> np.ndarray:
+    if settings["goalposts"] is None:
+        raise ValueError("normalise: method 'goalposts' needs 'goalposts: [low, high]' or "
+                         "'{code: [low, high], ...}'.")
+    posts = _per_indicator(settings["goalposts"], codes, y.shape[-1], "goalposts")
+    low, high = posts[:, 0], posts[:, 1]
+    # in flipped units the posts swap: [-high, -low]
+    lower, upper = np.where(d > 0, low, -high), np.where(d > 0, high, -low)
+    return goalpost_scores(y, lower=lower, upper=upper, scale=scale,
+                           truncate=settings["truncate"])
+
+
+def _scaled(y: np.ndarray, d: np.ndarray, codes, settings: Mapping, scale, fit) -> np.ndarray:
+    if isinstance(settings["bounds"], str):  # the recipe runner turns it into pairs
+        raise ValueError("normalise: 'bounds: framework' needs the framework's "
+                         "scaled_lower and scaled_upper columns; run it in a recipe.")
+    lower, upper = settings["bounds"]
+    return goalpost_scores(y, lower=lower, upper=upper, scale=scale, truncate=False)
+
+
+def _dist2ref(y: np.ndarray, d: np.ndarray, codes, settings: Mapping, scale, fit) -> np.ndarray:
+    row = _reference_row(settings, y.shape[_UNITS])
+    missing = np.isnan(np.take(y, [row], axis=_UNITS))
+    if missing.any():
+        where = np.flatnonzero(missing.reshape(-1, y.shape[-1]).any(axis=0))
+        named = [codes[j] if codes is not None else f"column {j}" for j in where]
+        raise ValueError(f"normalise: the reference unit '{settings['reference']}' has no "
+                         f"value for {', '.join(map(str, named))}; impute first or choose "
+                         "another reference.")
+    return dist2ref(y, reference=row, cap=settings["cap"], scale=scale)
+
+
+def _dist2target(y: np.ndarray, d: np.ndarray, codes, settings: Mapping, scale,
+                 fit) -> np.ndarray:
+    if settings["targets"] is None:
+        raise ValueError("normalise: method 'dist2target' needs targets (a 'Target' column "
+                         "in the framework or 'targets: {code: value}').")
+    t = _per_indicator(settings["targets"], codes, y.shape[-1], "target") * d
+    return dist2target(y, targets=t, cap=settings["cap"], scale=scale, fit=fit)
+
+
+#: Every method: (flipped values y, directions d, codes, settings, scale, fit) → scores. The one
+#: place a method is dispatched; :data:`METHODS` (what the schema accepts) is its keys.
+_METHOD_TABLE = {
+    "minmax": lambda y, d, codes, s, scale, fit: minmax(y, lower=s["range"][0],
+                                                        upper=s["range"][1], fit=fit),
+    "zscore": lambda y, d, codes, s, scale, fit: zscore(y, mean=s["mean"], sd=s["sd"], fit=fit),
+    "rank": lambda y, d, codes, s, scale, fit: rank(y),
+    "prank": lambda y, d, codes, s, scale, fit: percentile_rank(y, scale=scale),
+    "borda": lambda y, d, codes, s, scale, fit: borda(y),
+    "goalposts": _goalposts,
+    "scaled": _scaled,
+    "dist2max": lambda y, d, codes, s, scale, fit: dist2max(y, scale=scale, fit=fit),
+    "dist2target": _dist2target,
+    "dist2ref": _dist2ref,
+    "fracmax": lambda y, d, codes, s, scale, fit: fracmax(y, scale=scale, fit=fit),
+    "none": lambda y, d, codes, s, scale, fit: y.copy(),
+}
+
+
 def _normalise_all(x: np.ndarray, d: np.ndarray, codes: Sequence[str] | None,
                    settings: Mapping) -> np.ndarray:
     """Every column of ``x`` with one method (directions ``d`` applied first)."""
-    method, range = settings["method"], settings["range"]
+    method = settings["method"]
     scale = DEFAULT_SCALE.get(method) if settings["scale"] is None else settings["scale"]
-    goalposts, targets = settings["goalposts"], settings["targets"]
-    n = x.shape[-1]
-    y = x * d
     fit = settings["fit"]
     if fit is not None and method not in FITTABLE:
         raise ValueError(f"normalise: method '{method}' cannot be fitted on a reference time "
                          f"(it can: {', '.join(FITTABLE)}); use across_time: true instead.")
-    if method == "minmax":
-        out = minmax(y, lower=range[0], upper=range[1], fit=fit)
-    elif method == "zscore":
-        out = zscore(y, mean=settings["mean"], sd=settings["sd"], fit=fit)
-    elif method == "rank":
-        out = rank(y)
-    elif method == "prank":
-        out = percentile_rank(y, scale=scale)
-    elif method == "goalposts":
-        if goalposts is None:
-            raise ValueError("normalise: method 'goalposts' needs 'goalposts: [low, high]' or "
-                             "'{code: [low, high], ...}'.")
-        posts = _per_indicator(goalposts, codes, n, "goalposts")
-        low, high = posts[:, 0], posts[:, 1]
-        # in flipped units the posts swap: [-high, -low]
-        lower, upper = np.where(d > 0, low, -high), np.where(d > 0, high, -low)
-        out = goalpost_scores(y, lower=lower, upper=upper,
-                              scale=scale,
-                              truncate=settings["truncate"])
-    elif method == "scaled":
-        if isinstance(settings["bounds"], str):  # the recipe runner turns it into pairs
-            raise ValueError("normalise: 'bounds: framework' needs the framework's "
-                             "scaled_lower and scaled_upper columns; run it in a recipe.")
-        lower, upper = settings["bounds"]
-        out = goalpost_scores(y, lower=lower, upper=upper, scale=scale, truncate=False)
-    elif method == "borda":
-        out = borda(y)
-    elif method == "dist2max":
-        out = dist2max(y, scale=scale, fit=fit)
-    elif method == "dist2ref":
-        row = _reference_row(settings, x.shape[_UNITS])
-        out = dist2ref(y, reference=row, cap=settings["cap"], scale=scale)
-        missing = np.isnan(np.take(y, [row], axis=_UNITS))
-        if missing.any():
-            where = np.flatnonzero(missing.reshape(-1, n).any(axis=0))
-            named = [codes[j] if codes is not None else f"column {j}" for j in where]
-            raise ValueError(f"normalise: the reference unit '{settings['reference']}' has no "
-                             f"value for {', '.join(map(str, named))}; impute first or choose "
-                             "another reference.")
-    elif method == "dist2target":
-        if targets is None:
-            raise ValueError("normalise: method 'dist2target' needs targets (a 'Target' column "
-                             "in the framework or 'targets: {code: value}').")
-        t = _per_indicator(targets, codes, n, "target") * d
-        out = dist2target(y, targets=t, cap=settings["cap"], scale=scale, fit=fit)
-    elif method == "fracmax":
-        out = fracmax(y, scale=scale, fit=fit)
-    else:
-        out = y.copy()
-    return out
+    return _METHOD_TABLE[method](x * d, d, codes, settings, scale, fit)
