@@ -37,6 +37,8 @@ PATH_COLUMNS = ["time", "uCode", "name", "rank", "rank_q05", "rank_q95", "change
                 "significant"]
 #: Units selected when the page opens (the focus units first).
 _DEFAULT_SHOWN = 5
+#: Significant moves named on the slope chart (the largest; every move is in the hover).
+_NAMED_MOVES = 12
 #: Shown first when present: the economy the seed's headlines are about.
 _FOCUS = ("CHN",)
 _BLUE, _ORANGE, _GREEN, _GREY = "#1f5f9f", "#d9822b", "#2f8f4e", "#9ca3af"
@@ -225,10 +227,11 @@ def format_rank(value) -> str:
     return "–" if value is None or not np.isfinite(float(value)) else f"{float(value):g}"
 
 
-def slope_figure(paths: pd.DataFrame, *, title: str) -> dict | None:
+def slope_figure(paths: pd.DataFrame, *, title: str, named: int = _NAMED_MOVES) -> dict | None:
     """Ranks at the last two times joined by a line per unit: grey when the move is not
-    significant (or unknown), green for a significant rise, orange for a significant fall,
-    named at the right. None with fewer than two times."""
+    significant (or unknown), green for a significant rise, orange for a significant fall;
+    the ``named`` largest significant moves are named at the right. None with fewer than two
+    times."""
     times = _times(paths)
     if len(times) < 2:
         return None
@@ -247,7 +250,7 @@ def slope_figure(paths: pd.DataFrame, *, title: str) -> dict | None:
                else "significant rise" if change < 0 else "significant fall")
         groups[key][0].append((code, b.at[code, "name"], a.at[code, "rank"], b.at[code, "rank"]))
         if key != "not significant":
-            labels.append((code, b.at[code, "rank"]))
+            labels.append((abs(change), code, b.at[code, "rank"]))
     traces = []
     for label, (rows, color, width) in groups.items():
         if not rows:
@@ -262,9 +265,11 @@ def slope_figure(paths: pd.DataFrame, *, title: str) -> dict | None:
                        "y": clean(np.array(y, dtype=float)), "text": text,
                        "line": {"color": color, "width": width}, "marker": {"color": color},
                        "hovertemplate": "%{text}<extra></extra>"})
-    annotations = [{"x": after, "y": float(rank), "text": code, "showarrow": False,
+    labels = sorted(labels, key=lambda item: -item[0])[:named]
+    # on a category axis an annotation's x is the category's position: the later time is 1
+    annotations = [{"x": 1, "y": float(rank), "text": code, "showarrow": False,
                     "xanchor": "left", "xshift": 8, "font": {"size": 10}}
-                   for code, rank in labels]
+                   for _, code, rank in labels]
     return {"data": traces,
             "layout": _layout(title, height=560, annotations=annotations,
                               xaxis=_axis("time", type="category"),
@@ -327,11 +332,12 @@ def time_section(build: Run | None, uncertainty: Run | None = None, *,
                           kind="trajectories")
     slope = slope_figure(paths, title=f"Ranks in {times[-2]} and {times[-1]}"
                          if len(times) > 1 else "")
+    unknown = "" if paths["significant"].notna().any() else (
+        " (no Monte Carlo run: significance unknown)")
     slope_fig = None if slope is None else Figure(
-        slope, f"Every unit's rank in {times[-2]} (left) and {times[-1]} (right). Coloured and "
-        "named: moves whose 90% interval excludes 0 (green up, orange down); grey: not "
-        "significant" + ("" if paths["significant"].notna().any() else
-                         " (no Monte Carlo run: significance unknown)") + ".", source,
+        slope, f"Every unit's rank in {times[-2]} (left) and {times[-1]} (right). Coloured: "
+        f"moves whose 90% interval excludes 0 (green up, orange down; the {_NAMED_MOVES} "
+        f"largest named, every move in the hover); grey: not significant{unknown}.", source,
         kind="slope")
     moves = _moves_table(paths)
     kind = build.kind if build is not None else uncertainty.kind
