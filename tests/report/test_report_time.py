@@ -152,3 +152,18 @@ def test_time_page_in_the_browser(atlas_run, panel_runs, tmp_path):
     assert problems == []
     assert set(before) == {"USA", "DEU", "CHN", "FRA"} and after == ["DEU"]
     assert len(marks) == 4 and all(n > 0 for n in marks)  # trajectories and slope, twice
+
+
+def test_cli_build_of_a_panel_says_units_by_times_and_reports_the_time_page(tmp_path):
+    from typer.testing import CliRunner
+
+    from innometrics.cli import app
+
+    recipe = write_toy(tmp_path, META_T, PANEL, steps("normalise: {method: minmax}",
+                                                      "aggregate: {}"))
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["build", str(recipe), "--out", str(out), "--report",
+                                      "--no-store"])
+    assert result.exit_code == 0, result.output
+    assert "built Index for 5 units × 3 times" in result.output
+    assert "section-time" in (out / "report.html").read_text(encoding="utf-8")
