@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from browser import chromium, watch_console
+from browser import local_page
 from test_panel import META_T, PANEL, steps
 from toy_index import write_toy
 
@@ -134,10 +134,7 @@ def test_report_pages_of_runs_with_time(panel_runs, atlas_run, tmp_path):
 def test_time_page_in_the_browser(atlas_run, panel_runs, tmp_path):
     out = write_report([atlas_run, panel_runs["build"], panel_runs["uncertainty"]],
                        tmp_path / "report.html")
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        problems = watch_console(page)
-        page.goto(out.as_uri())
+    with local_page(out.as_uri(), "file://") as (page, problems, requested):
         box = page.locator(".time-page", has=page.locator("option[value=DEU]"))
         plot_id = box.get_attribute("data-time")
         page.wait_for_function(f"() => document.getElementById('{plot_id}').data", timeout=60_000)
@@ -149,7 +146,7 @@ def test_time_page_in_the_browser(atlas_run, panel_runs, tmp_path):
         marks = page.evaluate("""() => Array.from(document.querySelectorAll(
             '.section-time .js-plotly-plot')).map(gd => gd.querySelectorAll(
             '.scatterlayer .point').length)""")
-    assert problems == []
+    assert problems == [] and requested == []
     assert set(before) == {"USA", "DEU", "CHN", "FRA"} and after == ["DEU"]
     assert len(marks) == 4 and all(n > 0 for n in marks)  # trajectories and slope, twice
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from browser import chromium, served, watch_console
+from browser import local_page, served
 from fastapi.testclient import TestClient
 from test_panel import META_T, PANEL, steps
 from toy_index import write_toy
@@ -97,21 +97,8 @@ def test_time_slider_in_the_page(panel):
     result = im.build(recipe)
     _, expected = _expected(result, "2020")
     app = create_app(recipe, allowed_hosts=LOOPBACK_HOSTS)
-    with chromium() as browser, served(app) as base:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        outside: list[str] = []
-
-        def local_only(route):  # as in test_dashboard: nothing but this server
-            if route.request.url.startswith(base + "/"):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", local_only)
-        page = context.new_page()
-        problems = watch_console(page)
-        page.goto(base + "/")
+    with served(app) as base, local_page(base + "/", base + "/", width=1400,
+                                         height=1000) as (page, problems, outside):
         page.wait_for_selector("body[data-state=ready]", timeout=60_000)
         assert page.locator("#time-box").is_visible()
         latest = page.evaluate(_RANKS)
@@ -120,7 +107,6 @@ def test_time_slider_in_the_page(panel):
                                "document.body.dataset.query === 'time=2020'", timeout=30_000)
         shown = page.evaluate(_RANKS)
         label = page.locator("#time-value").text_content()
-        context.close()
     assert problems == [] and outside == []
     assert latest["EEE"] == "2" and shown["EEE"] == "—"  # EEE enters in 2022
     assert label == "2020"
