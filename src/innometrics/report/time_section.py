@@ -18,6 +18,7 @@ and significance missing when no Monte Carlo was run), from which the page draws
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -227,11 +228,12 @@ def format_rank(value) -> str:
     return "–" if value is None or not np.isfinite(float(value)) else f"{float(value):g}"
 
 
-def slope_figure(paths: pd.DataFrame, *, title: str, named: int = _NAMED_MOVES) -> dict | None:
+def slope_figure(paths: pd.DataFrame, *, title: str, named: int = _NAMED_MOVES,
+                 focus: Sequence[str] = ()) -> dict | None:
     """Ranks at the last two times joined by a line per unit: grey when the move is not
     significant (or unknown), green for a significant rise, orange for a significant fall;
-    the ``named`` largest significant moves are named at the right. None with fewer than two
-    times."""
+    the ``named`` largest significant moves, and the ``focus`` units, are named at the right.
+    None with fewer than two times."""
     times = _times(paths)
     if len(times) < 2:
         return None
@@ -249,8 +251,9 @@ def slope_figure(paths: pd.DataFrame, *, title: str, named: int = _NAMED_MOVES) 
                                           and significant)
                else "significant rise" if change < 0 else "significant fall")
         groups[key][0].append((code, b.at[code, "name"], a.at[code, "rank"], b.at[code, "rank"]))
-        if key != "not significant":
-            labels.append((abs(change), code, b.at[code, "rank"]))
+        if key != "not significant" or code in focus:
+            labels.append((math.inf if code in focus else abs(change), code,
+                           b.at[code, "rank"]))
     traces = []
     for label, (rows, color, width) in groups.items():
         if not rows:
@@ -265,7 +268,7 @@ def slope_figure(paths: pd.DataFrame, *, title: str, named: int = _NAMED_MOVES) 
                        "y": clean(np.array(y, dtype=float)), "text": text,
                        "line": {"color": color, "width": width}, "marker": {"color": color},
                        "hovertemplate": "%{text}<extra></extra>"})
-    labels = sorted(labels, key=lambda item: -item[0])[:named]
+    labels = sorted(labels, key=lambda item: -item[0])[:named + len(focus)]
     # on a category axis an annotation's x is the category's position: the later time is 1
     annotations = [{"x": 1, "y": float(rank), "text": code, "showarrow": False,
                     "xanchor": "left", "xshift": 8, "font": {"size": 10}}
@@ -316,6 +319,8 @@ def time_section(build: Run | None, uncertainty: Run | None = None, *,
     runs = [r for r in (build, uncertainty) if r is not None]
     paths = rank_paths(build, uncertainty)
     selected = default_units(paths, focus)
+    present = set(paths["uCode"])
+    first = [c for c in dict.fromkeys([*focus, *_FOCUS]) if c in present]
     latest = paths[paths["time"] == _times(paths)[-1]].sort_values("rank", kind="stable")
     order = list(dict.fromkeys([*selected, *latest["uCode"], *paths["uCode"]]))
     names = dict(zip(paths["uCode"], paths["name"], strict=False))
@@ -331,13 +336,15 @@ def time_section(build: Run | None, uncertainty: Run | None = None, *,
                           + ". Choose the units in the list above the chart.", source,
                           kind="trajectories")
     slope = slope_figure(paths, title=f"Ranks in {times[-2]} and {times[-1]}"
-                         if len(times) > 1 else "")
+                         if len(times) > 1 else "", focus=first)
+    named_too = f", and {', '.join(first)}" if first else ""
     unknown = "" if paths["significant"].notna().any() else (
         " (no Monte Carlo run: significance unknown)")
     slope_fig = None if slope is None else Figure(
         slope, f"Every unit's rank in {times[-2]} (left) and {times[-1]} (right). Coloured: "
         f"moves whose 90% interval excludes 0 (green up, orange down; the {_NAMED_MOVES} "
-        f"largest named, every move in the hover); grey: not significant{unknown}.", source,
+        f"largest named{named_too}; every move in the hover); grey: not significant{unknown}.",
+        source,
         kind="slope")
     moves = _moves_table(paths)
     kind = build.kind if build is not None else uncertainty.kind
