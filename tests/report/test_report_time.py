@@ -16,6 +16,8 @@ from toy_index import write_toy
 
 import innometrics as im
 from innometrics.report import render_report, write_report
+from innometrics.report.index_section import index_section
+from innometrics.report.inputs import IndexGroup
 from innometrics.report.time_section import PATH_COLUMNS, rank_paths, slope_figure, time_section
 from innometrics.runs import open_run, write_run
 from innometrics.uncertainty import run_uncertainty
@@ -116,6 +118,10 @@ def test_report_pages_of_runs_with_time(panel_runs, atlas_run, tmp_path):
     assert both.count('class="section section-time"') == 1
     assert both.count('class="section section-index"') == 1
     assert "Trends of the index Index per unit" in both
+    # the index section shows the latest time: one ranking row per unit scored then
+    assert "this section shows its latest time, 2022" in both
+    section = index_section(IndexGroup(build=open_run(panel_runs["build"])))
+    assert [row[1][0] for row in section.ranking.rows] == ["BBB", "EEE", "CCC", "AAA"]
     alone = render_report([panel_runs["uncertainty"]])  # no build given: the time page only
     assert alone.count("section-time") == 1 and "section-index" not in alone
     # a demo run holding an atlas run and a claims run about France: France first

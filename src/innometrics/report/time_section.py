@@ -31,7 +31,7 @@ from .common import Figure, Provenance, Table, extra_tables, frame_table, new_id
 from .common import source_line as _source
 
 __all__ = ["TimeSection", "time_section", "has_time", "rank_paths", "trajectory_figure",
-           "slope_figure", "default_units", "PATH_COLUMNS"]
+           "slope_figure", "default_units", "ordered_times", "PATH_COLUMNS"]
 
 #: Columns of :func:`rank_paths`.
 PATH_COLUMNS = ["time", "uCode", "name", "rank", "rank_q05", "rank_q95", "change",
@@ -161,9 +161,14 @@ def rank_paths(build: Run | None, uncertainty: Run | None = None) -> pd.DataFram
     return paths.loc[order.sort_values(["t", "r"], kind="stable").index].reset_index(drop=True)
 
 
-def _times(paths: pd.DataFrame) -> list[str]:
-    unique = paths["time"].drop_duplicates()
+def ordered_times(values: pd.Series) -> list:
+    """The distinct times of ``values``, increasing (numerically when they are numbers)."""
+    unique = values.drop_duplicates()
     return unique.iloc[np.argsort(_time_key(unique).to_numpy(), kind="stable")].tolist()
+
+
+def _times(paths: pd.DataFrame) -> list[str]:
+    return ordered_times(paths["time"])
 
 
 def default_units(paths: pd.DataFrame, focus: Sequence[str] = (), *,
