@@ -56,6 +56,39 @@ def watch_console(page) -> list[str]:
     return problems
 
 
+def local_only(context, prefix: str) -> list[str]:
+    """Let ``context`` load only URLs starting with ``prefix``: any other request is aborted
+    and its URL listed in the returned list (empty when the page stayed local)."""
+    outside: list[str] = []
+
+    def route(request_route) -> None:
+        if request_route.request.url.startswith(prefix):
+            request_route.continue_()
+        else:
+            outside.append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    return outside
+
+
+@contextlib.contextmanager
+def local_page(url: str, prefix: str, *, width: int = 1280,
+               height: int = 900) -> Iterator[tuple]:
+    """Open ``url`` in headless Chromium, loading nothing outside ``prefix``; yield ``(page,
+    problems, outside)``: the page, its console errors and the URLs it tried outside."""
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        outside = local_only(context, prefix)
+        page = context.new_page()
+        problems = watch_console(page)
+        page.goto(url)
+        try:
+            yield page, problems, outside
+        finally:
+            context.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -111,7 +111,10 @@ def build(recipe: RecipeArg, out: OutDir, force: Force = False, report: Report =
                       f"{len(result.scores)} units (no aggregate step, so no index) → {target}")
         record(target)
         return
-    console.print(f"built {result.index_code} for {len(result.scores)} units → {target}")
+    times = getattr(result, "times", None)  # a panel: long scores, one row per unit and time
+    size = (f"{result.scores['uCode'].nunique()} units × {len(times)} times" if times
+            else f"{len(result.scores)} units")
+    console.print(f"built {result.index_code} for {size} → {target}")
     for code, row in result.top(5).iterrows():
         console.print(f"  {rank_text(row['rank']):>3}  {code:<6} {row['uName']:<30} "
                       f"{number_text(row['score'])}")

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import chromium, screenshot_path, watch_console
+from browser import local_page, screenshot_path
 from toy_index import write_toy
 
 from innometrics.audit import audit
@@ -222,21 +222,7 @@ _DRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g
 def test_report_opens_offline_and_draws_every_chart(gii_runs, tmp_path):
     out = write_report(list(gii_runs.values()), tmp_path / "report.html")
     figures = len(re.findall(r"data-plot=", out.read_text(encoding="utf-8")))
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        requested: list[str] = []
-
-        def offline(route):
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                requested.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", offline)
-        page = context.new_page()
-        problems = watch_console(page)
-        page.goto(out.as_uri())
+    with local_page(out.as_uri(), "file://") as (page, problems, requested):
         page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= "
                                f"{figures + 1}", timeout=60_000)
         page.wait_for_timeout(1000)
@@ -246,7 +232,6 @@ def test_report_opens_offline_and_draws_every_chart(gii_runs, tmp_path):
         first = page.locator("table.sortable").first
         first.locator("th button").nth(3).click()
         low = first.locator("tbody tr").first.get_attribute("data-unit")
-        context.close()
     assert requested == [] and problems == []
     assert len(drawn) == figures + 1  # the figures plus one profile chart per index
     for plot in drawn:

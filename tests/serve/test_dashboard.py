@@ -3,7 +3,7 @@ moved, ranks changed on the page, no console error, nothing fetched from outside
 
 from __future__ import annotations
 
-from browser import chromium, screenshot_path, served, watch_console
+from browser import local_page, screenshot_path, served
 
 from innometrics.datasets import gii_recipe_path
 from innometrics.recipe import load_recipe
@@ -18,21 +18,8 @@ def test_slider_changes_ranks_in_the_page():
     recipe = load_recipe(gii_recipe_path(2022))
     expected = build(recipe.with_weights({"IN": 0.0})).ranks["GII"]
     app = create_app(recipe, allowed_hosts=LOOPBACK_HOSTS)
-    with chromium() as browser, served(app) as base:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        outside: list[str] = []
-
-        def local_only(route):
-            if route.request.url.startswith(base + "/"):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", local_only)
-        page = context.new_page()
-        problems = watch_console(page)
-        page.goto(base + "/")
+    with served(app) as base, local_page(base + "/", base + "/", width=1400,
+                                         height=1000) as (page, problems, outside):
         page.wait_for_selector("body[data-state=ready]", timeout=60_000)
         before = page.evaluate(_RANKS)
         slider = page.locator('#sliders input[data-code="IN"]')
@@ -45,7 +32,6 @@ def test_slider_changes_ranks_in_the_page():
             document.querySelectorAll('#' + id + ' .barlayer .point path, #' + id
                                       + ' .choroplethlocation').length)""")
         page.screenshot(path=str(screenshot_path("dashboard.png")), full_page=True)
-        context.close()
     assert problems == [] and outside == []
     assert len(before) == len(after) == 132
     changed = [u for u in before if before[u] != after[u]]

@@ -83,10 +83,3 @@ def test_what_does_not_run_on_a_panel_says_so(tmp_path):
         run_sensitivity(recipe)
     with pytest.raises(im.InvalidParameter, match="audit runs on one time of a panel"):
         audit(im.build(recipe))
-
-
-def test_dashboard_refuses_a_panel(tmp_path):
-    from innometrics.serve.model import DashboardModel
-
-    with pytest.raises(im.InputError, match="is a panel"):
-        DashboardModel(_recipe(tmp_path))

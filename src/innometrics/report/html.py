@@ -36,7 +36,8 @@ from .claims_section import claims_section
 from .cluster_section import cluster_section
 from .common import extra_tables, new_id, provenance
 from .index_section import index_section
-from .inputs import collect_runs
+from .inputs import IndexGroup, collect_runs
+from .time_section import has_time, time_section
 
 __all__ = ["render_report", "write_report", "script_json", "plotly_js", "geo_assets_js",
            "summary_html"]
@@ -114,6 +115,24 @@ def _other_section(run: Run) -> dict:
             "tables": extra_tables([run])}
 
 
+def _claimed_economies(runs: Sequence[Run]) -> list[str]:
+    """The economies of the claims checked in the report (listed first on a time page)."""
+    out = []
+    for run in runs:
+        if run.kind == "check" and run.has("claims"):
+            out += run.table("claims")["economy"].dropna().astype(str).tolist()
+    return list(dict.fromkeys(out))
+
+
+def _group_sections(group: IndexGroup, focus: Sequence[str]) -> list[Any]:
+    """An index group's section, and its time page when the build is a panel (the index
+    section then shows the build and audit; the rank intervals per time go to the time page)."""
+    if not has_time(group.build):
+        return [index_section(group)]
+    single = IndexGroup(build=group.build, audit=group.audit, notes=group.notes)
+    return [index_section(single), time_section(group.build, group.uncertainty, focus=focus)]
+
+
 def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None = None) -> str:
     """The report of ``runs`` as one self-contained HTML page.
 
@@ -123,7 +142,9 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
         Run directories: build (or GII import) runs, each with optionally the audit and the
         uncertainty run of the same data (matched by SHA-256, see
         :mod:`innometrics.report.inputs`); cluster runs; a demo run (read as the runs it
-        holds); runs of other kinds are shown as tables.
+        holds); runs of other kinds are shown as tables. A run with time (a panel build or
+        uncertainty run, a ``gii-atlas`` run) also gets a time page
+        (:mod:`innometrics.report.time_section`).
     title : str, optional
         Page title; default from the first index's recipe name.
 
@@ -139,11 +160,16 @@ def render_report(runs: Sequence[Run | str | os.PathLike], *, title: str | None 
     """
     started = time.perf_counter()
     grouped = collect_runs(runs)
+    focus = _claimed_economies(grouped.others)
     try:
-        sections: list[Any] = [index_section(g) for g in grouped.groups]
+        sections: list[Any] = []
+        for group in grouped.groups:
+            sections += _group_sections(group, focus)
         sections += [cluster_section(r) for r in grouped.clusters]
         sections += [claims_section(r) if r.kind == "check" and r.has("claims")
-                     else _other_section(r) for r in grouped.others]
+                     else time_section(None if r.kind == "uncertainty" else r,
+                                       r if r.kind == "uncertainty" else None, focus=focus)
+                     if has_time(r) else _other_section(r) for r in grouped.others]
     except (KeyError, IndexError) as exc:  # a table edited by hand, a column gone
         raise InputError(", ".join(str(r.path) for r in grouped.runs),
                          f"a run's tables are not as innometrics wrote them (no {exc})",

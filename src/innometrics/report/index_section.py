@@ -24,6 +24,7 @@ from .common import Figure, Provenance, Table, extra_tables, format_value, new_i
 from .common import source_line as _source
 from .inputs import IndexGroup
 from .profiles import profile_data
+from .time_section import ordered_times
 
 __all__ = ["IndexSection", "index_section", "score_unit", "map_codes", "recipe_spec"]
 
@@ -189,10 +190,24 @@ def _title(spec: dict, index: str) -> tuple[str, str]:
     return name or f"Index {index}", description
 
 
+def _at_latest_time(scores: pd.DataFrame,
+                    ranks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """A panel's scores and ranks (long, with ``Time``) at its latest time, and a note saying
+    so; tables without ``Time`` as they are, with no note."""
+    if "Time" not in scores.columns:
+        return scores, ranks, ""
+    latest = ordered_times(scores["Time"])[-1]
+    return (scores[scores["Time"] == latest].drop(columns="Time"),
+            ranks[ranks["Time"] == latest].drop(columns="Time"),
+            f"a panel: this section shows its latest time, {latest}; every time is on the "
+            "time page")
+
+
 def index_section(group: IndexGroup) -> IndexSection:
-    """Build the section of one index group (see the module docstring)."""
+    """Build the section of one index group (see the module docstring); of a panel, its
+    latest time (the time page shows them all)."""
     build, audit, unc = group.build, group.audit, group.uncertainty
-    scores, ranks = build.scores, build.ranks
+    scores, ranks, panel_note = _at_latest_time(build.scores, build.ranks)
     scores.index, ranks.index = scores.index.astype(str), ranks.index.astype(str)
     index = str(scores.columns[-1])
     framework = build.table("framework.csv")
@@ -267,7 +282,7 @@ def index_section(group: IndexGroup) -> IndexSection:
     profile = profile_data(scores, ranks, framework, names, profiles)
     profile_source = ("the run's profiles.csv" if profiles is not None
                       else "generic (best and worst indicators by rank)")
-    notes = list(group.notes)
+    notes = [*group.notes, *([panel_note] if panel_note else [])]
     if intervals is not None and "nominal" in intervals:
         nominal = intervals["nominal"].reindex(codes).to_numpy(float)
         if not np.allclose(nominal, ranks[index].reindex(codes).to_numpy(float),

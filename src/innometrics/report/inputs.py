@@ -9,6 +9,8 @@ A report shows one or more *index groups* and any number of cluster runs:
   whose data match no build run given, or match several equally well, is refused with an
   :class:`~innometrics.errors.InputError`; the report states how each run was matched.
 - ``clusters-rank`` and ``clusters-detect`` runs each get a section of their own.
+- a panel ``uncertainty`` run (one with ``rank_changes.csv``) whose data match no build run
+  given stands alone: its ranks over time are shown without the build's section.
 - a ``demo`` run is read as the runs it holds (its sub-directories).
 - runs of any other kind get a generic section listing their tables, so that a new kind of
   run is reported without new code.
@@ -178,8 +180,13 @@ def collect_runs(runs: Sequence[Run | str | os.PathLike]) -> ReportInputs:
     builds = [r for r in opened if r.kind in INDEX_KINDS]
     companions: dict = {b.path: {} for b in builds}
     notes: dict = {b.path: [] for b in builds}
+    alone = []
     for run in opened:
         if run.kind not in COMPANION_KINDS:
+            continue
+        if run.has("rank_changes") and not any(
+                set(data_keys(run).values()) & set(data_keys(b).values()) for b in builds):
+            alone.append(run)
             continue
         build, note = _match(run, builds)
         if run.kind in companions[build.path]:
@@ -193,5 +200,5 @@ def collect_runs(runs: Sequence[Run | str | os.PathLike]) -> ReportInputs:
                               notes=tuple(notes[b.path])) for b in builds)
     clusters = tuple(r for r in opened if r.kind in CLUSTER_KINDS)
     others = tuple(r for r in opened if r.kind not in INDEX_KINDS + COMPANION_KINDS
-                   + CLUSTER_KINDS)
+                   + CLUSTER_KINDS or r in alone)
     return ReportInputs(groups=groups, clusters=clusters, others=others)

@@ -7,15 +7,17 @@ Routes (everything else is 404; there are no docs pages, which would load script
 ``GET /assets/plotly.js`` plotly.js from the installed plotly package
 ``GET /assets/geo.js``    ``window.PlotlyGeoAssets`` with the bundled world outlines
 ``GET /api/framework``    nodes, units, options (:meth:`DashboardModel.describe`)
-``GET /api/ranks``        ``{"ranks": {uCode: rank}, "scores": {uCode: score}}`` (index)
+``GET /api/ranks``        ``{"ranks": {uCode: rank}, "scores": {uCode: score}}`` (index;
+                          on a panel also ``"time"``, the time shown)
 ``GET /api/profile/{u}``  one unit's scores and ranks at every node
 ``GET /api/table.csv``    the current ranking as CSV (a download)
 ========================  ==========================================================
 
 Every ``/api`` route takes the query of :mod:`innometrics.serve.model` (``w.<code>``,
-``normalise``, ``aggregate``); a bad query is answered ``400`` (or ``422`` when the methods
-cannot be combined) with ``{"error": message, "parameter": name}``. Nothing is read from disk
-after start-up and no path ever comes from the browser.
+``normalise``, ``aggregate``, and on a panel recipe ``time``: which time's ranking is shown,
+default the latest, e.g. ``GET /api/ranks?time=2021``); a bad query is answered ``400`` (or
+``422`` when the methods cannot be combined) with ``{"error": message, "parameter": name}``.
+Nothing is read from disk after start-up and no path ever comes from the browser.
 """
 
 from __future__ import annotations
@@ -124,8 +126,10 @@ def create_app(recipe: Recipe, *, allowed_hosts: list[str] | None = None) -> Fas
     @app.get("/api/profile/{unit}")
     def profile(unit: str, request: Request) -> JSONResponse:
         q = query(request)
-        if unit not in model.units:
-            return JSONResponse({"error": f"'{unit}' is not a unit of this index.",
+        time = model.time_of(q)
+        if unit not in model.units_at(time):
+            at = f" at time {time}" if time is not None else ""
+            return JSONResponse({"error": f"'{unit}' is not a unit of this index{at}.",
                                  "parameter": "unit"}, status_code=404,
                                 headers={**_NO_STORE, **_SECURITY})
         return JSONResponse(model.profile(unit, q), headers={**_NO_STORE, **_SECURITY})

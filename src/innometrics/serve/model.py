@@ -8,9 +8,15 @@ the result equals ``build(recipe.with_weights(weights))`` exactly. A request wit
 normalisation re-normalises the kept pre-normalisation stage once and keeps that too; another
 aggregation method changes only the aggregation. Nothing is rebuilt per request.
 
+A panel recipe (data with several times) keeps these stages per time: ``time=<time>`` chooses
+the time whose ranking is shown (default: the latest), re-aggregated under the query's weights
+(aggregation is per time). Another normalisation rebuilds the panel once, because a panel's
+normalisation may pool the times (``across_time``, ``reference_time``).
+
 Queries (every endpoint): ``w.<node code>=<weight>`` (repeatable over codes), ``normalise=``
 one of :data:`NORMALISE_PRESETS` and ``aggregate=`` one of :data:`AGGREGATE_PRESETS`
-(``recipe`` = the recipe's own settings, the default). Anything else is a
+(``recipe`` = the recipe's own settings, the default), and on a panel ``time=`` one of its
+times. Anything else is a
 :class:`QueryError` with a message naming the parameter.
 """
 
@@ -31,7 +37,7 @@ from .._params import did_you_mean, one_of
 from ..errors import InputError
 from ..ranking import rank_min
 from ..recipe import Recipe
-from ..result import build
+from ..result import PanelResult, build
 
 __all__ = ["DashboardModel", "Query", "QueryError", "NORMALISE_PRESETS", "AGGREGATE_PRESETS",
            "MAX_WEIGHT"]
@@ -67,11 +73,13 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Query:
-    """A validated query: weights by code, normalisation and aggregation preset names."""
+    """A validated query: weights by code, normalisation and aggregation preset names, and
+    the time of a panel (None: the latest)."""
 
     weights: tuple[tuple[str, float], ...] = ()
     normalise: str = "recipe"
     aggregate: str = "recipe"
+    time: str | None = None
 
 
 def _weight(name: str, text: str) -> float:
@@ -95,12 +103,15 @@ class DashboardModel:
     Parameters
     ----------
     recipe : Recipe
-        Must end with an ``aggregate`` step.
+        Must end with an ``aggregate`` step; a panel recipe is served one time at a time.
 
     Attributes
     ----------
     units, names : list of str
-        The units scored (after any screening) and their names.
+        The units scored (after any screening) and their names; on a panel, every unit scored
+        at some time.
+    times : list of str
+        The panel's times, increasing (empty for data with one time).
     codes : list of str
         Every node, indicators first, the index last (as in ``scores.csv``).
     index_code : str
@@ -111,29 +122,32 @@ class DashboardModel:
         if not names or names[-1] != "aggregate":
             raise InputError(recipe.source or "recipe", "has no aggregate step",
                              "add '- aggregate: {method: arithmetic}' as the last step")
-        if recipe.data.is_panel:  # no time slider yet: one index at a time
-            raise InputError(recipe.data.source, "is a panel (several times); the dashboard "
-                             "shows one time", "keep one Time's rows in the data", column="Time")
-        result = build(recipe)
+        built = build(recipe)
+        results = built.results if isinstance(built, PanelResult) else {None: built}
         self.recipe = recipe
         self.framework = fw = recipe.framework
-        stages = list(result.stages.values())
-        self._pre_aggregate = stages[-2].to_numpy(dtype=np.float64)
-        self.units = [str(u) for u in result.scores.index]
+        self.times = [str(t) for t in results] if isinstance(built, PanelResult) else []
+        self._units_at = {t: [str(u) for u in r.scores.index] for t, r in results.items()}
+        self.units = list(dict.fromkeys(u for units in self._units_at.values() for u in units))
         name_of = dict(zip(recipe.data.units, recipe.data.names, strict=True))
         self.names = [str(name_of.get(u, u)) for u in self.units]
-        self.codes = [str(c) for c in result.scores.columns]
+        self._name_of = dict(zip(self.units, self.names, strict=True))
+        latest = results[list(results)[-1]]
+        self.codes = [str(c) for c in latest.scores.columns]
         self.index_code = self.codes[-1]
         self.levels = list(range(2, fw.n_levels + 1))
+        stages = {t: list(r.stages.values()) for t, r in results.items()}
+        pre_aggregate = {t: st[-2].to_numpy(dtype=np.float64) for t, st in stages.items()}
         # the normalise step runs on the stage before it; with no normalise step, one would
         # be added just before aggregate (Recipe.with_step), i.e. on the pre-aggregate stage
         if "normalise" in names:
             position = names.index("normalise")
-            self._pre_normalise = stages[position].to_numpy(dtype=np.float64)
+            self._pre_normalise = {t: st[position].to_numpy(dtype=np.float64)
+                                   for t, st in stages.items()}
             self._normalise_last = position == len(names) - 2
         else:
-            self._pre_normalise, self._normalise_last = self._pre_aggregate, True
-        self._normalised: dict[str, np.ndarray] = {"recipe": self._pre_aggregate}
+            self._pre_normalise, self._normalise_last = pre_aggregate, True
+        self._normalised: dict[str, dict] = {"recipe": pre_aggregate}
         self._lock = threading.Lock()
         self._base_weights = np.array([fw[c].weight for c in fw.codes], dtype=np.float64)
         self._position = {c: i for i, c in enumerate(fw.codes)}
@@ -159,7 +173,7 @@ class DashboardModel:
         """
         seen: set[str] = set()
         weights: dict[str, float] = {}
-        normalise, aggregate = "recipe", "recipe"
+        normalise, aggregate, time = "recipe", "recipe", None
         extra = set(allowed)
         for name, value in items:
             if name in seen:
@@ -177,13 +191,18 @@ class DashboardModel:
                 normalise = _choice(name, value, NORMALISE_PRESETS)
             elif name == "aggregate":
                 aggregate = _choice(name, value, AGGREGATE_PRESETS)
+            elif name == "time" and self.times:
+                time = _choice(name, value, self.times)
+            elif name == "time":
+                raise QueryError("'time' chooses a time of a panel; this index's data have "
+                                 "one time: leave 'time' out.", parameter=name)
             elif name not in extra:
                 raise QueryError(f"'{name}' is not a query parameter."
                                  f"{did_you_mean(name, ['normalise', 'aggregate', *extra])} "
-                                 "Accepted: w.<node code>, normalise, aggregate.",
-                                 parameter=name)
+                                 "Accepted: w.<node code>, normalise, aggregate"
+                                 f"{', time' if self.times else ''}.", parameter=name)
         query = Query(weights=tuple(sorted(weights.items())), normalise=normalise,
-                      aggregate=aggregate)
+                      aggregate=aggregate, time=time)
         self._matrices(query)  # all-zero siblings are refused here
         return query
 
@@ -208,8 +227,17 @@ class DashboardModel:
         return matrices
 
     # --- computing -------------------------------------------------------------------------
-    def normalised(self, preset: str) -> np.ndarray:
-        """The pre-aggregation scores under a normalisation preset (computed once, kept)."""
+    def time_of(self, query: Query) -> str | None:
+        """The time a query is about: its ``time``, else the panel's latest (None: one time)."""
+        return (query.time or self.times[-1]) if self.times else None
+
+    def units_at(self, time: str | None) -> list[str]:
+        """The units scored at ``time`` (a panel's time, or None for data with one time)."""
+        return self._units_at[time]
+
+    def normalised(self, preset: str) -> dict:
+        """The pre-aggregation scores under a normalisation preset (computed once, kept), by
+        time (the key None for data with one time)."""
         found = self._normalised.get(preset)
         if found is not None:
             return found
@@ -218,11 +246,16 @@ class DashboardModel:
                 self._normalised[preset] = self._normalise(preset)
         return self._normalised[preset]
 
-    def _normalise(self, preset: str) -> np.ndarray:
+    def _normalise(self, preset: str) -> dict:
         settings = NORMALISE_PRESETS[preset][1]
         recipe = self.recipe.with_step("normalise", **settings)  # resolves every default
-        if not self._normalise_last:  # later steps between normalise and aggregate: rerun once
-            return list(build(recipe).stages.values())[-2].to_numpy(dtype=np.float64)
+        if not self._normalise_last or self.times:
+            # later steps between normalise and aggregate, or a panel (whose normalisation may
+            # pool its times): rerun once
+            built = build(recipe)
+            results = built.results if isinstance(built, PanelResult) else {None: built}
+            return {t: list(r.stages.values())[-2].to_numpy(dtype=np.float64)
+                    for t, r in results.items()}
         fw = self.framework
         resolved = dict(recipe.settings("normalise"))
         if "targets" not in resolved:  # as the recipe's normalise adapter does
@@ -230,9 +263,9 @@ class DashboardModel:
                                     if fw[c].target is not None} or None)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
-            out = _steps.normalise(self._pre_normalise, directions=fw.directions,
+            out = _steps.normalise(self._pre_normalise[None], directions=fw.directions,
                                    codes=fw.indicators, **resolved)
-        return out.values
+        return {None: out.values}
 
     def _aggregate_settings(self, preset: str) -> dict:
         # the recipe's settings that the aggregate step takes (the runner handles the others,
@@ -245,7 +278,8 @@ class DashboardModel:
         return {**own, "method": preset}
 
     def compute(self, query: Query) -> np.ndarray:
-        """Scores of every node (units × :attr:`codes`) for a validated query.
+        """Scores of every node (the units at the query's time × :attr:`codes`) for a
+        validated query.
 
         Raises
         ------
@@ -253,7 +287,7 @@ class DashboardModel:
             (422) When the aggregation cannot run on these scores (e.g. geometric means of
             scores that are not all positive).
         """
-        x = self.normalised(query.normalise)
+        x = self.normalised(query.normalise)[self.time_of(query)]
         try:
             out = _steps.aggregate(x, self._matrices(query),
                                    **self._aggregate_settings(query.aggregate))
@@ -264,34 +298,40 @@ class DashboardModel:
 
     def index(self, query: Query) -> dict[str, dict]:
         """The ``/api/ranks`` answer: index ranks (1 = best, ties share the best rank) and
-        scores by unit code; missing scores are None."""
+        scores by unit code, missing scores (and, on a panel, units not scored at the query's
+        time) as None; on a panel also the ``time`` shown."""
         scores = self.compute(query)[:, -1]
         ranks = rank_min(scores[:, None])[:, 0]
-        return {"ranks": {u: (int(r) if np.isfinite(r) else None)
-                          for u, r in zip(self.units, ranks, strict=True)},
-                "scores": {u: (float(s) if np.isfinite(s) else None)
-                           for u, s in zip(self.units, scores, strict=True)}}
+        at = dict(zip(self.units_at(self.time_of(query)), zip(ranks, scores, strict=True),
+                      strict=True))
+        none = (math.nan, math.nan)
+        answer = {"ranks": {u: _whole(at.get(u, none)[0]) for u in self.units},
+                  "scores": {u: _finite(at.get(u, none)[1]) for u in self.units}}
+        if self.times:
+            answer["time"] = self.time_of(query)
+        return answer
 
     def table(self, query: Query) -> tuple[list[str], list[list]]:
         """The current ranking as rows: rank, uCode, uName, then every aggregate's score
         (index first), best first."""
         values = self.compute(query)
+        units = self.units_at(self.time_of(query))
         n_ind = len(self.framework.indicators)
         aggregates = list(range(values.shape[1] - 1, n_ind - 1, -1))
         ranks = rank_min(values[:, -1:])[:, 0]
         order = np.argsort(np.where(np.isfinite(ranks), ranks, np.inf), kind="stable")
         header = ["rank", "uCode", "uName", *[self.codes[j] for j in aggregates]]
-        rows = [[int(ranks[i]) if np.isfinite(ranks[i]) else None, self.units[i],
-                 self.names[i], *[_finite(values[i, j]) for j in aggregates]] for i in order]
+        rows = [[_whole(ranks[i]), units[i], self._name_of[units[i]],
+                 *[_finite(values[i, j]) for j in aggregates]] for i in order]
         return header, rows
 
     def profile(self, unit: str, query: Query) -> dict:
-        """Scores and ranks of one unit at every node."""
-        i = self.units.index(unit)
+        """Scores and ranks of one unit at every node (at the query's time)."""
+        i = self.units_at(self.time_of(query)).index(unit)
         values = self.compute(query)
         ranks = rank_min(values)
         fw = self.framework
-        return {"unit": unit, "name": self.names[i], "n": len(self.units),
+        return {"unit": unit, "name": self._name_of[unit], "n": len(values),
                 "nodes": [{"code": c, "name": fw[c].name, "level": fw[c].level,
                            "score": _finite(values[i, j]), "rank": _finite(ranks[i, j]),
                            "median": _finite(_median(values[:, j]))}
@@ -307,11 +347,16 @@ class DashboardModel:
                           for c in self.codes],
                 "units": [{"code": u, "name": n} for u, n in zip(self.units, self.names,
                                                                  strict=True)],
+                "times": self.times,
                 "normalise": [{"value": k, "label": v[0]} for k, v in NORMALISE_PRESETS.items()],
                 "aggregate": [{"value": k, "label": "as in the recipe" if k == "recipe" else k}
                               for k in AGGREGATE_PRESETS],
                 "steps": [{"step": n, "settings": _jsonable(s)} for n, s in self.recipe.steps],
                 "source": str(self.recipe.source) if self.recipe.source else None}
+
+
+def _whole(value: float) -> int | None:
+    return int(value) if math.isfinite(float(value)) else None
 
 
 def _finite(value: float) -> float | None:

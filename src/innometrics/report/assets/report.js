@@ -186,10 +186,23 @@
     render();
   }
 
+  /* --- time page: the selector shows the chosen units' lines and bands ------------------- */
+  function initTimePage(box) {
+    var select = box.querySelector(".time-select");
+    var plot = document.getElementById(box.getAttribute("data-time"));
+    select.addEventListener("change", function () {
+      var chosen = {};
+      Array.prototype.forEach.call(select.selectedOptions, function (o) { chosen[o.value] = true; });
+      var visible = plot.data.map(function (trace) { return chosen[trace.legendgroup] === true; });
+      Plotly.restyle(plot, { visible: visible });
+    });
+  }
+
   function init() {
     initSorting();
     drawFigures();
     Array.prototype.forEach.call(document.querySelectorAll(".profile"), initProfile);
+    Array.prototype.forEach.call(document.querySelectorAll(".time-page"), initTimePage);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

@@ -1,4 +1,5 @@
-/* innometrics dashboard: sliders and method switches → /api/ranks → table, bars, map, profile.
+/* innometrics dashboard: sliders and method switches → /api/ranks → table, bars, map, profile;
+   on a panel recipe a time slider chooses the time shown (Δ: against the recipe at that time).
    Data are shown with textContent only. document.body.dataset.state is "ready" once the page
    shows the answer to the latest change ("busy" while waiting, "error" after a refusal). */
 (function () {
@@ -7,8 +8,9 @@
   var FONT = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size: 12 };
   var meta = null;
   var defaults = {};
-  var state = { weights: {}, normalise: "recipe", aggregate: "recipe" };
+  var state = { weights: {}, normalise: "recipe", aggregate: "recipe", time: null };
   var baseline = null;
+  var baselines = {};  // the recipe's ranking at each time shown, by time ("" with one time)
   var current = null;
   var sequence = 0;
   var timer = null;
@@ -29,7 +31,15 @@
     });
     if (state.normalise !== "recipe") { params.append("normalise", state.normalise); }
     if (state.aggregate !== "recipe") { params.append("aggregate", state.aggregate); }
+    if (state.time !== null && state.time !== latestTime()) { params.append("time", state.time); }
     return params.toString();
+  }
+  function latestTime() { return meta.times.length ? meta.times[meta.times.length - 1] : null; }
+  function baselineOf(time) {
+    var key = time === null ? "" : time;
+    if (baselines[key]) { return Promise.resolve(baselines[key]); }
+    var q = time !== null && time !== latestTime() ? "?time=" + encodeURIComponent(time) : "";
+    return getJSON("/api/ranks" + q).then(function (body) { baselines[key] = body; return body; });
   }
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (res) {
@@ -41,7 +51,22 @@
   }
 
   /* --- controls ------------------------------------------------------------------------ */
+  function buildTimeSlider() {
+    if (!meta.times.length) { return; }
+    var input = $("time");
+    $("time-box").hidden = false;
+    input.max = String(meta.times.length - 1);
+    input.value = input.max;
+    state.time = latestTime();
+    $("time-value").textContent = state.time;
+    input.addEventListener("input", function () {
+      state.time = meta.times[Number(input.value)];
+      $("time-value").textContent = state.time;
+      schedule(0);
+    });
+  }
   function buildControls() {
+    buildTimeSlider();
     [["normalise", meta.normalise], ["aggregate", meta.aggregate]].forEach(function (pair) {
       var select = $(pair[0]);
       pair[1].forEach(function (o) {
@@ -119,13 +144,14 @@
     var q = query();
     var mine = ++sequence;
     setStatus("Computing…", false);
-    getJSON("/api/ranks?" + q).then(function (body) {
+    var first = baseline === null;
+    baselineOf(state.time).then(function (base) {
+      baseline = base;
+      return getJSON("/api/ranks?" + q);
+    }).then(function (body) {
       if (mine !== sequence) { return; }
       current = body;
-      if (baseline === null) {
-        baseline = body;
-        $("unit").value = ordered()[0];  // the recipe's rank 1 first
-      }
+      if (first) { $("unit").value = ordered()[0]; }  // the recipe's rank 1 first
       drawAll(q);
       setStatus("Showing " + describe() + ".", false);
       document.body.dataset.query = q;
@@ -139,6 +165,7 @@
   function describe() {
     var changed = Object.keys(state.weights).filter(function (c) { return state.weights[c] !== defaults[c]; });
     var parts = [changed.length ? changed.length + " weight(s) changed" : "the recipe's weights"];
+    if (state.time !== null) { parts.unshift("time " + state.time); }
     if (state.normalise !== "recipe") { parts.push("normalise " + state.normalise); }
     if (state.aggregate !== "recipe") { parts.push("aggregate " + state.aggregate); }
     return parts.join(", ");
@@ -238,6 +265,12 @@
   function drawProfile(q) {
     var unit = $("unit").value;
     if (!unit) { return; }
+    if (state.time !== null && current.ranks[unit] === null) {  // not scored at this time
+      $("profile-head").textContent = nameOf(unit) + " (" + unit + ") has no score at time " + state.time + ".";
+      Plotly.purge($("profile-plot"));
+      $("profile-table").textContent = "";
+      return;
+    }
     getJSON("/api/profile/" + encodeURIComponent(unit) + (q ? "?" + q : "")).then(function (p) {
       var head = $("profile-head");
       head.textContent = "";
@@ -290,7 +323,8 @@
       document.title = m.name + " \u2014 innometrics dashboard";
       $("title").textContent = m.name;
       $("subtitle").textContent = "Recipe: " + (m.source || "(in memory)") + " \u00b7 steps: " +
-        m.steps.map(function (s) { return s.step; }).join(" \u2192 ") + " \u00b7 " + m.units.length + " units";
+        m.steps.map(function (s) { return s.step; }).join(" \u2192 ") + " \u00b7 " + m.units.length + " units" +
+        (m.times.length ? " \u00b7 times " + m.times[0] + "\u2013" + m.times[m.times.length - 1] : "");
       buildControls();
       refresh();
     }).catch(function (err) { setStatus("Could not load the framework: " + err.message, true); });
