@@ -337,10 +337,14 @@ def weights_optimise(
     out: OutDir,
     force: Force = False,
     report: Report = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Weights of one level whose correlations with the index meet target shares (COINr's
-    get_opt_weights): weights.csv, fit.csv, recipe.yaml with the weights replaced.
+    get_opt_weights): weights.csv, fit.csv, recipe.yaml with the weights replaced (with its
+    framework and data, so it rebuilds) and manifest.json; with --report also report.html.
+    The run is recorded in the run store (--store, --no-store).
 
     Example: innometrics weights optimise recipe.yaml --level 2 --target equal --out w
     """

@@ -71,7 +71,9 @@ def run_demo(out: Path, console: Console, *, editions: tuple[int, ...] = DEMO_ED
         parts["clusters-synthetic"] = run_cluster_demo(console)
     with working("writing"):
         target = writer.write(out, parts, force=force)
-    console.print(f"demo written to {target} (open {target / 'gii-2023' / 'report.html'})")
+    console.print(f"demo written to {target} (open {target / 'gii-2023' / 'report.html'}; "
+                  f"the GII ranks 2011-2023 with their intervals: "
+                  f"{target / 'gii-atlas' / 'report.html'})")
     return target
 
 
@@ -123,7 +125,8 @@ def _gii_2023(parts: dict, console: Console) -> None:
 def _gii_atlas(console: Console):
     """China's GII rank 2011-2023 with intervals, and its significant moves; return a
     function that writes the atlas run at the path it is given."""
-    from .gii.atlas import SHARED_NODES, atlas_sources, run_atlas
+    from .gii.atlas import SHARED_NODES, atlas_inputs, atlas_sources, run_atlas
+    from .report import add_report_to_run
     from .runs import write_run
 
     sources = atlas_sources()
@@ -148,9 +151,13 @@ def _gii_atlas(console: Console):
                   + (", ".join(f"{r.edition} ({r.change:+.0f})" for r in moves.itertuples())
                      or "none") + "\n")
     settings = {"runs": GII_2023_RUNS, "seed": 1, "paired_through": list(SHARED_NODES)}
-    return lambda path: write_run(path, kind="gii-atlas", tables={"atlas.csv": atlas},
-                                  settings=settings,
-                                  details={"editions": [s.edition for s in sources]})
+
+    def write_atlas(path: Path) -> None:
+        write_run(path, kind="gii-atlas", tables={"atlas.csv": atlas}, settings=settings,
+                  inputs=atlas_inputs(), details={"editions": [s.edition for s in sources]})
+        add_report_to_run(path)  # the time page: China's trajectory with its bands
+
+    return write_atlas
 
 
 def _claims(console: Console):

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..datasets import GII_EDITIONS
+from ..datasets import GII_EDITIONS, gii_recipe_path, gii_workbook_dir
 from ..errors import InputError
 from ..ranking import rank_min
 from ..recipe import Recipe
@@ -41,7 +41,8 @@ from ..uncertainty.sampling import design_from_unit
 from ..uncertainty.statistics import RANK_QUANTILE_METHOD
 from .bundled import gii_published, gii_recipe
 
-__all__ = ["AtlasEdition", "atlas_source", "atlas_sources", "run_atlas", "ATLAS_COLUMNS",
+__all__ = ["AtlasEdition", "atlas_inputs", "atlas_source", "atlas_sources", "run_atlas",
+           "ATLAS_COLUMNS",
            "SHARED_NODES", "DEFAULT_WORKBOOKS"]
 
 #: Bundled workbook editions the atlas uses by default (indicator level).
@@ -100,6 +101,22 @@ def atlas_sources(workbooks: list[Path] | tuple[Path, ...] = ()) -> list[AtlasEd
     sources = {e: given.get(e) or atlas_source(e) for e in (*GII_EDITIONS, *DEFAULT_WORKBOOKS)}
     sources.update(given)
     return [sources[e] for e in sorted(sources)]
+
+
+def atlas_inputs(workbooks: list[Path] | tuple[Path, ...] = ()) -> dict[str, Path]:
+    """The files an atlas reads, by role, for its run's provenance: each given workbook, and
+    the bundled data of every default edition it does not replace (the pillar panel's
+    recipe and data; a bundled workbook's folder, recorded file by file)."""
+    given = {_workbook_edition(Path(w)): Path(w) for w in workbooks}
+    inputs = {f"workbook_{edition}": path for edition, path in sorted(given.items())}
+    panel = [e for e in GII_EDITIONS if e not in given]
+    if panel:
+        recipe = gii_recipe_path(panel[0])
+        inputs["gii_panel"] = recipe.parent.parent / "gii_panel_2011_2022.csv"
+        inputs.update({f"recipe_{e}": gii_recipe_path(e) for e in panel})
+    inputs.update({f"workbook_{e}": gii_workbook_dir(e) for e in DEFAULT_WORKBOOKS
+                   if e not in given})
+    return inputs
 
 
 def _paired_ranks(source: AtlasEdition, runs: int, seed: int, shared: np.ndarray,

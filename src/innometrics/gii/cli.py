@@ -102,22 +102,26 @@ def atlas(
     seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 1,
     report: Report = False,
     force: Force = False,
+    store: StoreFile = None,
+    no_store: NoStore = False,
     quiet: Quiet = False,
 ) -> None:
     """Every economy in every GII edition with its rank interval, and the change since the
     previous edition with the change's interval (atlas.csv): the bundled pillar panel
-    2011-2022 and 2023 workbook by default, paired through the pillars.
+    2011-2022 and 2023 workbook by default, paired through the pillars; manifest.json records
+    every file read; with --report also report.html (rank trajectories with their bands and
+    the last two editions' moves). The run is recorded in the run store (--store, --no-store).
 
     Example: innometrics gii atlas --out atlas --runs 1000
     """
     from ..runs import RunWriter
-    from .atlas import SHARED_NODES, atlas_sources, run_atlas
+    from .atlas import SHARED_NODES, atlas_inputs, atlas_sources, run_atlas
 
     started = time.perf_counter()
     given = list(workbook or [])
     writer = RunWriter(kind="gii-atlas", settings={"runs": runs, "seed": seed,
                                                    "paired_through": list(SHARED_NODES)},
-                       inputs={f"workbook_{k + 1}": w for k, w in enumerate(given)})
+                       inputs=atlas_inputs(given))
     writer.started = started
     writer.check(out, force=force)
     with working("building the atlas"):
