@@ -23,7 +23,7 @@ _ORDER = {
     "run layer": ["runs"],
     "core": ["framework", "data", "schema", "uncertainty_schema", "recipe", "pipeline", "result",
              "plan", "audit", "uncertainty", "gii", "rnd", "claims", "clusters", "weights",
-             "results", "changes", "panel", "trends", "_tree"],
+             "results", "changes", "panel", "trends", "_tree", "plot"],
     "views and store": ["report", "serve", "store", "store_tables", "run_diff", "export"],
     "command line": ["cli", "_cli_util", "store_cli", "demo", "gii.cli", "rnd.cli", "clusters.cli",
                      "results_cli"],

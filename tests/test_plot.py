@@ -1,0 +1,154 @@
+"""Plots of a result from Python (issue 20, item 4): each function returns a plotly Figure
+holding the result's own numbers, refuses unknown arguments in one line, and saves to a
+self-contained offline HTML file."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from plotly.offline import get_plotlyjs
+from toy_index import write_toy
+
+import innometrics as im
+from innometrics import plot
+from innometrics.errors import InvalidParameter
+from innometrics.uncertainty import UncertaintyDesign, run_sensitivity, run_uncertainty
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    return im.build(im.load_recipe(write_toy(tmp_path_factory.mktemp("toy"))))
+
+
+@pytest.fixture(scope="module")
+def design():
+    return UncertaintyDesign(runs=16, seed=3, noise=0.4, levels=(1,),
+                             alternatives={"normalise": [{"method": "minmax",
+                                                          "range": [0, 100]},
+                                                         {"method": "rank"}]})
+
+
+def test_bar_sorts_the_node_and_splits_by_group(result):
+    fig = plot.bar(result, "P")
+    assert isinstance(fig, go.Figure)
+    (trace,) = fig.data
+    expected = result.scores["P"].sort_values(ascending=False)
+    assert list(trace.x) == list(expected.index)
+    np.testing.assert_array_equal(trace.y, expected.to_numpy())
+    grouped = plot.bar(result, by_group="G")
+    assert [t.name for t in grouped.data] == ["x", "y"]
+    groups = result.recipe.data.groups["G"]
+    for t in grouped.data:
+        assert set(t.x) == set(groups[groups == t.name].index)
+        np.testing.assert_array_equal(t.y, result.scores.loc[list(t.x), "Index"].to_numpy())
+    assert list(grouped.layout.xaxis.categoryarray) == list(
+        result.scores["Index"].sort_values(ascending=False).index)
+
+
+def test_dist_shows_each_code_on_the_stage(result):
+    fig = plot.dist(result, ["a", "b"], stage="Raw")
+    assert [(t.type, t.name) for t in fig.data] == [("box", "a"), ("box", "b")]
+    np.testing.assert_array_equal(fig.data[1].y, result.stages["Raw"]["b"].to_numpy())
+    violin = plot.dist(result, "Index", kind="violin")
+    assert violin.data[0].type == "violin"
+    np.testing.assert_array_equal(violin.data[0].y, result.scores["Index"].to_numpy())
+
+
+def test_dot_marks_the_highlighted_unit(result):
+    fig = plot.dot(result, "Q", highlight="CCC")
+    units, marked = fig.data
+    np.testing.assert_array_equal(units.x, result.scores["Q"].to_numpy())
+    assert marked.name == "CCC" and marked.x[0] == result.scores.loc["CCC", "Q"]
+    assert len(plot.dot(result, "a", stage="Raw").data) == 1
+
+
+def test_scatter_pairs_two_codes_by_group(result):
+    fig = plot.scatter(result, "P", "Q", by_group="G")
+    assert [t.name for t in fig.data] == ["x", "y"]
+    y_group = fig.data[1]
+    units = ["CCC", "DDD", "EEE"]
+    np.testing.assert_array_equal(y_group.x, result.scores.loc[units, "P"].to_numpy())
+    np.testing.assert_array_equal(y_group.y, result.scores.loc[units, "Q"].to_numpy())
+
+
+def test_corr_is_the_correlation_of_the_chosen_levels(result):
+    fig = plot.corr(result, levels=[2, 3])
+    (heat,) = fig.data
+    assert list(heat.x) == ["P", "Q", "Index"] == list(heat.y)
+    expected = result.scores[["P", "Q", "Index"]].corr().to_numpy()
+    np.testing.assert_allclose(np.asarray(heat.z, dtype=float), expected)
+    assert len(plot.corr(result).data[0].x) == len(result.scores.columns)
+
+
+def test_framework_angles_are_effective_weights(result):
+    (sun,) = plot.framework(result).data
+    values = dict(zip(sun.ids, sun.values, strict=True))
+    parents = dict(zip(sun.ids, sun.parents, strict=True))
+    # b weighs 2 against a's 1 under P, which is half the index
+    assert values["a"] == pytest.approx(100 / 6) and values["b"] == pytest.approx(100 / 3)
+    assert values["P"] == 0 and parents["a"] == "P" and parents["Index"] == ""
+    assert sun.branchvalues == "remainder"
+
+
+def test_uncertainty_plots_the_rank_intervals(result, design):
+    mc = run_uncertainty(result.recipe, design)
+    interval, nominal = plot.uncertainty(mc).data
+    table = mc.rank_intervals()
+    assert list(interval.x) == list(table["uCode"])
+    np.testing.assert_array_equal(interval.y, table["median"])
+    np.testing.assert_array_equal(np.asarray(interval.y) + interval.error_y.array, table["q95"])
+    np.testing.assert_array_equal(np.asarray(interval.y) - interval.error_y.arrayminus,
+                                  table["q05"])
+    np.testing.assert_array_equal(nominal.y, table["nominal"])
+
+
+def test_sensitivity_plots_s1_and_st_with_intervals(result, design):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a small N, on purpose
+        sa = run_sensitivity(result.recipe, design, resamples=20)
+    s1, st = plot.sensitivity(sa).data
+    assert (s1.name, st.name) == ("S1", "ST")
+    assert list(s1.x) == list(sa.table["input"]) == ["weights", "normalise"]
+    np.testing.assert_array_equal(st.y, sa.table["ST"])
+    assert (np.asarray(st.error_y.array) >= 0).all()
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda r: plot.bar(r, "Nope"), ["'node' of plot.bar", "'Index'", "'Nope'"]),
+    (lambda r: plot.bar(r, by_group="H"), ["'by_group' of plot.bar", "'G'"]),
+    (lambda r: plot.dist(r, ["a", "zz"]), ["'codes' of plot.dist", "'zz'"]),
+    (lambda r: plot.dist(r, "a", stage="Cooked"), ["'stage' of plot.dist", "'Raw'"]),
+    (lambda r: plot.dist(r, "a", kind="pie"), ["'kind' of plot.dist", "'violin'"]),
+    (lambda r: plot.dist(r, []), ["'codes' of plot.dist", "at least one"]),
+    (lambda r: plot.dot(r, "a", highlight="ZZZ"), ["'highlight' of plot.dot", "'AAA'"]),
+    (lambda r: plot.scatter(r, "a", "P", by_group="Pop"), ["'by_group'", "'G'"]),
+    (lambda r: plot.scatter(r, "P", "Index", stage="Raw"), ["'x' of plot.scatter", "'d'"]),
+    (lambda r: plot.corr(r, levels=[4]), ["'levels' of plot.corr", "1, 2, 3"]),
+    (lambda r: plot.corr(r, method="cosine"), ["'method' of plot.corr"]),
+    (lambda r: plot.uncertainty(r), ["'mc' of plot.uncertainty", "IndexResult"]),
+    (lambda r: plot.sensitivity(r), ["'sa' of plot.sensitivity", "IndexResult"]),
+])
+def test_bad_arguments_are_one_line(result, call, words):
+    with pytest.raises(InvalidParameter) as info:
+        call(result)
+    message = str(info.value)
+    assert "\n" not in message
+    for word in words:
+        assert word in message, message
+
+
+def test_write_html_is_self_contained(result, tmp_path):
+    """plotly.js is written into the file; outside it, the page names no network address.
+    (The bundle itself holds one: the default ``topojsonURL``, fetched only by geo maps,
+    which none of these plots draw.)"""
+    path = tmp_path / "bar.html"
+    plot.bar(result, by_group="G").write_html(path, include_plotlyjs=True)
+    html = path.read_text(encoding="utf-8")
+    bundle = get_plotlyjs()
+    assert bundle in html
+    page = html.replace(bundle, "")
+    assert "Plotly.newPlot" in page and '"AAA"' in page
+    assert "cdn.plot.ly" not in page and "http" not in page.replace("http-equiv", "")
