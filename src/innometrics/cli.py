@@ -459,9 +459,12 @@ def demo(
     compared with WIPO's scores, ranks and strengths/weaknesses, with an offline report.html
     and China's rank interval from a 1,000-run Monte Carlo in the JRC audit's design;
     (2) GII 2021 and 2022 recomposed from WIPO's published pillar scores, each with a Monte
-    Carlo rank interval; (3) a press report's claims checked against the official series;
-    (4) S&T clusters ranked in 200,000 synthetic records. Prints each part's headline
-    figures; the demo run is recorded in the run store (--store, --no-store).
+    Carlo rank interval; (3) the GII atlas: China's rank 2011-2023 with each edition's
+    interval and each change's paired interval, significant moves named, with a report.html of
+    the rank trajectories; (4) a press report's claims checked against the official series as
+    of the report's date, with their revisions; (5) S&T clusters ranked in 200,000 synthetic
+    records. Prints each part's headline figures; the demo run is recorded in the run store
+    (--store, --no-store).
 
     Example: innometrics demo --out out/demo
     """
