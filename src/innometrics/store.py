@@ -79,8 +79,9 @@ __all__ = ["STORE_SCHEMA", "RESULT_TABLES", "ABSENT", "RunStore", "StoredRun", "
 
 STORE_SCHEMA = "innometrics.store/1"
 #: Tables a run's result is recorded with (by file stem, at the top level or in a sub-run).
-RESULT_TABLES = ("scores", "ranks", "rank_intervals", "sensitivity", "clusters", "economies",
-                 "intensity", "claims", "flags", "cronbach", "weights_effective", "importance")
+RESULT_TABLES = ("scores", "ranks", "rank_intervals", "rank_changes", "sensitivity", "clusters",
+                 "economies", "intensity", "claims", "flags", "cronbach", "weights_effective",
+                 "importance", "removal", "atlas", "trends", "fit", "weights")
 _LIST_COLUMNS = ["id", "kind", "created", "recipe", "data_sha256", "duration_s", "path",
                  "recorded"]
 _DDL = """

@@ -40,6 +40,15 @@ TABLE_TITLES = {
     "intensity": "Clusters by intensity (output per inhabitant)",
     "excluded": "Records excluded",
     "stats_Raw": "Statistics of the raw data per indicator",
+    "removal": "Element removal: mean absolute change of the index rank when a node is removed",
+    "correlation_flags": "Indicator pairs correlated above or below the thresholds",
+    "data_availability": "Data availability per unit, overall and per aggregate",
+    "denominator_correlations": "Correlations of indicators with the denominators",
+    "bod_weights": "Benefit-of-the-doubt weights chosen for each unit",
+    "fit": "Optimised weights: target and obtained correlation shares",
+    "rank_changes": "Rank changes with their paired 90% intervals",
+    "trends": "Trends per indicator (compound annual growth)",
+    "imputed_points": "Imputed points",
 }
 #: Tables never shown as generic tables: shown elsewhere, inputs, or per-step data.
 _SKIP = {"scores", "ranks", "data", "framework", "profiles", "correlations", "rank_intervals",
