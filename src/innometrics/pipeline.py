@@ -17,8 +17,10 @@ import pandas as pd
 
 from . import steps as _steps
 from .errors import DataWarning, InputError, InvalidParameter
+from .panel import time_values
 from .recipe import Recipe
 from .schema import STAGE_NAMES
+from .steps.impute import impute_panel
 
 __all__ = ["run_steps", "run_panel_steps", "panel_stage_names", "StageTables"]
 
@@ -322,9 +324,6 @@ def _run_impute_panel(times: list[str], states: dict[str, _State],
                       settings: dict) -> dict[str, _steps.StepResult]:
     """Panel imputation on the whole panel: a times × units × indicators cube (units absent
     at a time are absent cells), split back into one result per time."""
-    from .panel import time_values
-    from .steps.impute import impute_panel
-
     units = list(dict.fromkeys(u for t in times for u in states[t].units))
     position = {u: k for k, u in enumerate(units)}
     n_ind = states[times[0]].values.shape[1]

@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from ._html_table import summary_table
+from .changes import recipe_with_directions, recipe_without, select
 from .panel import panel_times, slice_time, time_values
 from .pipeline import run_panel_steps, run_steps
 from .ranking import rank_min
 from .recipe import Recipe, use_builder
+from .results import ranks_within, results_table, strengths_weaknesses, unit_summary
 from .runs import write_run
 from .trends import trends as _trends
 
@@ -80,29 +82,21 @@ class IndexResult:
         """Scores at ``levels`` (default every aggregate level) with ranks, names and
         ``groups``, best first (COINr's ``get_results``; see
         :func:`innometrics.results.results_table`)."""
-        from .results import results_table
-
         return results_table(self, levels=levels, groups=groups, ranks=ranks)
 
     def unit_summary(self, unit: str, levels: Sequence[int] | None = None) -> pd.DataFrame:
         """One unit's scores and ranks at ``levels`` (COINr's ``get_unit_summary``)."""
-        from .results import unit_summary
-
         return unit_summary(self, unit, levels=levels)
 
     def strengths_weaknesses(self, unit: str, stage: str = "Raw", top: int = 5, *,
                              level: int = 2) -> pd.DataFrame:
         """A unit's ``top`` strongest and weakest indicators on ``stage`` (COINr's
         ``get_str_weak``; see :func:`innometrics.results.strengths_weaknesses`)."""
-        from .results import strengths_weaknesses
-
         return strengths_weaknesses(self, unit, stage=stage, top=top, level=level)
 
     def ranks_within(self, group_column: str) -> pd.DataFrame:
         """Ranks of every score within the groups of ``group_column`` (COINr's
         ``use_group``)."""
-        from .results import ranks_within
-
         return ranks_within(self, group_column)
 
     # --- regeneration ----------------------------------------------------------------------
@@ -118,14 +112,10 @@ class IndexResult:
     def without(self, codes: Sequence[str]) -> IndexResult:
         """Rerun without some nodes, each with everything under it (COINr's
         ``change_ind``; see :func:`innometrics.changes.recipe_without`)."""
-        from .changes import recipe_without
-
         return build(recipe_without(self.recipe, codes))
 
     def with_directions(self, directions: Mapping[str, int]) -> IndexResult:
         """Rerun with some indicators' directions overridden (``{code: -1}``)."""
-        from .changes import recipe_with_directions
-
         return build(recipe_with_directions(self.recipe, directions))
 
     def select(self, stage: str | None = None, under: str | None = None,
@@ -133,8 +123,6 @@ class IndexResult:
                ) -> pd.DataFrame:
         """A slice of a stage: the nodes ``under`` a node at ``level``, the units of a
         ``group`` (COINr's ``get_data``; see :func:`innometrics.changes.select`)."""
-        from .changes import select
-
         return select(self, stage=stage, under=under, level=level, group=group)
 
     # --- records as tables -----------------------------------------------------------------

@@ -38,10 +38,18 @@ from typing import Any
 
 import pandas as pd
 
+from ..datasets import (
+    GII_WORKBOOK_EDITIONS,
+    NCSES_RND_FILES,
+    OECD_RND_FILES,
+    oecd_rnd_dir,
+    rnd_release_paths,
+)
 from ..errors import InputError, InvalidParameter
 from ..rnd.economies import close_economies, known_economies
 from ..rnd.measures import MEASURES
 from ..rnd.vintages import Figure, add_releases, load_rnd_vintages, read_releases
+from ..runs import write_run
 from .parse import Claim, ClaimsFile, load_claims
 from .rnd_check import RND_SCALE, RND_WANTED, check_rnd
 from .sources import FIRST_GII_EDITION, ClustersRun, GiiData, read_clusters_run
@@ -126,8 +134,6 @@ class ClaimsResult:
               started: float | None = None) -> Path:
         """Write a ``check`` run directory (see :mod:`innometrics.runs`): ``claims.csv`` and a
         manifest naming the claims file and every data file read, with the verdict counts."""
-        from ..runs import write_run
-
         data = [p for p in self.inputs if p != self.claims.path]
         inputs = {**({"claims": self.claims.path} if self.claims.path else {}),
                   **({"data": data} if data else {})}
@@ -136,8 +142,6 @@ class ClaimsResult:
 
 
 def _bundled_rnd_files() -> list[Path]:
-    from ..datasets import NCSES_RND_FILES, OECD_RND_FILES, oecd_rnd_dir, rnd_release_paths
-
     folder = oecd_rnd_dir()
     return ([folder / f for f in OECD_RND_FILES]
             + [folder.parent / "ncses_rnd" / f for f in NCSES_RND_FILES]
@@ -279,7 +283,6 @@ def _check_gii(claim: Claim, gii: GiiData, designs: dict) -> dict[str, Any]:
     ties = len(tied)
     tie_note = f", tied with {ties - 1} other(s) at the published rounding" if ties > 1 else ""
     found = float(rank) if claim.measure == "gii_rank" else score
-    from ..datasets import GII_WORKBOOK_EDITIONS
 
     how = ("WIPO's published rank" if edition in GII_WORKBOOK_EDITIONS
            else f"rank by published score, ties share the best rank{tie_note}")

@@ -25,7 +25,11 @@ from pathlib import Path
 import pandas as pd
 
 from .._params import Integral, Interval, check_params
+from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS, gii_editions
 from ..errors import InputError
+from ..gii.atlas import SHARED_NODES, atlas_source, run_atlas
+from ..gii.bundled import gii_published, gii_recipe
+from ..uncertainty import UncertaintyDesign, run_uncertainty
 
 __all__ = ["GiiData", "ClustersRun", "read_clusters_run", "FIRST_GII_EDITION"]
 
@@ -41,9 +45,6 @@ _CONSTRAINTS = {"runs": [Interval(Integral, 1, None), None],
 @functools.lru_cache(maxsize=8)
 def _rank_intervals(edition: int, runs: int | None, seed: int | None
                     ) -> tuple[pd.DataFrame, str] | None:
-    from ..gii.bundled import gii_recipe
-    from ..uncertainty import UncertaintyDesign, run_uncertainty
-
     recipe = gii_recipe(edition)
     if not recipe.uncertainty:
         return None
@@ -63,8 +64,6 @@ def _rank_intervals(edition: int, runs: int | None, seed: int | None
 @functools.lru_cache(maxsize=8)
 def _rank_changes(before: int, after: int, runs: int | None, seed: int | None
                   ) -> tuple[pd.DataFrame, str]:
-    from ..gii.atlas import SHARED_NODES, atlas_source, run_atlas
-
     runs, seed = runs or 1000, 1 if seed is None else seed
     atlas = run_atlas([atlas_source(before), atlas_source(after)], runs=runs, seed=seed)
     return atlas, (f"{runs} runs, seed {seed}, each edition's design paired through the "
@@ -93,21 +92,15 @@ class GiiData:
 
     def editions(self) -> tuple[int, ...]:
         """Editions with published scores bundled."""
-        from ..datasets import gii_editions
-
         return gii_editions()
 
     def published(self, edition: int) -> pd.DataFrame:
         """``uCode, uName, score, rank`` of ``edition`` (see
         :func:`innometrics.gii.gii_published`)."""
-        from ..gii.bundled import gii_published
-
         return gii_published(edition)
 
     def source(self, edition: int) -> str:
         """How the published figures of ``edition`` are cited."""
-        from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS
-
         where = ("bundled panel 2011-2022" if edition in GII_EDITIONS
                  else "WIPO's data workbook, bundled" if edition in GII_WORKBOOK_EDITIONS
                  else f"bundled datasets/gii_{edition}")
@@ -118,8 +111,6 @@ class GiiData:
         description of the design (:func:`innometrics.gii.gii_recipe`: pillar level for
         2011-2022, indicator level with the JRC design for a bundled workbook), or ``None``
         (no recipe for the edition, or turned off). Cached per edition, runs and seed."""
-        from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS
-
         if not self.monte_carlo or edition not in GII_EDITIONS + GII_WORKBOOK_EDITIONS:
             return None
         return _rank_intervals(edition, self.runs, self.seed)
@@ -131,8 +122,6 @@ class GiiData:
         on the two editions, paired through the pillars) and a description of the design, or
         ``None`` (an edition without a recipe, the economy not ranked in both, or turned
         off). Cached per editions, runs and seed."""
-        from ..datasets import GII_EDITIONS, GII_WORKBOOK_EDITIONS
-
         bundled = GII_EDITIONS + GII_WORKBOOK_EDITIONS
         if not self.monte_carlo or before not in bundled or after not in bundled:
             return None

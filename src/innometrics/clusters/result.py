@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..runs import write_run
 from .describe import CLUSTER_COLUMNS
 from .settings import RankingSettings
 from .stream import RecordPoints
@@ -147,8 +148,6 @@ class ClusterRanking:
         """Write a clusters run directory (see :mod:`innometrics.runs`): :meth:`tables` and a
         manifest of kind :attr:`kind` whose settings are :meth:`run_settings` and any
         ``settings`` given (such as the seed of synthetic input)."""
-        from ..runs import write_run
-
         details = {"synthetic": self.synthetic, "clusters": len(self.clusters),
                    "records": self.records.n_records,
                    "points": len(self.records.points),

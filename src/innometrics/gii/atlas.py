@@ -40,6 +40,9 @@ from ..uncertainty.panel import rank_changes
 from ..uncertainty.sampling import design_from_unit
 from ..uncertainty.statistics import RANK_QUANTILE_METHOD
 from .bundled import gii_published, gii_recipe
+from .importer import import_gii
+from .robustness import with_jrc_design
+from .workbook import read_workbook, read_workbook_tables
 
 __all__ = ["AtlasEdition", "atlas_inputs", "atlas_source", "atlas_sources", "run_atlas",
            "ATLAS_COLUMNS",
@@ -75,10 +78,6 @@ def _workbook_edition(path: Path) -> int:
 
 
 def _workbook_source(path: Path) -> AtlasEdition:
-    from .importer import import_gii
-    from .robustness import with_jrc_design
-    from .workbook import read_workbook, read_workbook_tables
-
     book = read_workbook_tables(path) if path.is_dir() else read_workbook(path)
     recipe = with_jrc_design(import_gii(book).result.recipe)
     return AtlasEdition(_workbook_edition(path), recipe, book.published_index(), "indicator")

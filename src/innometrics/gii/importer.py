@@ -35,6 +35,7 @@ from ..errors import InputError, InvalidParameter
 from ..framework import load_framework
 from ..recipe import Recipe
 from ..result import IndexResult, build
+from ..runs import write_run
 from .calibrate import calibrated_rules, documented_rules, rule_differences
 from .coverage import infer_dmc_rule
 from .profile import (
@@ -154,8 +155,6 @@ class GiiImport:
     def write(self, out: str | os.PathLike, *, source: str | os.PathLike | None = None,
               force: bool = False, started: float | None = None) -> Path:
         """Write a ``gii-import`` run directory (see :mod:`innometrics.runs`)."""
-        from ..runs import write_run
-
         settings = {"rules": self.mode, "tolerance": AGREEMENT_TOLERANCE,
                     "recipe": self.result.recipe.to_dict()}
         inputs = {"workbook": source} if source is not None else {}

@@ -31,6 +31,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._params import did_you_mean
+from ..cells import to_float
+from ..errors import InputError
 from ..ranking import rank_min
 
 __all__ = ["excel_percent_rank", "data_age", "overall_strengths_weaknesses", "economy_profile",
@@ -261,10 +264,6 @@ def economy_profile(profiles: pd.DataFrame, economy: str, *,
         not a number (naming ``source``, the row and the column), or the economy is not in
         the table (with the closest code).
     """
-    from .._params import did_you_mean
-    from ..cells import to_float
-    from ..errors import InputError
-
     fix = "write the run again with 'innometrics gii import'"
     missing = [c for c in PROFILE_COLUMNS if c not in profiles.columns]
     if missing:

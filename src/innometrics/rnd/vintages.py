@@ -40,8 +40,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..datasets import rnd_release_paths
 from ..errors import InputError, InvalidParameter
 from ..io import read_table
+from .bundled import load_ncses_rnd, load_oecd_rnd
 from .economies import currency_of, known_economies
 from .measures import DEFAULT_PREFERENCE, MEASURES, measure, measure_inputs
 from .sdmx import _COLUMNS
@@ -284,9 +286,6 @@ def add_releases(table: pd.DataFrame, parts: Sequence[tuple[str, pd.DataFrame]],
 
 @functools.lru_cache(maxsize=1)
 def _bundled() -> pd.DataFrame:
-    from ..datasets import rnd_release_paths
-    from .bundled import load_ncses_rnd, load_oecd_rnd
-
     oecd = with_vintage(load_oecd_rnd(), *OECD_EXTRACT)
     ncses = load_ncses_rnd()
     table_id = ncses["source"].astype(str).str.extract(r"table (\w+)", expand=False)

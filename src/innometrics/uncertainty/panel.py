@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..recipe import Recipe
 from ..result import PanelResult, build, recipe_files
+from ..runs import write_run
 from .design import UncertaintyDesign
 from .evaluation import evaluate_design
 from .sampling import Design
@@ -145,8 +146,6 @@ class PanelUncertaintyResult:
               started: float | None = None, engine: str = "local",
               with_nominal: bool = False) -> Path:
         """Write an ``uncertainty`` run directory (as :meth:`UncertaintyResult.write`)."""
-        from ..runs import write_run
-
         tables = self.tables(sensitivity)
         if with_nominal:
             tables["nominal"] = self.nominal.write
