@@ -148,11 +148,25 @@ def check_uncertainty_against_framework(spec: Mapping, framework) -> None:
         raise InvalidParameter(f"'target' of uncertainty is '{target}', which is not a code of "
                                f"the framework.{did_you_mean(target, framework.codes)}")
     top = framework.n_levels
-    bad = [lv for lv in spec["weights"]["levels"] if not 1 <= lv < top]
+    weights = spec["weights"]
+    bad = [lv for lv in weights["levels"] if not 1 <= lv < top]
     if bad:
         raise InvalidParameter(f"'levels' of uncertainty.weights must be levels 1-{top - 1} "
-                               f"(the top node has no siblings); got {spec['weights']['levels']}.")
+                               f"(the top node has no siblings); got {weights['levels']}.")
+    _check_weights_vary(weights, top)
     for step, options in spec["alternatives"].items():
         for k, option in enumerate(options):
             check_against_framework(step, option, f"uncertainty.alternatives.{step}[{k}]",
                                     framework)
+
+
+def _check_weights_vary(weights: Mapping, top: int) -> None:
+    """Noise needs levels: without them no weight would vary, and the design would run as if
+    the user had not asked for weight uncertainty. (Levels with noise 0 are a design with the
+    weights switched off, which is what it says.)"""
+    noise, levels = weights.get("noise", 0.0), weights.get("levels", [])
+    if noise > 0 and not levels:
+        every = ", ".join(str(lv) for lv in range(1, top))
+        raise InvalidParameter(f"uncertainty.weights has noise {noise:g} but no 'levels', so no "
+                               f"weight would vary; add levels: [{every}] (or those of them "
+                               "whose weights should vary).")

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import innometrics as im
 from innometrics.cli import app
+from innometrics.errors import InvalidParameter
 from innometrics.uncertainty import (
     UncertaintyDesign,
     evaluate_design,
@@ -101,6 +102,13 @@ def test_no_uncertainty_gives_nominal_ranks(toy):
     fixed = UncertaintyDesign(runs=5, seed=0)
     result = run_uncertainty(toy, fixed)
     assert (result.ranks == result.nominal_ranks).all()
+
+
+def test_weight_noise_needs_levels_in_memory_too(toy):
+    """An in-memory design is held to the recipe file's rule: noise with no levels would vary
+    no weight, so it is refused rather than run as a fixed-weight design."""
+    with pytest.raises(InvalidParameter, match="no 'levels', so no weight would vary"):
+        run_uncertainty(toy, UncertaintyDesign(runs=4, seed=0, noise=0.25))
 
 
 def test_score_intervals_only_where_the_nominal_build_shares_the_scale(toy):

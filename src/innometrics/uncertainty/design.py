@@ -93,7 +93,8 @@ class UncertaintyDesign:
                                            "noise": self.noise, "sets": self.sets},
                      _CONSTRAINTS)
         check_uncertainty_against_framework(
-            {"weights": {"levels": list(self.levels)}, "target": self.target,
+            {"weights": {"noise": self.noise, "levels": list(self.levels), "sets": self.sets},
+             "target": self.target,
              "alternatives": {step: [check_step(step, option,
                                                 f"uncertainty.alternatives.{step}[{k}]",
                                                 recipe.functions)
