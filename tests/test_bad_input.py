@@ -268,10 +268,6 @@ RECIPE_CASES = {
     "uncertainty levels top": ("steps:\n  - normalise: {}\n  - aggregate: {}\nuncertainty:\n"
                                "  weights: {noise: 0.2, levels: [3]}\n",
                                "'levels' of uncertainty.weights must be levels 1-2"),
-    "uncertainty noise without levels": ("steps:\n  - normalise: {}\n  - aggregate: {}\n"
-                                         "uncertainty:\n  weights: {noise: 0.25}\n",
-                                         "has noise 0.25 but no 'levels', so no weight would "
-                                         "vary; add levels: [1, 2]"),
     "uncertainty levels not a list": ("steps:\n  - normalise: {}\n  - aggregate: {}\n"
                                       "uncertainty:\n  weights: {noise: 0.2, levels: 2}\n",
                                       "'levels' of uncertainty.weights must be a list"),

@@ -134,8 +134,12 @@ def validate(recipe: RecipeArg, quiet: Quiet = False,
     """
     from .plan import describe_plan
     from .recipe import load_recipe
+    from .uncertainty import UncertaintyDesign
 
     loaded = load_recipe(recipe, allow_functions=allow_functions)
+    if loaded.uncertainty:
+        # what `innometrics uncertainty` would refuse, refused before anything runs
+        UncertaintyDesign.from_recipe(loaded)
     for line in describe_plan(loaded):
         console.print(line)
 

@@ -5,7 +5,7 @@ checks as the steps (:func:`innometrics.schema.check_step`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from ._params import Integral, Interval, Real, check_params, constraints_of, did_you_mean
@@ -20,7 +20,8 @@ from .schema import (
 )
 
 __all__ = ["ALTERNATIVE_STEPS", "NOT_MONTE_CARLO", "check_monte_carlo_aggregate",
-           "check_uncertainty", "check_uncertainty_against_framework"]
+           "check_uncertainty", "check_uncertainty_against_framework",
+           "check_weights_vary"]
 
 
 #: Steps that may have alternatives in an uncertainty design (screening would change the set of
@@ -148,23 +149,21 @@ def check_uncertainty_against_framework(spec: Mapping, framework) -> None:
         raise InvalidParameter(f"'target' of uncertainty is '{target}', which is not a code of "
                                f"the framework.{did_you_mean(target, framework.codes)}")
     top = framework.n_levels
-    weights = spec["weights"]
-    bad = [lv for lv in weights["levels"] if not 1 <= lv < top]
+    bad = [lv for lv in spec["weights"]["levels"] if not 1 <= lv < top]
     if bad:
         raise InvalidParameter(f"'levels' of uncertainty.weights must be levels 1-{top - 1} "
-                               f"(the top node has no siblings); got {weights['levels']}.")
-    _check_weights_vary(weights, top)
+                               f"(the top node has no siblings); got {spec['weights']['levels']}.")
     for step, options in spec["alternatives"].items():
         for k, option in enumerate(options):
             check_against_framework(step, option, f"uncertainty.alternatives.{step}[{k}]",
                                     framework)
 
 
-def _check_weights_vary(weights: Mapping, top: int) -> None:
-    """Noise needs levels: without them no weight would vary, and the design would run as if
-    the user had not asked for weight uncertainty. (Levels with noise 0 are a design with the
-    weights switched off, which is what it says.)"""
-    noise, levels = weights.get("noise", 0.0), weights.get("levels", [])
+def check_weights_vary(noise: float, levels: Sequence[int], top: int) -> None:
+    """Noise needs levels: without them no weight would vary, and the Monte Carlo would run
+    as if the user had not asked for weight uncertainty. (Levels with noise 0 are a design
+    with the weights switched off, which is what it says.) Checked when a design is made, not
+    when a recipe is read, so that runs recorded with such a section still open."""
     if noise > 0 and not levels:
         every = ", ".join(str(lv) for lv in range(1, top))
         raise InvalidParameter(f"uncertainty.weights has noise {noise:g} but no 'levels', so no "

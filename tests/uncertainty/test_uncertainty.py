@@ -111,6 +111,25 @@ def test_weight_noise_needs_levels_in_memory_too(toy):
         run_uncertainty(toy, UncertaintyDesign(runs=4, seed=0, noise=0.25))
 
 
+def test_weight_noise_without_levels_refused_where_it_would_run(toy, tmp_path):
+    """validate and uncertainty refuse a recipe whose weight noise names no levels (the file
+    is named); build, and a recorded run of such a recipe, still work: nothing there runs
+    the design."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(open(toy.source).read().replace("{noise: 0.5, levels: [1, 2]}", "{noise: 0.5}"))
+    runner = CliRunner()
+    for args in (["validate", str(bad)],
+                 ["uncertainty", str(bad), "--out", str(tmp_path / "mc"), "--no-store"]):
+        out = runner.invoke(app, args)
+        assert out.exit_code != 0
+        assert "bad.yaml: uncertainty.weights has noise" in out.output
+        assert "but no 'levels', so no weight would vary" in out.output
+    assert not (tmp_path / "mc").exists()
+    built = runner.invoke(app, ["build", str(bad), "--out", str(tmp_path / "b"), "--no-store"])
+    assert built.exit_code == 0, built.output
+    assert runner.invoke(app, ["results", str(tmp_path / "b")]).exit_code == 0
+
+
 def test_score_intervals_only_where_the_nominal_build_shares_the_scale(toy):
     """Alternatives that agree with each other but not with the recipe's own normalisation
     would put the nominal score on another scale than the intervals: they are left out."""

@@ -14,7 +14,11 @@ from ..errors import InvalidParameter
 from ..recipe import Recipe
 from ..schema import STEP_SETTINGS, check_against_framework, check_step
 from ..steps.own import reference_of
-from ..uncertainty_schema import ALTERNATIVE_STEPS, check_uncertainty_against_framework
+from ..uncertainty_schema import (
+    ALTERNATIVE_STEPS,
+    check_uncertainty_against_framework,
+    check_weights_vary,
+)
 
 __all__ = ["UncertaintyDesign", "noisy_nodes", "with_functions_named"]
 
@@ -74,6 +78,10 @@ class UncertaintyDesign:
         weights = spec.get("weights", {})
         values = {"runs": spec.get("runs", cls.runs), "seed": spec.get("seed", cls.seed),
                   "noise": weights.get("noise", 0.0), "levels": tuple(weights.get("levels", ()))}
+        try:
+            check_weights_vary(values["noise"], values["levels"], recipe.framework.n_levels)
+        except InvalidParameter as exc:
+            raise InvalidParameter(f"{recipe.source or 'recipe'}: {exc}") from None
         given = {k: v for k, v in overrides.items() if v is not None}
         check_params("the command line", {f"--{k}": v for k, v in given.items()},
                      {f"--{k}": v for k, v in _CONSTRAINTS.items()})
@@ -93,14 +101,14 @@ class UncertaintyDesign:
                                            "noise": self.noise, "sets": self.sets},
                      _CONSTRAINTS)
         check_uncertainty_against_framework(
-            {"weights": {"noise": self.noise, "levels": list(self.levels), "sets": self.sets},
-             "target": self.target,
+            {"weights": {"levels": list(self.levels)}, "target": self.target,
              "alternatives": {step: [check_step(step, option,
                                                 f"uncertainty.alternatives.{step}[{k}]",
                                                 recipe.functions)
                                      for k, option in enumerate(options)]
                               for step, options in self.alternatives.items()}},
             recipe.framework)
+        check_weights_vary(self.noise, self.levels, recipe.framework.n_levels)
         if "aggregate" not in [n for n, _ in recipe.steps]:
             raise InvalidParameter("uncertainty needs a recipe with an aggregate step.")
         present = {name for name, _ in recipe.steps}
