@@ -3,6 +3,8 @@ reproducible, and identical on Dask."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -116,7 +118,8 @@ def test_weight_noise_without_levels_refused_where_it_would_run(toy, tmp_path):
     is named); build, and a recorded run of such a recipe, still work: nothing there runs
     the design."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text(open(toy.source).read().replace("{noise: 0.5, levels: [1, 2]}", "{noise: 0.5}"))
+    bad.write_text(Path(toy.source).read_text().replace("{noise: 0.5, levels: [1, 2]}",
+                                                        "{noise: 0.5}"))
     runner = CliRunner()
     for args in (["validate", str(bad)],
                  ["uncertainty", str(bad), "--out", str(tmp_path / "mc"), "--no-store"]):
