@@ -55,3 +55,14 @@ def test_select_under_a_node_at_a_level_for_a_group(result):
     pd.testing.assert_frame_equal(raw, result.stages["Raw"].loc[raw.index, raw.columns])
     with pytest.raises(im.InvalidParameter, match="'Income' is not a group column"):
         result.select(group={"Income": "L"})
+
+
+def test_select_refuses_an_empty_selection_and_unknown_group_values(result):
+    """COINr's get_data stops when the codes are not in the data set ("If Level > 1 you need
+    to target an aggregated data set"); an empty frame would pass silently down a notebook."""
+    with pytest.raises(im.InvalidParameter, match="stage 'Raw' holds no code under 'Conn' at "
+                                                  "level 2; an aggregate"):
+        result.select(stage="Raw", under="Conn", level=2)
+    with pytest.raises(im.InvalidParameter, match=r"\['XXL'\] are not values of group column "
+                                                  "'GDP_group'; its values are"):
+        result.select(stage="Raw", group={"GDP_group": ["L", "XXL"]})

@@ -120,6 +120,12 @@ def select(result: Any, *, stage: str | None = None, under: str | None = None,
             raise InvalidParameter(f"select: level {level} is not in the framework (1 to "
                                    f"{fw.n_levels}).")
         codes = [c for c in codes if fw[c].level == level]
+    if not codes:
+        where = f" at level {level}" if level is not None else ""
+        below = f" under '{under}'" if under is not None else ""
+        raise InvalidParameter(f"select: stage '{name}' holds no code{below}{where}; an "
+                               "aggregate (level > 1) is in the stage of the aggregate step "
+                               f"(the stages are {list(result.stages)}).")
     rows = pd.Series(True, index=frame.index)
     data = result.recipe.data
     for column, wanted in (group or {}).items():
@@ -128,5 +134,10 @@ def select(result: Any, *, stage: str | None = None, under: str | None = None,
                                    f"{list(data.groups.columns)}.")
         values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
         labels = pd.Series(data.groups[column].to_numpy(dtype=object), index=list(data.units))
+        known = set(labels.dropna())
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            raise InvalidParameter(f"select: {unknown} are not values of group column "
+                                   f"'{column}'; its values are {sorted(known, key=str)}.")
         rows &= labels.reindex(frame.index).isin(values).to_numpy()
     return frame.loc[rows.to_numpy(), codes]
