@@ -48,8 +48,8 @@ from .steps.treat import SETTINGS as _TREAT
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES",
            "OWN_FUNCTION_STEPS", "is_function_reference", "as_plain", "methods_named",
-           "unknown_key", "check_step",
-           "check_steps", "check_order", "check_scales", "order_notes",
+           "unknown_key", "check_step", "kernel_settings", "stage_names", "stages_before",
+           "check_from_stage", "check_steps", "check_order", "check_scales", "order_notes",
            "check_against_framework", "parse_steps"]
 
 #: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
@@ -68,6 +68,9 @@ STEP_SETTINGS: dict[str, dict[str, Setting]] = {
     "denominate": _DENOMINATE, "screen": _SCREEN, "impute": _IMPUTE, "treat": _TREAT,
     "normalise": _NORMALISE, "aggregate": _AGGREGATE,
 }
+#: Keys every step takes besides its own settings: ``from_stage`` (COINr's ``dset``), the
+#: stage the step reads instead of the previous step's output (see :func:`check_from_stage`).
+GENERIC_KEYS = ("from_stage",)
 #: Per-indicator settings (``indicators: {code: {...}}``) of the steps that take them.
 INDICATOR_SETTINGS = {"treat": _TREAT_INDICATOR, "normalise": _NORMALISE_INDICATOR}
 
@@ -209,9 +212,11 @@ def check_step(step: str, settings: Any, where: str,
     if not isinstance(settings, Mapping):
         raise InvalidParameter(f"settings of {where} must be a mapping, e.g. '- {step}: {{}}'; "
                                f"got {settings!r}.")
+    generic = _check_generic(settings, where)
+    settings = {k: v for k, v in settings.items() if k not in GENERIC_KEYS}
     method = settings.get("method")
     if callable(method) or (isinstance(method, str) and method in functions):
-        return _check_own_function(step, settings, where)
+        return {**generic, **_check_own_function(step, settings, where)}
     if is_function_reference(method):
         raise InvalidParameter(f"'method' of {where} is '{method}', a Python function, and a "
                                "recipe file runs no code unless asked; if you trust it, run "
@@ -225,7 +230,23 @@ def check_step(step: str, settings: Any, where: str,
         check_params(owner, own, constraints_of(inner))
         step_method = _method_of(step, settings)
         _check_applicable(step, inner, {"method": step_method, **own}, owner)
-    return _resolve(step, table, settings)
+    return {**generic, **_resolve(step, table, settings)}
+
+
+def _check_generic(settings: Mapping, where: str) -> dict:
+    """A step's :data:`GENERIC_KEYS`, type-checked (the stage: :func:`check_from_stage`)."""
+    stage = settings.get("from_stage")
+    if stage is None:
+        return {}
+    if not isinstance(stage, str):
+        raise InvalidParameter(f"'from_stage' of {where} must be a stage name such as Raw; "
+                               f"got {stage!r}.")
+    return {"from_stage": stage}
+
+
+def kernel_settings(settings: Mapping) -> dict:
+    """A step's settings without the :data:`GENERIC_KEYS`: what its kernel takes."""
+    return {k: v for k, v in settings.items() if k not in GENERIC_KEYS}
 
 
 def check_order(names: Sequence[str], source: str,
@@ -276,6 +297,51 @@ def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
     return tuple(parsed)
 
 
+def _is_panel_impute(name: str, settings: Any) -> bool:
+    return (name == "impute" and isinstance(settings, Mapping)
+            and settings.get("method") == "panel")
+
+
+def stage_names(steps: Sequence[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """Each step's (stage name, record key): the :data:`STAGE_NAMES`, except a panel impute
+    followed by another impute, which is ``PanelImputed`` / ``impute_panel`` (the data after
+    all imputation stays ``Imputed``)."""
+    out = []
+    for i, (name, settings) in enumerate(steps):
+        later_impute = any(n == "impute" for n, _ in steps[i + 1:])
+        if _is_panel_impute(name, settings) and later_impute:
+            out.append(("PanelImputed", "impute_panel"))
+        else:
+            out.append((STAGE_NAMES[name], name))
+    return out
+
+
+def stages_before(steps: Sequence[tuple[str, Any]], step: str) -> list[str]:
+    """The stages a ``step`` can read: ``Raw`` and the stages of the steps before it (of a
+    step the recipe lacks, those before the place :meth:`Recipe.with_step` would add it)."""
+    order = {name: i for i, name in enumerate(STEP_NAMES)}
+    names = [n for n, _ in steps]
+    at = names.index(step) if step in names else next(
+        (i for i, n in enumerate(names) if order[n] > order[step]), len(names))
+    return ["Raw", *(stage for stage, _ in stage_names(steps)[:at])]
+
+
+def check_from_stage(steps: Sequence[tuple[str, Mapping]]) -> None:
+    """Each ``from_stage`` names a stage produced before its step (COINr's ``dset``: a step
+    may read any data set the coin holds by then; later steps continue from its output).
+    Raises InvalidParameter: ``steps[2].treat: from_stage 'Normalised' is not a stage
+    produced before it; stages available: Raw, Imputed.``"""
+    available = ["Raw"]
+    for i, ((name, settings), (stage, _)) in enumerate(zip(steps, stage_names(steps),
+                                                          strict=True)):
+        wanted = settings.get("from_stage")
+        if wanted is not None and wanted not in available:
+            raise InvalidParameter(f"steps[{i}].{name}: from_stage '{wanted}' is not a "
+                                   f"stage produced before it.{did_you_mean(wanted, available)} "
+                                   f"Stages available: {', '.join(available)}.")
+        available.append(stage)
+
+
 def check_steps(steps: Sequence[tuple[str, Any]], source: str,
                 functions: Collection[str] = ()) -> tuple[tuple[str, dict], ...]:
     """Validate every step and the order; return the steps with defaults resolved
@@ -287,11 +353,11 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str,
                              f"{did_you_mean(name, STEP_NAMES)}",
                              f"use one of {', '.join(STEP_NAMES)}", key="steps")
         names.append(name)
-    check_order(names, source, [name == "impute" and isinstance(settings, Mapping)
-                                and settings.get("method") == "panel"
-                                for name, settings in steps])
-    return tuple((name, check_step(name, settings, f"steps[{i}].{name}", functions))
-                 for i, (name, settings) in enumerate(steps))
+    check_order(names, source, [_is_panel_impute(name, settings) for name, settings in steps])
+    checked = tuple((name, check_step(name, settings, f"steps[{i}].{name}", functions))
+                    for i, (name, settings) in enumerate(steps))
+    check_from_stage(checked)
+    return checked
 
 
 #: Normalisations whose lowest score is 0 or below, whatever the data.

@@ -14,7 +14,11 @@ from ..errors import InvalidParameter
 from ..recipe import Recipe
 from ..schema import STEP_SETTINGS, check_against_framework, check_step
 from ..steps.own import reference_of
-from ..uncertainty_schema import ALTERNATIVE_STEPS, check_uncertainty_against_framework
+from ..uncertainty_schema import (
+    ALTERNATIVE_STEPS,
+    check_alternative_stages,
+    check_uncertainty_against_framework,
+)
 
 __all__ = ["UncertaintyDesign", "noisy_nodes", "with_functions_named"]
 
@@ -102,6 +106,7 @@ class UncertaintyDesign:
             recipe.framework)
         if "aggregate" not in [n for n, _ in recipe.steps]:
             raise InvalidParameter("uncertainty needs a recipe with an aggregate step.")
+        check_alternative_stages(recipe.steps, self.alternatives)
         present = {name for name, _ in recipe.steps}
         for step, options in self.alternatives.items():
             if step not in present and not any(o.get("method") == "none" for o in options):
