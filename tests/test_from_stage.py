@@ -171,3 +171,18 @@ def test_an_alternative_from_a_later_stage_is_refused_on_loading(tmp_path):
                                                "from_stage 'Normalised' is not a stage "
                                                "produced before impute"):
         im.load_recipe(path)
+
+
+def test_the_dashboard_model_keeps_the_recipe_wiring(tmp_path):
+    from innometrics.serve.model import DashboardModel
+
+    recipe = im.load_recipe(write_toy(tmp_path)).with_step(
+        "normalise", from_stage="Denominated", method="minmax")
+    recipe = recipe.with_step("aggregate", from_stage="Normalised", method="arithmetic")
+    model = DashboardModel(recipe)
+    nominal = model.compute(model.parse([]))
+    np.testing.assert_allclose(nominal, im.build(recipe).scores.to_numpy())
+    zscores = model.compute(model.parse([("normalise", "zscore")]))
+    expected = im.build(recipe.with_step("normalise", from_stage="Denominated",
+                                         method="zscore", mean=0.0, sd=1.0))
+    np.testing.assert_allclose(zscores, expected.scores.to_numpy())
