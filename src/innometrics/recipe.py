@@ -150,8 +150,9 @@ class Recipe:
         return _BUILDER["build"](self)
 
     def with_step(self, step: str, **settings: Any) -> Recipe:
-        """A copy with ``step``'s settings replaced (or the step added in its usual place);
-        of a panel impute followed by another impute, the one of the same kind."""
+        """A copy with ``step``'s settings replaced, ``from_stage`` included (or the step
+        added in its usual place); of a panel impute followed by another impute, the one of
+        the same kind."""
         if step not in STAGE_NAMES:
             raise InvalidParameter(one_of("step", STEP_NAMES, step, owner="Recipe.with_step"))
         panel = settings.get("method") == "panel"

@@ -102,7 +102,8 @@ class IndexResult:
     # --- regeneration ----------------------------------------------------------------------
     def with_step(self, step: str, **settings: Any) -> IndexResult:
         """Rerun with ``step``'s settings replaced (e.g. ``with_step("normalise",
-        method="zscore", mean=10, sd=2)``)."""
+        method="zscore", mean=10, sd=2)``); ``from_stage="Raw"`` makes the step read that
+        earlier stage (COINr's ``dset``), later steps continuing from its output."""
         return build(self.recipe.with_step(step, **settings))
 
     def with_weights(self, weights: Mapping[str, float]) -> IndexResult:
