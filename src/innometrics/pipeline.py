@@ -17,12 +17,13 @@ import pandas as pd
 
 from . import steps as _steps
 from .errors import DataWarning, InputError, InvalidParameter
+from .framework import Framework
 from .panel import time_values
 from .recipe import Recipe
 from .schema import STAGE_NAMES, kernel_settings, stage_names
 from .steps.impute import impute_panel
 
-__all__ = ["run_steps", "run_panel_steps", "StageTables"]
+__all__ = ["run_steps", "run_panel_steps", "StageTables", "child_matrices"]
 
 
 @dataclass
@@ -155,12 +156,26 @@ def _scaled_from_framework(recipe: Recipe, settings: dict) -> dict[str, dict]:
     return out
 
 
+def child_matrices(framework: Framework) -> list[np.ndarray]:
+    """For levels 2, 3, ...: boolean (n_children, n_parents), True where the node at the level
+    below belongs to the parent, whatever its weight (the aggregate kernel's ``children``:
+    COINr's ``dat_thresh`` counts a child of weight 0 too)."""
+    out = []
+    for level in range(2, framework.n_levels + 1):
+        parents = {code: j for j, code in enumerate(framework.codes_at(level))}
+        below = framework.codes_at(level - 1)
+        matrix = np.zeros((len(below), len(parents)), dtype=bool)
+        matrix[np.arange(len(below)), [parents[framework[c].parent] for c in below]] = True
+        out.append(matrix)
+    return out
+
+
 def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
     fw = recipe.framework
     settings = dict(settings)
     ratios = settings.pop("ratios", {})
     matrices = [fw.weight_matrix(level) for level in range(2, fw.n_levels + 1)]
-    out = _steps.aggregate(state.values, matrices, **settings)
+    out = _steps.aggregate(state.values, matrices, children=child_matrices(fw), **settings)
     if ratios:
         position = {code: j for j, code in enumerate(fw.codes)}
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -29,6 +29,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from .errors import InvalidParameter
+from .pipeline import child_matrices
 from .recipe import Recipe
 from .result import build
 from .runs import write_run
@@ -181,6 +182,7 @@ def optimise_weights(recipe: Recipe, level: int, target: str | Sequence[float] =
                                f"{level}.")
     result = build(recipe)
     fw = recipe.framework
+    structure = child_matrices(fw)  # which children min_coverage counts, weights aside
     # the data entering aggregate (the Aggregated stage carries them; with a from_stage they
     # are not the stage before it)
     x = result.scores[fw.indicators].to_numpy(np.float64)
@@ -192,7 +194,7 @@ def optimise_weights(recipe: Recipe, level: int, target: str | Sequence[float] =
     def correlations(w: np.ndarray) -> np.ndarray:
         trial = list(matrices)
         trial[position] = children * w[:, None]
-        values = aggregate(x, trial, **settings).values
+        values = aggregate(x, trial, children=structure, **settings).values
         return correlations_with_index(values[:, columns], values[:, -1])
 
     def objective(w: np.ndarray) -> float:

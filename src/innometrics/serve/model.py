@@ -35,6 +35,7 @@ import numpy as np
 from .. import steps as _steps
 from .._params import did_you_mean, one_of
 from ..errors import InputError
+from ..pipeline import child_matrices
 from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import PanelResult, build
@@ -155,6 +156,7 @@ class DashboardModel:
         self._normalised: dict[str, dict] = {"recipe": pre_aggregate}
         self._lock = threading.Lock()
         self._base_weights = np.array([fw[c].weight for c in fw.codes], dtype=np.float64)
+        self._children = child_matrices(fw)  # a child weighted 0 still counts for coverage
         self._position = {c: i for i, c in enumerate(fw.codes)}
         self._structure = []  # per level: child positions, parent index of each child, parents
         for level in self.levels:
@@ -296,7 +298,7 @@ class DashboardModel:
         """
         x = self.normalised(query.normalise)[self.time_of(query)]
         try:
-            out = _steps.aggregate(x, self._matrices(query),
+            out = _steps.aggregate(x, self._matrices(query), children=self._children,
                                    **self._aggregate_settings(query.aggregate))
         except ValueError as exc:
             raise QueryError(f"aggregate={query.aggregate} with normalise={query.normalise}: "

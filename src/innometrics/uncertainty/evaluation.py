@@ -12,6 +12,7 @@ import psutil
 
 from .._params import one_of
 from ..errors import InvalidParameter
+from ..pipeline import child_matrices
 from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import IndexResult, build
@@ -106,6 +107,7 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
     children = [np.array([position[c] for c in fw.codes_at(level - 1)])
                 for level in range(2, fw.n_levels + 1)]
     base_aggregate = recipe.settings("aggregate") or {}
+    structure = child_matrices(fw)  # which children min_coverage counts, weights aside
     column = position[design.target_of(recipe)]
     pre_steps = [f for f in sampled.choices if _step_of(f) != "aggregate"]
 
@@ -131,8 +133,9 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
         x = frame.to_numpy()
         # index scores need the method, its exponent and coverage; flags and ratios are not
         # computed here
-        settings = recipe.callable_settings({k: v for k, v in settings.items()
-                                             if k in _SCORING_SETTINGS})
+        settings = {**recipe.callable_settings({k: v for k, v in settings.items()
+                                                if k in _SCORING_SETTINGS}),
+                    "children": structure}
         for start in range(0, len(rows), _CHUNK):
             tasks.append((rows[start:start + _CHUNK], x, dict(settings)))
 
