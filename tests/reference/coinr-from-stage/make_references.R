@@ -15,13 +15,19 @@ dump <- function(coin, folder) {
 }
 minmax <- list(f_n = "n_minmax", f_n_para = list(c(0, 100)))
 
+# Impute (from Raw), Treat, Normalise (n_minmax onto [0, 100]) and Aggregate (a_amean), each
+# reading the data set named here
+impute_treat_normalise_aggregate <- function(f_i, treat_dset, normalise_dset, aggregate_dset) {
+  coin <- new_coin(ASEM_iData, ASEM_iMeta, quietly = TRUE)
+  coin <- Impute(coin, dset = "Raw", f_i = f_i)
+  coin <- Treat(coin, dset = treat_dset)
+  coin <- Normalise(coin, dset = normalise_dset, global_specs = minmax)
+  Aggregate(coin, dset = aggregate_dset, f_ag = "a_amean")
+}
+
 # impute-treat-raw: impute, then treat the raw data (the imputed values are not treated)
-coin <- new_coin(ASEM_iData, ASEM_iMeta, quietly = TRUE)
-coin <- Impute(coin, dset = "Raw", f_i = "i_mean")
-coin <- Treat(coin, dset = "Raw")
-coin <- Normalise(coin, dset = "Treated", global_specs = minmax)
-coin <- Aggregate(coin, dset = "Normalised", f_ag = "a_amean")
-dump(coin, "impute-treat-raw")
+dump(impute_treat_normalise_aggregate("i_mean", "Raw", "Treated", "Normalised"),
+     "impute-treat-raw")
 
 # screen-impute-denominated: screen on the denominated data, then impute from before the
 # screening (every unit comes back), treat, normalise, aggregate
@@ -38,12 +44,8 @@ write.csv(data.frame(uCode = coin$Analysis$Screened$RemovedUnits),
 
 # normalise-aggregate-earlier: normalise the imputed data (skipping the treated), and aggregate
 # the treated data (skipping the normalised)
-coin <- new_coin(ASEM_iData, ASEM_iMeta, quietly = TRUE)
-coin <- Impute(coin, dset = "Raw", f_i = "i_median")
-coin <- Treat(coin, dset = "Imputed")
-coin <- Normalise(coin, dset = "Imputed", global_specs = minmax)
-coin <- Aggregate(coin, dset = "Treated", f_ag = "a_amean")
-dump(coin, "normalise-aggregate-earlier")
+dump(impute_treat_normalise_aggregate("i_median", "Imputed", "Imputed", "Treated"),
+     "normalise-aggregate-earlier")
 
 writeLines(c(R.version.string, paste("COINr", as.character(packageVersion("COINr")))),
            "versions.txt")
