@@ -8,6 +8,7 @@ SOURCE.md), on COINr's ASEM data; every stage to ``rtol=1e-12``.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from test_panel import META_T, PANEL, steps
 from toy_index import STEPS, write_toy
 
 import innometrics as im
+import innometrics.errors
 from innometrics.errors import InvalidParameter
 from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
 
@@ -186,3 +188,17 @@ def test_the_dashboard_model_keeps_the_recipe_wiring(tmp_path):
     expected = im.build(recipe.with_step("normalise", from_stage="Denominated",
                                          method="zscore", mean=0.0, sd=1.0))
     np.testing.assert_allclose(zscores, expected.scores.to_numpy())
+
+
+def test_order_notes_follow_what_a_step_reads(tmp_path):
+    """Screening after imputing counts imputed values, unless the screen reads the raw data."""
+    base = STEPS.replace("  - normalise:", "  - screen: {min_coverage: 0.5}\n  - normalise:")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    with pytest.warns(im.errors.DataWarning, match="screening counts imputed values"):
+        im.load_recipe(write_toy(tmp_path / "a", steps=base))
+    rewired = base.replace("screen: {min_coverage", "screen: {from_stage: Denominated, "
+                                                    "min_coverage")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        im.load_recipe(write_toy(tmp_path / "b", steps=rewired))

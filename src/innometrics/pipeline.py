@@ -20,7 +20,8 @@ from .errors import DataWarning, InputError, InvalidParameter
 from .framework import Framework
 from .panel import time_values
 from .recipe import Recipe
-from .schema import STAGE_NAMES, kernel_settings, stage_names
+from .schema import kernel_settings
+from .stages import STAGE_NAMES, stage_names
 from .steps.impute import impute_panel
 
 __all__ = ["run_steps", "run_panel_steps", "StageTables", "child_matrices"]

@@ -111,7 +111,7 @@ class Recipe:
                                    "with load_data(..., framework).")
         _check_group_columns(self.data, [s for n, s in steps if n == "impute"]
                              + list(uncertainty.get("alternatives", {}).get("impute", [])))
-        for note in order_notes([name for name, _ in steps]):
+        for note in order_notes(steps):
             # stacklevel 1: one place for every copy of the recipe (with_step, the Monte
             # Carlo's options), so that the note prints once
             warnings.warn(f"{src}: {note}", DataWarning, stacklevel=1)

@@ -35,6 +35,14 @@ from ._params import (
     level_key,
 )
 from .errors import InputError, InvalidParameter
+from .stages import (
+    ORDER_NOTES,
+    STAGE_NAMES,
+    STEP_NAMES,
+    check_from_stage,
+    is_panel_impute,
+    order_notes,
+)
 from .steps.aggregate import SETTINGS as _AGGREGATE
 from .steps.aggregate import at_level
 from .steps.denominate import SETTINGS as _DENOMINATE
@@ -48,20 +56,8 @@ from .steps.treat import SETTINGS as _TREAT
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES",
            "OWN_FUNCTION_STEPS", "is_function_reference", "as_plain", "methods_named",
-           "unknown_key", "check_step", "kernel_settings", "stage_names", "stages_before",
-           "check_from_stage", "check_steps", "check_order", "check_scales", "order_notes",
-           "check_against_framework", "parse_steps"]
-
-#: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
-STAGE_NAMES = {
-    "denominate": "Denominated",
-    "screen": "Screened",
-    "impute": "Imputed",
-    "treat": "Treated",
-    "normalise": "Normalised",
-    "aggregate": "Aggregated",
-}
-STEP_NAMES = tuple(STAGE_NAMES)
+           "unknown_key", "check_step", "kernel_settings", "check_steps", "check_order",
+           "check_scales", "order_notes", "check_against_framework", "parse_steps"]
 
 #: The settings each step accepts in a recipe.
 STEP_SETTINGS: dict[str, dict[str, Setting]] = {
@@ -73,19 +69,6 @@ STEP_SETTINGS: dict[str, dict[str, Setting]] = {
 GENERIC_KEYS = ("from_stage",)
 #: Per-indicator settings (``indicators: {code: {...}}``) of the steps that take them.
 INDICATOR_SETTINGS = {"treat": _TREAT_INDICATOR, "normalise": _NORMALISE_INDICATOR}
-
-#: (earlier, later, what it means when ``later`` comes first): orders that run, as in COINr,
-#: but change what a step means; each gives one DataWarning.
-ORDER_NOTES = (
-    ("denominate", "treat", "outliers are judged on the values before denominating, and "
-     "the treated values are then divided"),
-    ("denominate", "normalise", "the normalised scores are divided by the denominators, so "
-     "they leave the normalised scale"),
-    ("screen", "impute", "screening counts imputed values as present, so units are kept or "
-     "dropped on imputed data"),
-    ("treat", "normalise", "outliers are treated on the normalised scores, so the scores no "
-     "longer span the normalised range"),
-)
 
 #: Settings the runner fills from the framework when the recipe leaves them out.
 _FROM_FRAMEWORK = {("normalise", "targets")}
@@ -270,16 +253,6 @@ def check_order(names: Sequence[str], source: str,
                          "move aggregate to the end of the steps", key="steps")
 
 
-def order_notes(names: Sequence[str]) -> list[str]:
-    """What each unusual but runnable order of ``names`` means (:data:`ORDER_NOTES`), one
-    line each, e.g. ``"'screen' (steps[2]) comes after 'impute' (steps[1]): screening counts
-    imputed values as present, ..."``."""
-    at = {name: i for i, name in enumerate(names)}
-    return [f"'{earlier}' (steps[{at[earlier]}]) comes after '{later}' (steps[{at[later]}]): "
-            f"{means}" for earlier, later, means in ORDER_NOTES
-            if earlier in at and later in at and at[earlier] > at[later]]
-
-
 def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
     """The ``steps:`` list of a recipe as ``(name, settings)`` pairs, unchecked."""
     if not isinstance(raw, list) or not raw:
@@ -297,51 +270,6 @@ def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
     return tuple(parsed)
 
 
-def _is_panel_impute(name: str, settings: Any) -> bool:
-    return (name == "impute" and isinstance(settings, Mapping)
-            and settings.get("method") == "panel")
-
-
-def stage_names(steps: Sequence[tuple[str, Any]]) -> list[tuple[str, str]]:
-    """Each step's (stage name, record key): the :data:`STAGE_NAMES`, except a panel impute
-    followed by another impute, which is ``PanelImputed`` / ``impute_panel`` (the data after
-    all imputation stays ``Imputed``)."""
-    out = []
-    for i, (name, settings) in enumerate(steps):
-        later_impute = any(n == "impute" for n, _ in steps[i + 1:])
-        if _is_panel_impute(name, settings) and later_impute:
-            out.append(("PanelImputed", "impute_panel"))
-        else:
-            out.append((STAGE_NAMES[name], name))
-    return out
-
-
-def stages_before(steps: Sequence[tuple[str, Any]], step: str) -> list[str]:
-    """The stages a ``step`` can read: ``Raw`` and the stages of the steps before it (of a
-    step the recipe lacks, those before the place :meth:`Recipe.with_step` would add it)."""
-    order = {name: i for i, name in enumerate(STEP_NAMES)}
-    names = [n for n, _ in steps]
-    at = names.index(step) if step in names else next(
-        (i for i, n in enumerate(names) if order[n] > order[step]), len(names))
-    return ["Raw", *(stage for stage, _ in stage_names(steps)[:at])]
-
-
-def check_from_stage(steps: Sequence[tuple[str, Mapping]]) -> None:
-    """Each ``from_stage`` names a stage produced before its step (COINr's ``dset``: a step
-    may read any data set the coin holds by then; later steps continue from its output).
-    Raises InvalidParameter: ``steps[2].treat: from_stage 'Normalised' is not a stage
-    produced before it; stages available: Raw, Imputed.``"""
-    available = ["Raw"]
-    for i, ((name, settings), (stage, _)) in enumerate(zip(steps, stage_names(steps),
-                                                          strict=True)):
-        wanted = settings.get("from_stage")
-        if wanted is not None and wanted not in available:
-            raise InvalidParameter(f"steps[{i}].{name}: from_stage '{wanted}' is not a "
-                                   f"stage produced before it.{did_you_mean(wanted, available)} "
-                                   f"Stages available: {', '.join(available)}.")
-        available.append(stage)
-
-
 def check_steps(steps: Sequence[tuple[str, Any]], source: str,
                 functions: Collection[str] = ()) -> tuple[tuple[str, dict], ...]:
     """Validate every step and the order; return the steps with defaults resolved
@@ -353,7 +281,7 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str,
                              f"{did_you_mean(name, STEP_NAMES)}",
                              f"use one of {', '.join(STEP_NAMES)}", key="steps")
         names.append(name)
-    check_order(names, source, [_is_panel_impute(name, settings) for name, settings in steps])
+    check_order(names, source, [is_panel_impute(name, settings) for name, settings in steps])
     checked = tuple((name, check_step(name, settings, f"steps[{i}].{name}", functions))
                     for i, (name, settings) in enumerate(steps))
     check_from_stage(checked)

@@ -16,9 +16,9 @@ from .schema import (
     check_against_framework,
     check_step,
     methods_named,
-    stages_before,
     unknown_key,
 )
+from .stages import stages_before
 
 __all__ = ["ALTERNATIVE_STEPS", "NOT_MONTE_CARLO", "check_monte_carlo_aggregate",
            "check_uncertainty", "check_uncertainty_against_framework",
