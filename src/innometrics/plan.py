@@ -9,6 +9,7 @@ import numpy as np
 
 from .recipe import Recipe
 from .schema import kernel_settings
+from .stages import lineage
 from .steps import screen as screen_step
 
 __all__ = ["describe_plan"]
@@ -53,7 +54,7 @@ def describe_plan(recipe: Recipe) -> list[str]:
         kept = screen_step(data.values, **kernel_settings(screen)).info["kept"]
         dropped = [u for u, k in zip(data.units, kept, strict=True) if not k]
         listed = f": {_short(dropped)}" if dropped else ""
-        if "impute" in names and names.index("screen") > names.index("impute"):
+        if "impute" in lineage(recipe.steps)[names.index("screen")]:
             # what imputation fills is known only once it has run: say what the data show
             lines.append(f"screening comes after imputing and counts imputed values as "
                          f"present; before imputing, {len(dropped)} unit(s) fall below it"
