@@ -129,6 +129,11 @@ NoStore = Annotated[bool, typer.Option(
 TableOut = Annotated[Path | None, typer.Option(
     "--out", help="Also write the table to this file, in the format its extension names: "
                   ".csv, .json, .parquet or .xlsx (a new file, or one innometrics wrote).")]
+#: ``--allow-functions`` of the commands that load a recipe (a recipe file, or a run's
+#: recipe.yaml they rebuild).
+AllowFunctions = Annotated[bool, typer.Option(
+    "--allow-functions", help="Let the recipe's 'method: package.module:function' import and "
+                              "run that Python function (never done unasked).")]
 #: ``--report`` of the commands whose runs make a report.
 Report = Annotated[bool, typer.Option("--report", help="Also write DIR/report.html (opens "
                                                        "offline).")]

@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from ._cli_util import (
+    AllowFunctions,
     Force,
     NoStore,
     OutDir,
@@ -56,9 +57,6 @@ app.command("results")(results_command)
 app.command("profile")(profile_command)
 
 RecipeArg = Annotated[Path, typer.Argument(help="Recipe file (YAML).")]
-AllowFunctions = Annotated[bool, typer.Option(
-    "--allow-functions", help="Let the recipe's 'method: package.module:function' import and "
-                              "run that Python function (never done unasked).")]
 
 
 class Engine(StrEnum):
@@ -344,6 +342,7 @@ def weights_optimise(
     store: StoreFile = None,
     no_store: NoStore = False,
     quiet: Quiet = False,
+    allow_functions: AllowFunctions = False,
 ) -> None:
     """Weights of one level whose correlations with the index meet target shares (COINr's
     get_opt_weights): weights.csv, fit.csv, recipe.yaml with the weights replaced (with its
@@ -357,7 +356,7 @@ def weights_optimise(
     from .weights import optimise_weights
 
     started = time.perf_counter()
-    loaded = load_recipe(recipe)
+    loaded = load_recipe(recipe, allow_functions=allow_functions)
     inputs = loaded.input_files()
     check_out_dir(out, kind="weights-optimise", inputs=inputs.values(), force=force)
     with working("optimising the weights"):

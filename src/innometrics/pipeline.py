@@ -17,13 +17,14 @@ import pandas as pd
 
 from . import steps as _steps
 from .errors import DataWarning, InputError, InvalidParameter
+from .framework import Framework
 from .panel import time_values
 from .recipe import Recipe
-from .schema import STAGE_NAMES
+from .schema import kernel_settings
+from .stages import STAGE_NAMES, stage_names
 from .steps.impute import impute_panel
 
-__all__ = ["run_steps", "run_panel_steps", "panel_stage_names", "StageTables"]
-
+__all__ = ["run_steps", "run_panel_steps", "StageTables", "child_matrices"]
 
 
 @dataclass
@@ -34,6 +35,18 @@ class _State:
     values: np.ndarray
     units: list[str]
     rows: np.ndarray
+
+    def copy(self) -> _State:
+        """The same state, its unit list its own (a step's output replaces the values and
+        the rows, never changes them in place)."""
+        return _State(self.values, list(self.units), self.rows)
+
+
+def _read_from(settings: Mapping, state: _State, kept: Mapping[str, _State]) -> _State:
+    """The state a step starts from: the stage its ``from_stage`` names (COINr's ``dset``;
+    checked against the steps when the recipe was made), else the previous step's output."""
+    stage = settings.get("from_stage")
+    return state if stage is None else kept[stage].copy()
 
 
 def _run_denominate(recipe: Recipe, state: _State, settings: dict):
@@ -144,12 +157,26 @@ def _scaled_from_framework(recipe: Recipe, settings: dict) -> dict[str, dict]:
     return out
 
 
+def child_matrices(framework: Framework) -> list[np.ndarray]:
+    """For levels 2, 3, ...: boolean (n_children, n_parents), True where the node at the level
+    below belongs to the parent, whatever its weight (the aggregate kernel's ``children``:
+    COINr's ``dat_thresh`` counts a child of weight 0 too)."""
+    out = []
+    for level in range(2, framework.n_levels + 1):
+        parents = {code: j for j, code in enumerate(framework.codes_at(level))}
+        below = framework.codes_at(level - 1)
+        matrix = np.zeros((len(below), len(parents)), dtype=bool)
+        matrix[np.arange(len(below)), [parents[framework[c].parent] for c in below]] = True
+        out.append(matrix)
+    return out
+
+
 def _run_aggregate(recipe: Recipe, state: _State, settings: dict):
     fw = recipe.framework
     settings = dict(settings)
     ratios = settings.pop("ratios", {})
     matrices = [fw.weight_matrix(level) for level in range(2, fw.n_levels + 1)]
-    out = _steps.aggregate(state.values, matrices, **settings)
+    out = _steps.aggregate(state.values, matrices, children=child_matrices(fw), **settings)
     if ratios:
         position = {code: j for j, code in enumerate(fw.codes)}
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -264,12 +291,14 @@ def _step_errors(recipe: Recipe, i: int, name: str) -> Iterator[None]:
                                ) from None
 
 
-def _start(recipe: Recipe) -> tuple[_State, StageTables]:
+def _start(recipe: Recipe) -> tuple[_State, StageTables, dict[str, _State]]:
+    """The Raw state, the stages holding it, and the states a later ``from_stage`` may read
+    (by stage name)."""
     state = _State(values=recipe.data.values.copy(), units=list(recipe.data.units),
                    rows=np.arange(len(recipe.data.units)))
     stages = StageTables()
     stages.add("Raw", state.values, tuple(state.units), tuple(recipe.framework.indicators))
-    return state, stages
+    return state, stages, {"Raw": state.copy()}
 
 
 def run_steps(recipe: Recipe) -> tuple[StageTables, dict[str, dict]]:
@@ -287,12 +316,15 @@ def run_steps(recipe: Recipe) -> tuple[StageTables, dict[str, dict]]:
     InputError
         If a step turns a finite value into a non-finite one (see :func:`_check_finite`).
     """
-    state, stages = _start(recipe)
+    state, stages, kept = _start(recipe)
     records: dict[str, dict] = {}
     for i, (name, settings) in enumerate(recipe.steps):
+        state = _read_from(settings, state, kept)
         with _step_errors(recipe, i, name):
-            out = _ADAPTERS[name](recipe, state, recipe.callable_settings(settings))
+            out = _ADAPTERS[name](recipe, state, kernel_settings(recipe.callable_settings(
+                settings)))
         _take(recipe, state, out, i, name, settings, stages, records, STAGE_NAMES[name], name)
+        kept[STAGE_NAMES[name]] = state.copy()
     return stages, records
 
 
@@ -305,19 +337,6 @@ def _is_panel_impute(name: str, settings: dict) -> bool:
 def _across_time(name: str, settings: dict) -> bool:
     return name == "normalise" and (bool(settings.get("across_time"))
                                     or settings.get("reference_time") is not None)
-
-
-def panel_stage_names(steps: tuple[tuple[str, dict], ...]) -> list[tuple[str, str]]:
-    """Each step's (stage name, record key): a panel impute followed by another impute is
-    ``PanelImputed`` / ``impute_panel`` (the data after all imputation stays ``Imputed``)."""
-    out = []
-    for i, (name, settings) in enumerate(steps):
-        later_impute = any(n == "impute" for n, _ in steps[i + 1:])
-        if _is_panel_impute(name, settings) and later_impute:
-            out.append(("PanelImputed", "impute_panel"))
-        else:
-            out.append((STAGE_NAMES[name], name))
-    return out
 
 
 def _run_impute_panel(times: list[str], states: dict[str, _State],
@@ -392,13 +411,15 @@ def run_panel_steps(recipe: Recipe, per_time: dict[str, Recipe]
     """
     times = list(per_time)
     started = {t: _start(per_time[t]) for t in times}
-    states = {t: s for t, (s, _) in started.items()}
-    stages = {t: st for t, (_, st) in started.items()}
+    states = {t: s for t, (s, _, _) in started.items()}
+    stages = {t: st for t, (_, st, _) in started.items()}
+    kept = {t: k for t, (_, _, k) in started.items()}
     records: dict[str, dict[str, dict]] = {t: {} for t in times}
-    names = panel_stage_names(recipe.steps)
+    names = stage_names(recipe.steps)
     for i, (name, settings) in enumerate(recipe.steps):
+        states = {t: _read_from(settings, states[t], kept[t]) for t in times}
         with _step_errors(recipe, i, name):
-            run_with = recipe.callable_settings(settings)
+            run_with = kernel_settings(recipe.callable_settings(settings))
             if _is_panel_impute(name, settings):
                 outs = _run_impute_panel(times, states, settings)
             elif _across_time(name, settings):
@@ -409,4 +430,5 @@ def run_panel_steps(recipe: Recipe, per_time: dict[str, Recipe]
         for t in times:
             _take(per_time[t], states[t], outs[t], i, name, settings, stages[t], records[t],
                   stage, key)
+            kept[t][stage] = states[t].copy()
     return {t: (stages[t], records[t]) for t in times}

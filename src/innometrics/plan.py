@@ -8,6 +8,8 @@ import json
 import numpy as np
 
 from .recipe import Recipe
+from .schema import kernel_settings
+from .stages import lineage
 from .steps import screen as screen_step
 
 __all__ = ["describe_plan"]
@@ -49,10 +51,10 @@ def describe_plan(recipe: Recipe) -> list[str]:
             lines.append(f"  imputed with method '{impute['method']}'")
     screen = recipe.settings("screen")
     if screen is not None:
-        kept = screen_step(data.values, **screen).info["kept"]
+        kept = screen_step(data.values, **kernel_settings(screen)).info["kept"]
         dropped = [u for u, k in zip(data.units, kept, strict=True) if not k]
         listed = f": {_short(dropped)}" if dropped else ""
-        if "impute" in names and names.index("screen") > names.index("impute"):
+        if "impute" in lineage(recipe.steps)[names.index("screen")]:
             # what imputation fills is known only once it has run: say what the data show
             lines.append(f"screening comes after imputing and counts imputed values as "
                          f"present; before imputing, {len(dropped)} unit(s) fall below it"
@@ -60,12 +62,29 @@ def describe_plan(recipe: Recipe) -> list[str]:
         else:
             lines.append(f"screening drops {len(dropped)} unit(s){listed}")
     if recipe.uncertainty:
-        u = recipe.uncertainty
-        alternatives = ", ".join(f"{k} ({len(v)} options)" for k, v in u["alternatives"].items())
-        lines.append(f"uncertainty: {u['runs']} runs, seed {u['seed']}, weights noise "
-                     f"{u['weights']['noise']} at levels {u['weights']['levels']}"
-                     + (f", alternatives: {alternatives}" if alternatives else ""))
+        lines += _uncertainty_lines(recipe)
     if "aggregate" not in names:
         lines.append("note: no aggregate step: a build gives indicator scores, no index")
     lines.append("valid: nothing was built or written")
+    return lines
+
+
+def _uncertainty_lines(recipe: Recipe) -> list[str]:
+    """The Monte Carlo design: runs, weight noise, what else varies (alternatives, each
+    varied step setting with its values) and the node whose ranks are analysed."""
+    u = recipe.uncertainty
+    weights = u["weights"]
+    alternatives = ", ".join(f"{k} ({len(v)} options)" for k, v in u["alternatives"].items())
+    sets = f" ({weights['sets']} pre-drawn weight sets)" if "sets" in weights else ""
+    lines = [f"uncertainty: {u['runs']} runs, seed {u['seed']}, weights noise "
+             f"{weights['noise']} at levels {weights['levels']}{sets}"
+             + (f", alternatives: {alternatives}" if alternatives else "")]
+    for factor, values in (u.get("parameters") or {}).items():
+        lines.append(f"  varies {factor} over {json.dumps(values, default=str)}")
+    target = u.get("target")
+    index = recipe.framework.codes[-1]
+    lines.append(f"  analyses the ranks of {target} (uncertainty.target; --target overrides it)"
+                 if target else
+                 f"  analyses the ranks of the index {index} (another node: uncertainty.target "
+                 "or --target)")
     return lines

@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from .schema import (
 )
 from .steps.own import reference_of
 from .uncertainty_schema import (
+    check_alternative_stages,
     check_monte_carlo_aggregate,
     check_uncertainty,
     check_uncertainty_against_framework,
@@ -110,7 +111,7 @@ class Recipe:
                                    "with load_data(..., framework).")
         _check_group_columns(self.data, [s for n, s in steps if n == "impute"]
                              + list(uncertainty.get("alternatives", {}).get("impute", [])))
-        for note in order_notes([name for name, _ in steps]):
+        for note in order_notes(steps):
             # stacklevel 1: one place for every copy of the recipe (with_step, the Monte
             # Carlo's options), so that the note prints once
             warnings.warn(f"{src}: {note}", DataWarning, stacklevel=1)
@@ -149,8 +150,9 @@ class Recipe:
         return _BUILDER["build"](self)
 
     def with_step(self, step: str, **settings: Any) -> Recipe:
-        """A copy with ``step``'s settings replaced (or the step added in its usual place);
-        of a panel impute followed by another impute, the one of the same kind."""
+        """A copy with ``step``'s settings replaced, ``from_stage`` included (or the step
+        added in its usual place); of a panel impute followed by another impute, the one of
+        the same kind."""
         if step not in STAGE_NAMES:
             raise InvalidParameter(one_of("step", STEP_NAMES, step, owner="Recipe.with_step"))
         panel = settings.get("method") == "panel"
@@ -256,8 +258,10 @@ def _import_function(reference: str, source: str, key: str) -> Callable:
     return found
 
 
-def _referenced_functions(raw: Mapping, source: str) -> dict[str, Callable]:
-    """Import every ``method: "package.module:function"`` of the steps and alternatives."""
+def _referenced_functions(raw: Mapping, source: str,
+                          given: Collection[str] = ()) -> dict[str, Callable]:
+    """Import every ``method: "package.module:function"`` of the steps and alternatives but
+    those ``given`` as functions already."""
     options = [(f"steps[{i}]", s) for i, entry in enumerate(raw.get("steps") or [])
                if isinstance(entry, Mapping) for s in entry.values()]
     alternatives = (raw.get("uncertainty") or {}).get("alternatives") or {}
@@ -267,7 +271,8 @@ def _referenced_functions(raw: Mapping, source: str) -> dict[str, Callable]:
                     for k, o in enumerate(listed)]
     return {o["method"]: _import_function(o["method"], source, key)
             for key, o in options
-            if isinstance(o, Mapping) and is_function_reference(o.get("method"))}
+            if isinstance(o, Mapping) and is_function_reference(o.get("method"))
+            and o["method"] not in given}
 
 
 def use_builder(build: Any) -> None:
@@ -275,14 +280,16 @@ def use_builder(build: Any) -> None:
     _BUILDER["build"] = build
 
 
-def load_recipe(path: str | os.PathLike, *, functions: Mapping[str, Callable] | None = None,
+def load_recipe(path: str | os.PathLike, *,
+                functions: Mapping[str, Callable] | Sequence[Callable] | None = None,
                 allow_functions: bool = False) -> Recipe:
     """Read a recipe file (YAML), validate every setting, then load its framework and data.
 
     A step's ``method`` may name an own function (:mod:`innometrics.steps.own`): a name given
-    in ``functions`` (``{"my_norm": f}``), or ``"package.module:function"``, which is imported
-    only with ``allow_functions=True`` (``--allow-functions`` on the command line): a recipe
-    file never runs code unasked.
+    in ``functions`` (``{"my_norm": f}``; a sequence ``[f]`` names each function by its
+    reference ``module:qualname``, as a run's recipe.yaml records it), or
+    ``"package.module:function"``, which is imported only with ``allow_functions=True``
+    (``--allow-functions`` on the command line): a recipe file never runs code unasked.
 
     Validation runs in this order, and stops at the first problem with one line naming the
     file and the recipe key: the keys of the recipe; each table entry; every step's settings
@@ -316,11 +323,13 @@ def load_recipe(path: str | os.PathLike, *, functions: Mapping[str, Callable] | 
     try:
         tables = {key: TableSpec.parse(raw[key], key=key, source=src, base=path.parent)
                   for key in ("framework", "data")}
-        functions = dict(functions or {})
+        functions = (dict(functions) if isinstance(functions, Mapping)
+                     else {reference_of(f): f for f in functions or ()})
         if allow_functions:
-            functions.update(_referenced_functions(raw, src))
+            functions.update(_referenced_functions(raw, src, functions))
         steps = check_steps(parse_steps(raw["steps"], src), src, functions)
         uncertainty = check_uncertainty(raw.get("uncertainty"), src, functions)
+        check_alternative_stages(steps, uncertainty.get("alternatives") or {})
         for i, (name, settings) in enumerate(steps):
             if uncertainty and name == "aggregate":
                 check_monte_carlo_aggregate(settings, f"steps[{i}].aggregate")

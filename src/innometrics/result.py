@@ -102,7 +102,8 @@ class IndexResult:
     # --- regeneration ----------------------------------------------------------------------
     def with_step(self, step: str, **settings: Any) -> IndexResult:
         """Rerun with ``step``'s settings replaced (e.g. ``with_step("normalise",
-        method="zscore", mean=10, sd=2)``)."""
+        method="zscore", mean=10, sd=2)``); ``from_stage="Raw"`` makes the step read that
+        earlier stage (COINr's ``dset``), later steps continuing from its output."""
         return build(self.recipe.with_step(step, **settings))
 
     def with_weights(self, weights: Mapping[str, float]) -> IndexResult:
@@ -194,12 +195,14 @@ class IndexResult:
         return pd.concat(rows, ignore_index=True).set_index("uCode")
 
     def screening(self) -> pd.DataFrame | None:
-        """Per unit: data coverage and whether it was kept."""
+        """Per unit: data coverage (share of indicators present), zero share (share of zeros
+        among the values present, COINr's ``1 − Non_Zero`` that ``max_zero_share`` screens
+        on; missing for a unit without values) and whether it was kept."""
         rec = self.records.get("screen")
         if rec is None:
             return None
-        return pd.DataFrame({"coverage": rec["coverage"], "kept": rec["kept"]},
-                            index=pd.Index(rec["units"], name="uCode"))
+        return pd.DataFrame({"coverage": rec["coverage"], "zero_share": rec["zero_share"],
+                             "kept": rec["kept"]}, index=pd.Index(rec["units"], name="uCode"))
 
     # --- provenance and export -------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:

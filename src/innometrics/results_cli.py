@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ._cli_util import Quiet, console, friendly_errors
+from ._cli_util import AllowFunctions, Quiet, console, friendly_errors
 from .errors import InvalidParameter
 
 __all__ = ["results", "profile"]
@@ -34,10 +34,10 @@ def _whole_ranks(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({c: "Int64" for c in ranks})
 
 
-def _rebuilt(run: Path):
+def _rebuilt(run: Path, allow_functions: bool):
     from .runs import open_run
 
-    return open_run(run).rebuild()
+    return open_run(run).rebuild(allow_functions=allow_functions)
 
 
 @friendly_errors
@@ -52,6 +52,7 @@ def results(
         help="Write the table to this .csv or .xlsx file (new, or one innometrics wrote) "
              "instead of printing it.")] = None,
     quiet: Quiet = False,
+    allow_functions: AllowFunctions = False,
 ) -> None:
     """Scores and ranks of every unit at the chosen levels, best first (COINr's
     get_results).
@@ -60,7 +61,7 @@ def results(
     """
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidParameter(f"--out {out}: the file must end in .csv or .xlsx.")
-    result = _rebuilt(run)
+    result = _rebuilt(run, allow_functions)
     table = result.results_table(levels=_levels(levels), groups=group or ())
     if out is None:
         console.print(_whole_ranks(table).to_string(float_format="{:.2f}".format),
@@ -82,13 +83,14 @@ def profile(
         help="Stage whose indicators are ranked for strengths and weaknesses.")] = "Raw",
     top: Annotated[int, typer.Option(min=1, help="How many strengths and weaknesses.")] = 5,
     quiet: Quiet = False,
+    allow_functions: AllowFunctions = False,
 ) -> None:
     """A unit's scores and ranks at every aggregate level, with its strengths and
     weaknesses on a stage (COINr's get_unit_summary and get_str_weak).
 
     Example: innometrics profile results AUT --stage Normalised --top 3
     """
-    result = _rebuilt(run)
+    result = _rebuilt(run, allow_functions)
     summary = result.unit_summary(unit)
     sw = result.strengths_weaknesses(unit, stage=stage, top=top)
     console.print(_whole_ranks(summary).to_string(index=False, float_format="{:.2f}".format),

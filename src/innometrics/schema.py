@@ -35,6 +35,14 @@ from ._params import (
     level_key,
 )
 from .errors import InputError, InvalidParameter
+from .stages import (
+    ORDER_NOTES,
+    STAGE_NAMES,
+    STEP_NAMES,
+    check_from_stage,
+    is_panel_impute,
+    order_notes,
+)
 from .steps.aggregate import SETTINGS as _AGGREGATE
 from .steps.aggregate import at_level
 from .steps.denominate import SETTINGS as _DENOMINATE
@@ -48,41 +56,19 @@ from .steps.treat import SETTINGS as _TREAT
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES",
            "OWN_FUNCTION_STEPS", "is_function_reference", "as_plain", "methods_named",
-           "unknown_key", "check_step",
-           "check_steps", "check_order", "check_scales", "order_notes",
-           "check_against_framework", "parse_steps"]
-
-#: Steps a recipe may use, and the name of the data set each one produces (COINr's names).
-STAGE_NAMES = {
-    "denominate": "Denominated",
-    "screen": "Screened",
-    "impute": "Imputed",
-    "treat": "Treated",
-    "normalise": "Normalised",
-    "aggregate": "Aggregated",
-}
-STEP_NAMES = tuple(STAGE_NAMES)
+           "unknown_key", "check_step", "kernel_settings", "check_steps", "check_order",
+           "check_scales", "order_notes", "check_against_framework", "parse_steps"]
 
 #: The settings each step accepts in a recipe.
 STEP_SETTINGS: dict[str, dict[str, Setting]] = {
     "denominate": _DENOMINATE, "screen": _SCREEN, "impute": _IMPUTE, "treat": _TREAT,
     "normalise": _NORMALISE, "aggregate": _AGGREGATE,
 }
+#: Keys every step takes besides its own settings: ``from_stage`` (COINr's ``dset``), the
+#: stage the step reads instead of the previous step's output (see :func:`check_from_stage`).
+GENERIC_KEYS = ("from_stage",)
 #: Per-indicator settings (``indicators: {code: {...}}``) of the steps that take them.
 INDICATOR_SETTINGS = {"treat": _TREAT_INDICATOR, "normalise": _NORMALISE_INDICATOR}
-
-#: (earlier, later, what it means when ``later`` comes first): orders that run, as in COINr,
-#: but change what a step means; each gives one DataWarning.
-ORDER_NOTES = (
-    ("denominate", "treat", "outliers are judged on the values before denominating, and "
-     "the treated values are then divided"),
-    ("denominate", "normalise", "the normalised scores are divided by the denominators, so "
-     "they leave the normalised scale"),
-    ("screen", "impute", "screening counts imputed values as present, so units are kept or "
-     "dropped on imputed data"),
-    ("treat", "normalise", "outliers are treated on the normalised scores, so the scores no "
-     "longer span the normalised range"),
-)
 
 #: Settings the runner fills from the framework when the recipe leaves them out.
 _FROM_FRAMEWORK = {("normalise", "targets")}
@@ -209,9 +195,11 @@ def check_step(step: str, settings: Any, where: str,
     if not isinstance(settings, Mapping):
         raise InvalidParameter(f"settings of {where} must be a mapping, e.g. '- {step}: {{}}'; "
                                f"got {settings!r}.")
+    generic = _check_generic(settings, where)
+    settings = {k: v for k, v in settings.items() if k not in GENERIC_KEYS}
     method = settings.get("method")
     if callable(method) or (isinstance(method, str) and method in functions):
-        return _check_own_function(step, settings, where)
+        return {**generic, **_check_own_function(step, settings, where)}
     if is_function_reference(method):
         raise InvalidParameter(f"'method' of {where} is '{method}', a Python function, and a "
                                "recipe file runs no code unless asked; if you trust it, run "
@@ -225,7 +213,23 @@ def check_step(step: str, settings: Any, where: str,
         check_params(owner, own, constraints_of(inner))
         step_method = _method_of(step, settings)
         _check_applicable(step, inner, {"method": step_method, **own}, owner)
-    return _resolve(step, table, settings)
+    return {**generic, **_resolve(step, table, settings)}
+
+
+def _check_generic(settings: Mapping, where: str) -> dict:
+    """A step's :data:`GENERIC_KEYS`, type-checked (the stage: :func:`check_from_stage`)."""
+    stage = settings.get("from_stage")
+    if stage is None:
+        return {}
+    if not isinstance(stage, str):
+        raise InvalidParameter(f"'from_stage' of {where} must be a stage name such as Raw; "
+                               f"got {stage!r}.")
+    return {"from_stage": stage}
+
+
+def kernel_settings(settings: Mapping) -> dict:
+    """A step's settings without the :data:`GENERIC_KEYS`: what its kernel takes."""
+    return {k: v for k, v in settings.items() if k not in GENERIC_KEYS}
 
 
 def check_order(names: Sequence[str], source: str,
@@ -247,16 +251,6 @@ def check_order(names: Sequence[str], source: str,
     if "aggregate" in seen and names[-1] != "aggregate":
         raise InputError(source, "'aggregate' is not the last step",
                          "move aggregate to the end of the steps", key="steps")
-
-
-def order_notes(names: Sequence[str]) -> list[str]:
-    """What each unusual but runnable order of ``names`` means (:data:`ORDER_NOTES`), one
-    line each, e.g. ``"'screen' (steps[2]) comes after 'impute' (steps[1]): screening counts
-    imputed values as present, ..."``."""
-    at = {name: i for i, name in enumerate(names)}
-    return [f"'{earlier}' (steps[{at[earlier]}]) comes after '{later}' (steps[{at[later]}]): "
-            f"{means}" for earlier, later, means in ORDER_NOTES
-            if earlier in at and later in at and at[earlier] > at[later]]
 
 
 def parse_steps(raw: Any, source: str) -> tuple[tuple[str, Any], ...]:
@@ -287,11 +281,11 @@ def check_steps(steps: Sequence[tuple[str, Any]], source: str,
                              f"{did_you_mean(name, STEP_NAMES)}",
                              f"use one of {', '.join(STEP_NAMES)}", key="steps")
         names.append(name)
-    check_order(names, source, [name == "impute" and isinstance(settings, Mapping)
-                                and settings.get("method") == "panel"
-                                for name, settings in steps])
-    return tuple((name, check_step(name, settings, f"steps[{i}].{name}", functions))
-                 for i, (name, settings) in enumerate(steps))
+    check_order(names, source, [is_panel_impute(name, settings) for name, settings in steps])
+    checked = tuple((name, check_step(name, settings, f"steps[{i}].{name}", functions))
+                    for i, (name, settings) in enumerate(steps))
+    check_from_stage(checked)
+    return checked
 
 
 #: Normalisations whose lowest score is 0 or below, whatever the data.

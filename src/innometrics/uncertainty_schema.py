@@ -18,10 +18,11 @@ from .schema import (
     methods_named,
     unknown_key,
 )
+from .stages import stages_before
 
 __all__ = ["ALTERNATIVE_STEPS", "NOT_MONTE_CARLO", "check_monte_carlo_aggregate",
            "check_uncertainty", "check_uncertainty_against_framework",
-           "check_weights_vary"]
+           "check_alternative_stages", "check_weights_vary"]
 
 
 #: Steps that may have alternatives in an uncertainty design (screening would change the set of
@@ -157,6 +158,21 @@ def check_uncertainty_against_framework(spec: Mapping, framework) -> None:
         for k, option in enumerate(options):
             check_against_framework(step, option, f"uncertainty.alternatives.{step}[{k}]",
                                     framework)
+
+
+def check_alternative_stages(steps: Sequence[tuple[str, Mapping]],
+                             alternatives: Mapping[str, Sequence[Mapping]]) -> None:
+    """An alternative's ``from_stage`` names a stage produced before its step in ``steps``
+    (as :func:`innometrics.schema.check_from_stage` checks the steps' own)."""
+    for step, options in alternatives.items():
+        available = stages_before(steps, step)
+        for k, option in enumerate(options):
+            wanted = option.get("from_stage")
+            if wanted is not None and wanted not in available:
+                raise InvalidParameter(f"uncertainty.alternatives.{step}[{k}]: from_stage "
+                                       f"'{wanted}' is not a stage produced before {step}."
+                                       f"{did_you_mean(wanted, available)} Stages available: "
+                                       f"{', '.join(available)}.")
 
 
 def check_weights_vary(noise: float, levels: Sequence[int], top: int) -> None:

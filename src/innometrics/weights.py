@@ -29,9 +29,11 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from .errors import InvalidParameter
+from .pipeline import child_matrices
 from .recipe import Recipe
 from .result import build
 from .runs import write_run
+from .schema import kernel_settings
 from .steps.aggregate import aggregate
 
 __all__ = ["WeightFit", "optimise_weights", "parse_target", "correlations_with_index"]
@@ -179,18 +181,20 @@ def optimise_weights(recipe: Recipe, level: int, target: str | Sequence[float] =
         raise InvalidParameter(f"the target has {len(shares)} shares for {n} nodes at level "
                                f"{level}.")
     result = build(recipe)
-    stages = list(result.stages)
-    x = result.stages[stages[-2]].to_numpy(np.float64)  # the data entering aggregate
-    settings = {k: v for k, v in recipe.settings("aggregate").items()
-                if k not in ("ratios", "dmc")}
     fw = recipe.framework
+    structure = child_matrices(fw)  # which children min_coverage counts, weights aside
+    # the data entering aggregate (the Aggregated stage carries them; with a from_stage they
+    # are not the stage before it)
+    x = result.scores[fw.indicators].to_numpy(np.float64)
+    settings = recipe.callable_settings({k: v for k, v in kernel_settings(
+        recipe.settings("aggregate")).items() if k not in ("ratios", "dmc")})
     children = (matrices[position] > 0).astype(np.float64)
     columns = [fw.codes.index(code) for code in nodes]
 
     def correlations(w: np.ndarray) -> np.ndarray:
         trial = list(matrices)
         trial[position] = children * w[:, None]
-        values = aggregate(x, trial, **settings).values
+        values = aggregate(x, trial, children=structure, **settings).values
         return correlations_with_index(values[:, columns], values[:, -1])
 
     def objective(w: np.ndarray) -> float:

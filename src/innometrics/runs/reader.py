@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,16 +119,33 @@ class Run:
         """``ranks.csv`` indexed by ``uCode``."""
         return self._indexed("ranks")
 
-    def recipe(self) -> Any:
-        """The recipe recorded in the run (``recipe.yaml``), loaded and validated."""
+    def recipe(self, *, allow_functions: bool = False,
+               functions: Mapping[str, Callable] | Sequence[Callable] | None = None) -> Any:
+        """The recipe recorded in the run (``recipe.yaml``), loaded and validated.
+
+        Parameters
+        ----------
+        allow_functions : bool, default False
+            Import the own functions the recipe names (``method: "package.module:function"``,
+            as a run records them); without it (or ``functions``) such a recipe is refused.
+        functions : mapping of str → callable, or sequence of callables, optional
+            The own functions themselves, by the reference the run recorded
+            (``{"mymodule:my_norm": f}``) or as callables named by their ``module:qualname``
+            (``[f]``): what a function defined in a notebook (``__main__``) needs, since it
+            cannot be imported.
+        """
         if "recipe.yaml" not in self.files:
             raise InputError(str(self.path), f"the {self.kind} run holds no recipe.yaml",
                              "open a build or GII import run")
-        return _RECIPE_TOOLS["load"](self.path / "recipe.yaml")
+        return _RECIPE_TOOLS["load"](self.path / "recipe.yaml", functions=functions,
+                                     allow_functions=allow_functions)
 
-    def rebuild(self) -> Any:
-        """Run the recorded recipe again (an :class:`~innometrics.result.IndexResult`)."""
-        return _RECIPE_TOOLS["build"](self.recipe())
+    def rebuild(self, *, allow_functions: bool = False,
+                functions: Mapping[str, Callable] | Sequence[Callable] | None = None) -> Any:
+        """Run the recorded recipe again (an :class:`~innometrics.result.IndexResult`);
+        ``allow_functions`` and ``functions`` as in :meth:`recipe`."""
+        return _RECIPE_TOOLS["build"](self.recipe(allow_functions=allow_functions,
+                                                  functions=functions))
 
     def _repr_html_(self) -> str:
         """Kind, provenance and the top units as HTML (for Jupyter)."""
@@ -160,7 +177,7 @@ class Run:
 _RECIPE_TOOLS: dict[str, Callable[..., Any]] = {}
 
 
-def use_recipe_tools(*, load: Callable[[Path], Any], build: Callable[[Any], Any]) -> None:
+def use_recipe_tools(*, load: Callable[..., Any], build: Callable[[Any], Any]) -> None:
     """Set how :meth:`Run.recipe` loads a run's ``recipe.yaml`` and :meth:`Run.rebuild`
     builds it (done once by the package)."""
     _RECIPE_TOOLS.update(load=load, build=build)

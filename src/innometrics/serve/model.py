@@ -35,6 +35,7 @@ import numpy as np
 from .. import steps as _steps
 from .._params import did_you_mean, one_of
 from ..errors import InputError
+from ..pipeline import child_matrices
 from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import PanelResult, build
@@ -137,19 +138,25 @@ class DashboardModel:
         self.index_code = self.codes[-1]
         self.levels = list(range(2, fw.n_levels + 1))
         stages = {t: list(r.stages.values()) for t, r in results.items()}
-        pre_aggregate = {t: st[-2].to_numpy(dtype=np.float64) for t, st in stages.items()}
+        # what aggregate read: the Aggregated stage carries it (a from_stage may have made it
+        # another stage than the one before)
+        pre_aggregate = {t: r.scores[fw.indicators].to_numpy(dtype=np.float64)
+                         for t, r in results.items()}
         # the normalise step runs on the stage before it; with no normalise step, one would
-        # be added just before aggregate (Recipe.with_step), i.e. on the pre-aggregate stage
+        # be added just before aggregate (Recipe.with_step), i.e. on the pre-aggregate stage;
+        # a step reading an earlier stage (from_stage) takes the rebuild path
+        rewired = any("from_stage" in settings for _, settings in recipe.steps)
         if "normalise" in names:
             position = names.index("normalise")
             self._pre_normalise = {t: st[position].to_numpy(dtype=np.float64)
                                    for t, st in stages.items()}
-            self._normalise_last = position == len(names) - 2
+            self._normalise_last = position == len(names) - 2 and not rewired
         else:
-            self._pre_normalise, self._normalise_last = pre_aggregate, True
+            self._pre_normalise, self._normalise_last = pre_aggregate, not rewired
         self._normalised: dict[str, dict] = {"recipe": pre_aggregate}
         self._lock = threading.Lock()
         self._base_weights = np.array([fw[c].weight for c in fw.codes], dtype=np.float64)
+        self._children = child_matrices(fw)  # a child weighted 0 still counts for coverage
         self._position = {c: i for i, c in enumerate(fw.codes)}
         self._structure = []  # per level: child positions, parent index of each child, parents
         for level in self.levels:
@@ -247,14 +254,16 @@ class DashboardModel:
         return self._normalised[preset]
 
     def _normalise(self, preset: str) -> dict:
-        settings = NORMALISE_PRESETS[preset][1]
+        own = self.recipe.settings("normalise") or {}
+        settings = {**{k: own[k] for k in ("from_stage",) if k in own},  # the recipe's wiring
+                    **NORMALISE_PRESETS[preset][1]}
         recipe = self.recipe.with_step("normalise", **settings)  # resolves every default
         if not self._normalise_last or self.times:
             # later steps between normalise and aggregate, or a panel (whose normalisation may
             # pool its times): rerun once
             built = build(recipe)
             results = built.results if isinstance(built, PanelResult) else {None: built}
-            return {t: list(r.stages.values())[-2].to_numpy(dtype=np.float64)
+            return {t: r.scores[self.framework.indicators].to_numpy(dtype=np.float64)
                     for t, r in results.items()}
         fw = self.framework
         resolved = dict(recipe.settings("normalise"))
@@ -289,7 +298,7 @@ class DashboardModel:
         """
         x = self.normalised(query.normalise)[self.time_of(query)]
         try:
-            out = _steps.aggregate(x, self._matrices(query),
+            out = _steps.aggregate(x, self._matrices(query), children=self._children,
                                    **self._aggregate_settings(query.aggregate))
         except ValueError as exc:
             raise QueryError(f"aggregate={query.aggregate} with normalise={query.normalise}: "

@@ -296,11 +296,11 @@ def coverage_flags(x: np.ndarray, weight_matrices: Sequence[np.ndarray],
 
 
 def _one_level(x: np.ndarray, weights: np.ndarray, method: str, p: float | None,
-               share_bounds: Sequence[float] | None, min_coverage: float):
-    """One level's aggregates, and the benefit-of-the-doubt weights when that is the method."""
+               share_bounds: Sequence[float] | None):
+    """One level's aggregates, and the benefit-of-the-doubt weights when that is the method
+    (the coverage rule is applied by :func:`aggregate`)."""
     if method in MEANS:
-        return weighted_mean(x, weights, method=method, min_coverage=min_coverage, p=p), None
-    present = ~np.isnan(x)
+        return weighted_mean(x, weights, method=method, p=p), None
     unit_weights = None
     if method == "bod":
         out, unit_weights = benefit_of_the_doubt(x, weights, share_bounds=share_bounds)
@@ -308,7 +308,7 @@ def _one_level(x: np.ndarray, weights: np.ndarray, method: str, p: float | None,
         out = copeland(x, weights)
     else:
         out = mazziotta_pareto(x, weights)
-    return _blank_low_coverage(out, present, weights, min_coverage), unit_weights
+    return out, unit_weights
 
 
 def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
@@ -317,7 +317,8 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
               share_bounds: Sequence[float] | None = None,
               min_coverage: float | Mapping = 0.0,
               dmc: float | Mapping | None = None,
-              params: Mapping | None = None) -> StepResult:
+              params: Mapping | None = None,
+              children: Sequence[np.ndarray] | None = None) -> StepResult:
     """Aggregate indicator scores up every level of the tree.
 
     Parameters
@@ -344,6 +345,11 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
     params : mapping, optional
         Keyword arguments of an own function given as ``method`` (see
         :mod:`innometrics.steps.own`); ``dmc`` flags apply to it too.
+    children : sequence of ndarray, optional
+        For each level, boolean (n_children, n_parents): which children belong to which
+        parent, whatever their weight; ``min_coverage`` counts a child of weight 0 among its
+        parent's children, as COINr's ``dat_thresh`` does. Default: the children of positive
+        weight.
 
     Returns
     -------
@@ -368,9 +374,12 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
     blocks, current, methods, bod_weights = [x], x, {}, {}
     for level, w in enumerate(weight_matrices, start=2):
         methods[level] = at_level(method, level, "method")
-        current, unit_weights = _one_level(current, w, methods[level], at_level(p, level, "p"),
-                                           share_bounds,
-                                           at_level(min_coverage, level, "min_coverage"))
+        below = current
+        current, unit_weights = _one_level(below, w, methods[level], at_level(p, level, "p"),
+                                           share_bounds)
+        current = _blank_low_coverage(current, ~np.isnan(below),
+                                      w if children is None else children[level - 2],
+                                      at_level(min_coverage, level, "min_coverage"))
         if unit_weights is not None:
             bod_weights[level] = unit_weights
         blocks.append(current)

@@ -16,6 +16,7 @@ from ..schema import STEP_SETTINGS, check_against_framework, check_step
 from ..steps.own import reference_of
 from ..uncertainty_schema import (
     ALTERNATIVE_STEPS,
+    check_alternative_stages,
     check_uncertainty_against_framework,
     check_weights_vary,
 )
@@ -111,6 +112,7 @@ class UncertaintyDesign:
         check_weights_vary(self.noise, self.levels, recipe.framework.n_levels)
         if "aggregate" not in [n for n, _ in recipe.steps]:
             raise InvalidParameter("uncertainty needs a recipe with an aggregate step.")
+        check_alternative_stages(recipe.steps, self.alternatives)
         present = {name for name, _ in recipe.steps}
         for step, options in self.alternatives.items():
             if step not in present and not any(o.get("method") == "none" for o in options):

@@ -7,10 +7,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import psutil
 
 from .._params import one_of
 from ..errors import InvalidParameter
+from ..pipeline import child_matrices
 from ..ranking import rank_min
 from ..recipe import Recipe
 from ..result import IndexResult, build
@@ -56,22 +58,43 @@ def _aggregate_chunk(x: np.ndarray, matrices: Sequence[np.ndarray],
     return aggregate(x, weights, **settings).values[..., column]
 
 
-def _pre_aggregate(recipe: Recipe) -> np.ndarray:
-    """The indicator scores aggregation starts from (units × indicators)."""
-    return build(recipe.without_step("aggregate")).scores.to_numpy()
+def _pre_aggregate(recipe: Recipe) -> IndexResult:
+    """The recipe built up to aggregation (every stage aggregation may read)."""
+    return build(recipe.without_step("aggregate"))
+
+
+def _aggregate_input(pre: IndexResult, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """The indicator scores aggregation reads (units × indicators): the stage its
+    ``from_stage`` names, else the last one."""
+    stage = settings.get("from_stage")
+    return pre.scores if stage is None else pre.stages[stage]
+
+
+def _same_units(units: pd.Index, first: pd.Index, combo: Mapping[str, int]) -> None:
+    """Every replication ranks the same units: a ``from_stage`` that reads data from before
+    a screening in some replications and after it in others would not."""
+    if not units.equals(first):
+        chosen = ", ".join(f"{factor} option {k}" for factor, k in combo.items())
+        raise InvalidParameter(
+            f"uncertainty: the replications choosing {chosen} rank {len(units)} units, others "
+            f"{len(first)}, because a from_stage reads data from before the screening; give "
+            "the step and its alternatives the same from_stage.")
 
 
 def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, *,
                     engine: str = "local", client: Any = None,
                     progress: Callable[[int, int], None] | None = None,
-                    prepare: Callable[[Recipe], np.ndarray] = _pre_aggregate) -> np.ndarray:
+                    prepare: Callable[[Recipe], IndexResult] = _pre_aggregate) -> np.ndarray:
     """Scores of the target node (``design.target``, default the index) in every
     replication, shape (runs, n_units).
 
-    Each distinct combination of pre-aggregation alternatives is built once (``prepare``: the
-    indicator scores of a recipe with that combination; a panel passes one time's rows of the
-    whole panel built once); replications are then aggregated in chunks of 256 with a leading
-    replication axis. ``engine="dask"`` sends the chunks to a Dask cluster (``client`` or the
+    Each distinct combination of pre-aggregation alternatives is built once (``prepare``: a
+    recipe with that combination built up to aggregation; a panel passes one time's result of
+    the whole panel built once); replications are then aggregated in chunks of 256 with a
+    leading replication axis, from the stage the aggregation reads (its ``from_stage``, else
+    the last). Every step's ``from_stage`` is honoured, the alternatives' too; replications
+    that would rank different units (a ``from_stage`` before a screening in some of them
+    only) are refused. ``engine="dask"`` sends the chunks to a Dask cluster (``client`` or the
     default one); the chunks and their order are the same as locally, so results are
     identical.
     """
@@ -84,6 +107,7 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
     children = [np.array([position[c] for c in fw.codes_at(level - 1)])
                 for level in range(2, fw.n_levels + 1)]
     base_aggregate = recipe.settings("aggregate") or {}
+    structure = child_matrices(fw)  # which children min_coverage counts, weights aside
     column = position[design.target_of(recipe)]
     pre_steps = [f for f in sampled.choices if _step_of(f) != "aggregate"]
 
@@ -93,7 +117,8 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
                             *(sampled.choices[s] for s in sampled.choices)])
     groups, group_of = np.unique(keys, axis=0, return_inverse=True)
     tasks = []  # (rows, x, aggregate settings)
-    prepared: dict[tuple, np.ndarray] = {}
+    prepared: dict[tuple, IndexResult] = {}
+    units = None
     for g, key in enumerate(groups.tolist()):
         rows = np.flatnonzero(group_of.ravel() == g)
         combo = dict(zip(sampled.choices, key[1:], strict=True))
@@ -102,12 +127,17 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
             pre = _option_recipe(recipe, design, {s: combo[s] for s in pre_steps})
             prepared[pre_key] = prepare(pre)
         settings = design.settings_for(recipe, combo, "aggregate") or base_aggregate
+        frame = _aggregate_input(prepared[pre_key], settings)
+        units = frame.index if units is None else units
+        _same_units(frame.index, units, combo)
+        x = frame.to_numpy()
         # index scores need the method, its exponent and coverage; flags and ratios are not
         # computed here
-        settings = recipe.callable_settings({k: v for k, v in settings.items()
-                                             if k in _SCORING_SETTINGS})
+        settings = {**recipe.callable_settings({k: v for k, v in settings.items()
+                                                if k in _SCORING_SETTINGS}),
+                    "children": structure}
         for start in range(0, len(rows), _CHUNK):
-            tasks.append((rows[start:start + _CHUNK], prepared[pre_key], dict(settings)))
+            tasks.append((rows[start:start + _CHUNK], x, dict(settings)))
 
     if engine == "dask":
         from dask.distributed import default_client
@@ -120,7 +150,7 @@ def evaluate_design(recipe: Recipe, design: UncertaintyDesign, sampled: Design, 
     else:
         chunks = (_aggregate_chunk(x, matrices, children, sampled.multipliers[rows], settings,
                                    column) for rows, x, settings in tasks)
-    scores = np.empty((len(sampled), next(iter(prepared.values())).shape[0]))
+    scores = np.empty((len(sampled), len(units)))
     for done, ((rows, _, _), chunk) in enumerate(zip(tasks, chunks, strict=True), 1):
         scores[rows] = chunk
         if progress:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..recipe import Recipe
-from ..result import PanelResult, build, recipe_files
+from ..result import IndexResult, PanelResult, build, recipe_files
 from ..runs import write_run
 from .design import UncertaintyDesign
 from .evaluation import evaluate_design
@@ -168,11 +168,11 @@ def evaluate_panel(recipe: Recipe, design: UncertaintyDesign, sampled: Design, *
     panels: dict[str, PanelResult] = {}
 
     def prepare_at(time: str) -> Callable[[Recipe], np.ndarray]:
-        def prepare(pre: Recipe) -> np.ndarray:
+        def prepare(pre: Recipe) -> IndexResult:
             key = repr(pre.steps)
             if key not in panels:
                 panels[key] = build(pre.without_step("aggregate"))
-            return panels[key].results[time].scores.to_numpy()
+            return panels[key].results[time]
         return prepare
 
     return nominal, {time: evaluate_design(recipe, design, sampled, engine=engine,

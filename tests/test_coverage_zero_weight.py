@@ -1,0 +1,56 @@
+"""``min_coverage`` counts every child of a parent, a child of weight 0 too, as COINr's
+``dat_thresh`` does (``tests/reference/coinr-coverage-zero-weight``, see its SOURCE.md), in the
+build, the Monte Carlo and the dashboard alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from toy_index import META, write_toy
+
+import innometrics as im
+from innometrics.serve.model import DashboardModel
+from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
+
+HERE = Path(__file__).parent / "reference" / "coinr-coverage-zero-weight"
+ASEM = Path(__file__).parent / "reference" / "coinr-asem"
+
+
+def test_asem_with_a_weightless_indicator_matches_coinr(tmp_path):
+    path = tmp_path / "recipe.yaml"
+    path.write_text(f"framework: {HERE / 'iMeta.csv'}\ndata: {ASEM / 'ASEM_iData.csv'}\n"
+                    "steps:\n  - normalise: {method: minmax, range: [0, 100]}\n"
+                    "  - aggregate: {method: arithmetic, min_coverage: 0.8}\n")
+    result = im.build(im.load_recipe(path))
+    ref = pd.read_csv(HERE / "dset_Aggregated.csv", dtype={"uCode": str}).set_index("uCode")
+    mine = result.scores
+    np.testing.assert_allclose(mine.to_numpy(), ref.loc[mine.index, mine.columns].to_numpy(),
+                               rtol=1e-12, atol=0)
+    # blanked only because the weightless Pat counts (LAO and VNM are blank either way)
+    assert sorted(mine.index[mine["P2P"].isna()]) == ["BGD", "BRN", "KHM", "LAO", "MMR", "VNM"]
+
+
+ZERO_B = META.replace("b,Beta,1,P,1,2,", "b,Beta,1,P,1,0,")
+STEPS = """steps:
+  - normalise: {method: minmax, range: [1, 100]}
+  - aggregate: {method: arithmetic, min_coverage: 0.6}
+"""
+
+
+def test_monte_carlo_and_dashboard_count_the_weightless_child(tmp_path):
+    recipe = im.load_recipe(write_toy(tmp_path, meta=ZERO_B, steps=STEPS))
+    built = im.build(recipe)
+    # BBB lacks b (weight 0): 1 of P's 2 children present, below 0.6
+    assert np.isnan(built.scores.loc["BBB", "P"]) and not np.isnan(built.scores.loc["AAA", "P"])
+    options = [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "mean": 10,
+                                                          "sd": 2}]
+    design = UncertaintyDesign(runs=8, seed=1, alternatives={"normalise": options},
+                               target="P")
+    mc = run_uncertainty(recipe, design)
+    for r, row in mc.sampled.to_frame(recipe, design).iterrows():
+        rebuilt = im.build(recipe.with_step("normalise", **options[row["normalise"]]))
+        np.testing.assert_allclose(mc.scores[r], rebuilt.scores["P"].to_numpy())
+    model = DashboardModel(recipe)
+    np.testing.assert_allclose(model.compute(model.parse([])), built.scores.to_numpy())
