@@ -110,7 +110,8 @@ def data_availability(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     Over the ``k`` indicators of ``frame`` (other columns are ignored), with ``m`` missing and
     ``z`` zeros among the values present: ``N_missing = m``, ``N_zero = z``,
     ``N_miss_or_zero = m + z``, ``Dat_Avail = 1 − m/k``, ``Non_Zero = 1 − z/(k − m)``; then,
-    per aggregate (framework order), the share of its indicators present.
+    per aggregate (framework order), the share of its indicators present, ``1 − missing/n``
+    as COINr computes it (``1 − 1/3`` is one ulp above ``2/3``).
 
     Returns
     -------
@@ -144,5 +145,5 @@ def data_availability(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
         inside = branch(fw, node)
         under = [column[c] for c in codes if c in inside]
         if under:
-            table[node] = present[:, under].mean(axis=1)
+            table[node] = 1 - (~present[:, under]).mean(axis=1)  # as COINr: 1 − share missing
     return table
