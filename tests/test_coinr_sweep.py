@@ -196,9 +196,16 @@ def test_correlation_flags_like_get_corr_flags(built):
         expected = _pairs(pd.read_csv(path), "Ind1", "Ind2", "Corr", "Group")
         table = correlation_flags(result.stages[stage], fw, level=level, **{kind: threshold})
         _same(_pairs(table, "Ind1", "Ind2", "Corr", "Group"), expected)
-        if level == 2:
-            flags = audit(result, stage=stage, **{kind: threshold}).correlation_flags
-            _same(_pairs(flags[flags.Flag == kind], "Ind1", "Ind2", "Corr", "Group"), expected)
+        flags = audit(result, stage=stage, group_level=level,
+                      **{kind: threshold}).correlation_flags
+        _same(_pairs(flags[flags.Flag == kind], "Ind1", "Ind2", "Corr", "Group"), expected)
+
+
+@pytest.mark.parametrize("level", [1, 5, 2.5])
+def test_audit_refuses_a_group_level_outside_the_framework(built, level):
+    _, result = built
+    with pytest.raises(im.InvalidParameter, match="'group_level' of audit must be a level"):
+        audit(result, stage="Raw", group_level=level)
 
 
 @pytest.mark.parametrize("threshold", [0.6, 0.3, 0])
@@ -216,6 +223,7 @@ def test_data_availability_like_get_data_avail(built):
     for file in ("avail/summary.csv", "avail/bygroup.csv"):
         expected = ref(coin, file).set_index("uCode")
         assert sorted(mine.index) == sorted(expected.index)
+        assert [c for c in mine.columns if c in expected.columns] == expected.columns.tolist()
         np.testing.assert_array_equal(mine.loc[expected.index, expected.columns].to_numpy(float),
                                       expected.to_numpy(float), err_msg=file)
 
