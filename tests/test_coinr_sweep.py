@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 import innometrics as im
 from innometrics.audit import audit, cronbach_alpha
 from innometrics.audit.correlations import correlation_flags
+from innometrics.audit.spearman import spearman_pvalue
 from innometrics.cli import app
 
 RTOL = 1e-9
@@ -168,19 +169,29 @@ def test_correlations_with_parents_like_get_corr(built):
                                                                "Correlation"))
 
 
-def test_pearson_pvalues_like_get_pvals(built):
+def test_pvalues_like_get_pvals(built):
     coin, result = built
     within = audit(result, stage="Raw").correlations.query("Kind == 'within'")
     for pillar in result.recipe.framework.codes_at(2):
-        expected = _pairs(ref(coin, f"pvals/{pillar}_pearson.csv"), "Var1", "Var2", "P")
-        mine = _pairs(within[within.Group == pillar], "Var1", "Var2", "P")
-        _same(mine, expected)
+        for method, column in (("pearson", "P"), ("spearman", "P.Spearman")):
+            expected = _pairs(ref(coin, f"pvals/{pillar}_{method}.csv"), "Var1", "Var2", "P")
+            mine = _pairs(within[within.Group == pillar], "Var1", "Var2", column)
+            _same(mine, expected)
     # get_corr's default pval = 0.05 blanks the pairs whose p-value is above it
     blanked = ref(coin, "corr/within_Raw_pval0.05.csv")
     blanked = {k for k, v in _pairs(blanked, "Var1", "Var2", "Correlation").items()
                if np.isnan(v)}
     assert blanked == {k for k, p in _pairs(within, "Var1", "Var2", "P").items()
                        if not p <= 0.05}
+
+
+def test_spearman_pvalue_like_cor_test():
+    cases = pd.read_csv(HERE / "spearman_pvalues.csv")
+    mine = [spearman_pvalue(np.array(x.split(";"), float), np.array(y.split(";"), float))
+            for x, y in zip(cases.x, cases.y, strict=True)]
+    # atol: a perfect rank correlation with ties has p ~ 1e-60, set by the last bits of rho
+    np.testing.assert_allclose(mine, cases.P, rtol=RTOL, atol=1e-15)
+    assert {n <= 9 for n in cases.n} == {True, False}
 
 
 def _flag_files(coin: str):

@@ -45,7 +45,8 @@ class Audit:
         ``Group`` (the parent), ``Level`` (of the nodes correlated), ``Var1``, ``Var2``
         (parent and node for "parent" rows, to match COINr's ``get_corr``), ``Pearson``,
         ``Spearman``, ``N`` (pairwise complete), ``Flag`` ("collinear": Pearson >
-        ``collinear``; "negative": Pearson < 0; "" otherwise).
+        ``collinear``; "negative": Pearson < 0; "" otherwise), ``P`` and ``P.Spearman`` (the
+        two-sided p-values of R's ``cor.test``, as COINr's ``get_pvals``).
     cronbach : DataFrame
         Per aggregate: ``iCode, Level, N.Items, N.Units`` (complete cases), ``Alpha``, ``Flag``
         ("LOW" below ``alpha_min``).

@@ -272,3 +272,18 @@ for (name in c("four", "two")) {
   out(get_dset(back, "Aggregated"), "change_ind/added_back.csv")
   writeLines(dropped, file.path(name, "change_ind/dropped.txt"))
 }
+
+# Spearman p-values (COINr's get_pvals(method = "spearman") calls stats::cor.test): 300 pairs,
+# n = 3 to 60, with and without ties, exact (n <= 9), Edgeworth series (AS 89) and t branches
+set.seed(22)
+rows <- lapply(1:300, function(k) {
+  n <- sample(c(3:12, 15, 20, 30, 40, 60), 1)
+  ties <- runif(1) < 0.4
+  x <- if (ties) sample(1:4, n, TRUE) else round(rnorm(n), 6)
+  y <- if (runif(1) < 0.5) x + rnorm(n, 0, runif(1, 0.1, 3)) else rnorm(n)
+  y <- round(if (runif(1) < 0.3) -y else y, 6)
+  if (ties && runif(1) < 0.5) y <- round(y)
+  p <- suppressWarnings(stats::cor.test(x, y, method = "spearman")$p.value)
+  data.frame(n = n, x = paste(x, collapse = ";"), y = paste(y, collapse = ";"), P = p)
+})
+w(do.call(rbind, rows), "spearman_pvalues.csv")
