@@ -98,6 +98,19 @@ def test_screen_force_like_coinr(tmp_path, coin):
     assert removed(result) == ref(coin, "screen/force_removed.csv").uCode.tolist()
 
 
+@pytest.mark.parametrize("coin", COINS)
+def test_screen_then_build_like_coinr(tmp_path, coin):
+    expected = ref(coin, "screen/then_built_aggs.csv").set_index("uCode")
+    result = build(tmp_path, coin, "  - screen: {min_coverage: 0.75, max_zero_share: 0.2}\n"
+                   + BUILD)
+    table = result.results_table(ranks=False)
+    assert table.index.tolist() == expected.index.tolist()
+    np.testing.assert_array_equal(table.Rank, expected.Rank)
+    codes = expected.columns[1:].tolist()
+    assert [c for c in table.columns if c in codes] == codes
+    np.testing.assert_allclose(table[codes], expected[codes], rtol=RTOL)
+
+
 # ------------------------------------------------------------------------------------- the build
 def test_build_and_treat_control(built, tmp_path):
     coin, result = built

@@ -249,6 +249,12 @@ for (name in c("four", "two")) {
     }
   }
   writeLines(pick, file.path(name, "unit_summary/units.txt"))
+  # screening, then the build on the screened units
+  scr <- Screen(coin, dset = "Raw", unit_screen = "byNAandzeros", dat_thresh = 0.75,
+                nonzero_thresh = 0.8)
+  scr <- Aggregate(Normalise(scr, dset = "Screened"), dset = "Normalised")
+  out(get_results(scr, dset = "Aggregated", tab_type = "Aggs", nround = 15),
+      "screen/then_built_aggs.csv")
 
   # get_data selectors ------------------------------------------------------------------------------
   top_aggs <- iMeta$iCode[iMeta$Type == "Aggregate" & iMeta$Level == maxlev - 1]
