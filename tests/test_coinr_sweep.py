@@ -135,12 +135,16 @@ def test_cronbach_any_node_level_and_stage(built):
                                        rtol=RTOL, err_msg=f"{dict(row)} {column}")
 
 
-@pytest.mark.parametrize("stage", ["Raw", "Normalised"])
+@pytest.mark.parametrize("stage", ["Raw", "Normalised", None])
 def test_cronbach_of_an_audited_stage(built, stage):
     coin, result = built
     fw = result.recipe.framework
-    expected = ref(coin, "cronbach.csv").query("dset == @stage and Level == 1")
-    expected = expected[[fw[c].level == 2 for c in expected.iCode]].set_index("iCode")
+    expected = ref(coin, "cronbach.csv")
+    expected = expected[expected.dset == (stage or "Aggregated")]
+    # the audit's groups: each aggregate over its children (COINr: iCodes = a, Level = level − 1)
+    expected = expected[[fw[c].level == lv + 1 for c, lv in zip(expected.iCode, expected.Level,
+                                                                 strict=True)]]
+    expected = expected.set_index("iCode")
     for complete in (False, True):
         table = audit(result, stage=stage, complete_cases=complete).cronbach.set_index("iCode")
         assert sorted(table.index) == sorted(expected.index)
