@@ -75,7 +75,8 @@ def test_audit_of_one_stage_and_node(tmp_path):
                               "--node", "Conn", "--low", "-0.3"])
     assert run.exit_code == 0, run.output
     avail = pd.read_csv(out / "data_availability.csv")
-    assert avail.columns[6:].tolist() == ["Physical", "ConEcFin", "Political", "Instit", "P2P",
+    # COINr's get_data_avail ByGroup order (tests/reference/coinr-daily/.../data_avail_bygroup.csv)
+    assert avail.columns[6:].tolist() == ["ConEcFin", "Instit", "P2P", "Physical", "Political",
                                           "Conn"]
     flags = pd.read_csv(out / "correlation_flags.csv")
     assert set(flags.Flag) <= {"low", "high"} and (flags.Corr[flags.Flag == "low"] < -0.3).all()

@@ -19,7 +19,47 @@ from .framework import Framework
 from .ranking import rank_min
 
 __all__ = ["strong_and_weak", "strengths_weaknesses", "results_table", "unit_summary",
-           "ranks_within"]
+           "ranks_within", "r_collation_key", "coinr_order", "lineage_order"]
+
+
+_R_PUNCTUATION = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"  # ICU root order, before digits
+
+
+def r_collation_key(text: str) -> tuple:
+    """Sort key ordering codes as R's ``order`` does where COINr 1.1.14's references were made
+    (R with ICU, root collation): spaces and punctuation first (in ICU's order, ``_`` before
+    ``-`` before ``.``), then digits, then letters compared without case first and, on a tie,
+    lower case before upper case (``"a_c" < "a1" < "A2" < "ab" < "b" < "B"``). Exact on ASCII
+    codes; other characters sort after letters by code point.
+
+    Examples
+    --------
+    >>> sorted(["Tech", "Human", "eco", "Infra", "B", "b", "P_1", "P.1", "P1"], key=r_collation_key)
+    ['b', 'B', 'eco', 'Human', 'Infra', 'P_1', 'P.1', 'P1', 'Tech']
+    """
+    primary = tuple((0, _R_PUNCTUATION.index(c)) if c in _R_PUNCTUATION
+                    else (1, c) if c.isdigit() and c.isascii()
+                    else (2, c.casefold()) if c.isalpha() and c.isascii() else (3, c)
+                    for c in text)
+    return primary, tuple(c.isupper() for c in text)
+
+
+def coinr_order(fw: Framework) -> list[str]:
+    """Every code in the order of COINr's ``coin$Meta$Ind``: ``new_coin`` sorts iMeta by
+    ``Level``, then ``Parent`` (:func:`r_collation_key`), keeping the file order on ties.
+    ``get_unit_summary`` lists codes in this order (top level first), ``get_results`` its
+    aggregates, ``get_str_weak`` tied indicators."""
+    return sorted(fw.codes, key=lambda c: (fw[c].level, r_collation_key(str(fw[c].parent))))
+
+
+def lineage_order(fw: Framework) -> list[str]:
+    """The indicators in the order of COINr's ``coin$Meta$Lineage`` (the indicator columns of
+    ``get_results(tab_type = "Full")``): sorted by their ancestors' codes from the top level
+    down, then by their own code (:func:`r_collation_key`)."""
+    def path(code: str) -> tuple:
+        return tuple(r_collation_key(str(ancestor_at(fw, code, lv)))
+                     for lv in range(fw.n_levels, 0, -1))
+    return sorted(fw.indicators, key=path)
 
 
 def strong_and_weak(x: np.ndarray, row: int, top: int) -> tuple[np.ndarray, np.ndarray,
@@ -113,8 +153,7 @@ def strengths_weaknesses(result: Any, unit: str, *, stage: str = "Raw", top: int
     fw = result.recipe.framework
     frame = _stage(result, stage)
     # ties are listed in COINr's order of its iMeta: by parent code, then framework order
-    codes = sorted((c for c in fw.indicators if c in frame.columns),
-                   key=lambda c: str(fw[c].parent).casefold())
+    codes = [c for c in coinr_order(fw) if fw[c].level == 1 and c in frame.columns]
     x = frame[codes].to_numpy(dtype=np.float64)
     if adjust_direction is None:
         adjust_direction = stage == "Raw"
@@ -137,6 +176,13 @@ def _levels(fw: Framework, levels: Sequence[int] | None) -> list[int]:
         raise InvalidParameter(f"levels {bad} are not in the framework (levels 1 to "
                                f"{fw.n_levels}; 1 = indicators).")
     return sorted(set(levels), reverse=True)
+
+
+def _ordered_at(fw: Framework, level: int) -> list[str]:
+    """The codes of one level in the column order of COINr's ``get_results``."""
+    if level == 1:
+        return lineage_order(fw)
+    return [c for c in coinr_order(fw) if fw[c].level == level]
 
 
 def _groups_of(result: Any, columns: Sequence[str], units: pd.Index) -> pd.DataFrame:
@@ -171,13 +217,15 @@ def results_table(result: Any, *, levels: Sequence[int] | None = None,
     DataFrame
         Indexed by ``uCode``: ``uName``, the groups, ``Rank`` (on the index, ties share the
         best rank), ``Rank in <group>`` per group, then the scores level by level from the
-        top (framework order within a level), then their ranks (``<code>.Rank``, the index's
-        being ``Rank``). Sorted by the index score, highest first (ties in data
-        order); units without an index score last.
+        top in COINr's order (aggregates by parent code, then framework order:
+        :func:`coinr_order`; indicators by their ancestors' codes, then their own:
+        :func:`lineage_order`), then their ranks (``<code>.Rank``, the index's being
+        ``Rank``). Sorted by the index score, highest first, ties by unit code (COINr's
+        ``new_coin`` sorts the units by code); units without an index score last.
     """
     fw = result.recipe.framework
     scores = result.scores
-    codes = [c for lv in _levels(fw, levels) for c in fw.codes_at(lv)]
+    codes = [c for lv in _levels(fw, levels) for c in _ordered_at(fw, lv)]
     missing = [c for c in codes + [fw.codes[-1]] if c not in scores.columns]
     if missing:
         raise InvalidParameter(f"the result has no scores for {missing[:5]}. Fix: add an "
@@ -193,8 +241,9 @@ def results_table(result: Any, *, levels: Sequence[int] | None = None,
     table = table.join(scores[codes])
     if ranks:
         table = table.join(all_ranks[[c for c in codes if c != index]].add_suffix(".Rank"))
-    order = np.argsort(-scores[index].to_numpy(dtype=np.float64), kind="stable")
-    return table.iloc[order]
+    by_code = sorted(range(len(table)), key=lambda i: r_collation_key(str(table.index[i])))
+    order = np.argsort(-scores[index].to_numpy(dtype=np.float64)[by_code], kind="stable")
+    return table.iloc[np.asarray(by_code)[order]]
 
 
 def unit_summary(result: Any, unit: str, *, levels: Sequence[int] | None = None
@@ -205,12 +254,15 @@ def unit_summary(result: Any, unit: str, *, levels: Sequence[int] | None = None
     -------
     DataFrame
         ``iCode``, ``iName``, ``Level``, ``Score``, ``Rank`` (among all units, ties share the
-        best rank), levels from the top (default every aggregate level), framework order.
+        best rank), levels from the top (default every aggregate level), each level in
+        COINr's order (:func:`coinr_order`: by parent code, then framework order).
     """
     fw = result.recipe.framework
     scores, all_ranks = result.scores, result.ranks
     row = _row_of(scores, unit, "the result's scores")
-    codes = [c for lv in _levels(fw, levels) for c in fw.codes_at(lv) if c in scores.columns]
+    order = coinr_order(fw)
+    codes = [c for lv in _levels(fw, levels) for c in order
+             if fw[c].level == lv and c in scores.columns]
     return pd.DataFrame({"iCode": codes, "iName": [fw[c].name for c in codes],
                          "Level": [fw[c].level for c in codes],
                          "Score": scores[codes].iloc[row].to_numpy(dtype=np.float64),

@@ -12,12 +12,13 @@ from scipy import stats as _sps
 from .._tree import ancestor_at
 from ..framework import Framework
 from ._groups import children_of
+from .spearman import spearman_pvalue
 
 __all__ = ["CORRELATION_COLUMNS", "correlation_table", "correlation_flags",
            "denominator_correlations"]
 
 CORRELATION_COLUMNS = ["Kind", "Group", "Level", "Var1", "Var2", "Pearson", "Spearman", "N",
-                       "Flag", "P"]
+                       "Flag", "P", "P.Spearman"]
 
 
 def _pair(a: np.ndarray, b: np.ndarray) -> tuple[float, float, int, float]:
@@ -50,7 +51,8 @@ def correlation_table(scores: pd.DataFrame, fw: Framework, collinear: float, *,
                       low: float | None = None) -> pd.DataFrame:
     """Long table of correlations (see :class:`~innometrics.audit.Audit`): one "parent" row per
     node whose parent is in ``scores`` (``Var1`` the parent, ``Var2`` the node, as COINr) and
-    one "within" row per pair of siblings in ``scores``; ``P`` the Pearson p-value; ``Flag``
+    one "within" row per pair of siblings in ``scores``; ``P`` the Pearson p-value,
+    ``P.Spearman`` Spearman's (:func:`~innometrics.audit.spearman.spearman_pvalue`); ``Flag``
     "collinear" when Pearson > ``collinear``, "low" when below ``low`` (if given), "negative"
     when Pearson < 0. Groups with fewer than two members in ``scores`` have no "within" rows,
     so a stage before aggregation gives the pairs of indicators within their pillars."""
@@ -58,15 +60,13 @@ def correlation_table(scores: pd.DataFrame, fw: Framework, collinear: float, *,
     col = {c: scores[c].to_numpy(dtype=np.float64) for c in fw.codes if c in scores.columns}
     for parent, kids in children_of(fw).items():
         members = sorted(k for k in kids if k in col)
-        for code in members if parent in col else []:
-            r, rho, n, p = _pair(col[code], col[parent])
-            rows.append(("parent", parent, fw[code].level, parent, code, r, rho, n,
-                         _flag(r, collinear, low), p))
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                r, rho, n, p = _pair(col[a], col[b])
-                rows.append(("within", parent, fw[a].level, a, b, r, rho, n,
-                             _flag(r, collinear, low), p))
+        pairs = [("parent", parent, code) for code in (members if parent in col else [])]
+        pairs += [("within", a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+        for kind, a, b in pairs:
+            r, rho, n, p = _pair(col[a], col[b])
+            both = ~(np.isnan(col[a]) | np.isnan(col[b]))
+            rows.append((kind, parent, fw[b].level, a, b, r, rho, n, _flag(r, collinear, low),
+                         p, spearman_pvalue(col[a][both], col[b][both])))
     table = pd.DataFrame(rows, columns=CORRELATION_COLUMNS)
     # codes sorted case-insensitively, as R's merge() orders them in COINr's get_corr
     return table.sort_values(["Kind", "Level", "Var1", "Var2"], kind="stable",

@@ -45,7 +45,8 @@ class Audit:
         ``Group`` (the parent), ``Level`` (of the nodes correlated), ``Var1``, ``Var2``
         (parent and node for "parent" rows, to match COINr's ``get_corr``), ``Pearson``,
         ``Spearman``, ``N`` (pairwise complete), ``Flag`` ("collinear": Pearson >
-        ``collinear``; "negative": Pearson < 0; "" otherwise).
+        ``collinear``; "negative": Pearson < 0; "" otherwise), ``P`` and ``P.Spearman`` (the
+        two-sided p-values of R's ``cor.test``, as COINr's ``get_pvals``).
     cronbach : DataFrame
         Per aggregate: ``iCode, Level, N.Items, N.Units`` (complete cases), ``Alpha``, ``Flag``
         ("LOW" below ``alpha_min``).
@@ -162,7 +163,8 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
           t_kurt: float = 3.5, t_avail: float = 0.65, t_zero: float = 0.5,
           t_unq: float = 0.5, stage: str | None = None, node: str | None = None,
           low: float | None = None, high: float | None = None,
-          complete_cases: bool = False, denominator_threshold: float = 0.6) -> Audit:
+          complete_cases: bool = False, denominator_threshold: float = 0.6,
+          group_level: int = 2) -> Audit:
     """Statistical audit of an index result, or of one stage and one branch of it.
 
     Parameters
@@ -187,6 +189,9 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
         COINr ``get_corr_flags`` thresholds: indicator pairs of one pillar correlated below
         ``low`` or above ``high`` (default ``collinear``); ``low`` also flags "low" rows of
         the correlation table.
+    group_level : int, default 2
+        ``low``/``high`` flag pairs of indicators under one node of this level (COINr
+        ``get_corr_flags``'s ``grouplev``; the top level pairs every two indicators).
     complete_cases : bool, default False
         Cronbach's alpha by listwise deletion instead of pairwise-complete covariances.
     denominator_threshold : float, default 0.6
@@ -218,6 +223,9 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                                "result.results[TIME] in Python, or keep one Time's rows in "
                                "the data.")
     fw = result.recipe.framework
+    if group_level not in range(2, fw.n_levels + 1):
+        raise InvalidParameter(f"'group_level' of audit must be a level from 2 to {fw.n_levels} "
+                               f"(the framework's aggregate levels); got {group_level!r}.")
     if stage is not None and stage not in result.stages:
         raise ValueError(f"stage '{stage}' is not in the result; its stages are "
                          f"{list(result.stages)}.")
@@ -233,8 +241,8 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
     stats = {name: describe(frame[[c for c in frame.columns if c in branch]], **thresholds)
              for name, frame in frames.items()}
     correlations = correlation_table(scores, fw, collinear, low=low)
-    pair_flags = correlation_flags(scores, fw, low=low,
-                                   high=collinear if high is None else high)
+    pair_flags = correlation_flags(scores, fw, low=low, high=collinear if high is None else high,
+                                   level=group_level)
     cronbach = cronbach_table(scores, fw, alpha_min, complete_cases=complete_cases)
     pca_table, loadings = pca_tables(scores, fw)
     weights = effective_weights(fw)
@@ -254,7 +262,8 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                           else pd.DataFrame(columns=["level", "iCode", "mean_abs_rank_change"])),
                  flags=_flags(stats, correlations, cronbach, pair_flags), recipe=result.recipe,
                  thresholds={"collinear": collinear, "alpha_min": alpha_min, **thresholds,
-                             "low": low, "high": high, "complete_cases": complete_cases,
+                             "low": low, "high": high, "group_level": group_level,
+                             "complete_cases": complete_cases,
                              "denominator_threshold": denominator_threshold},
                  correlation_flags=pair_flags,
                  data_availability=availability[[c for c in availability.columns

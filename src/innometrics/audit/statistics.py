@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from .._params import Interval, Real, check_params
-from .._tree import branch
+from .._tree import ancestor_at, branch
 from ..framework import Framework
+from ..results import lineage_order
 from ..stats import kurtosis, skewness
 
 __all__ = ["STATS_COLUMNS", "describe", "data_availability"]
@@ -110,7 +111,9 @@ def data_availability(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     Over the ``k`` indicators of ``frame`` (other columns are ignored), with ``m`` missing and
     ``z`` zeros among the values present: ``N_missing = m``, ``N_zero = z``,
     ``N_miss_or_zero = m + z``, ``Dat_Avail = 1 − m/k``, ``Non_Zero = 1 − z/(k − m)``; then,
-    per aggregate (framework order), the share of its indicators present.
+    per aggregate (COINr's column order: level by level upwards, within a level as in
+    :func:`~innometrics.results.lineage_order`), the share of its indicators present,
+    ``1 − missing/n`` as COINr computes it (``1 − 1/3`` is one ulp above ``2/3``).
 
     Returns
     -------
@@ -140,9 +143,12 @@ def data_availability(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
                               "Dat_Avail": 1 - missing / len(codes),
                               "Non_Zero": 1 - zeros / (len(codes) - missing)}, index=frame.index)
     column = {c: j for j, c in enumerate(codes)}
-    for node in (c for c in fw.codes if fw[c].level > 1):
+    # COINr's ByGroup columns: level by level from 2, nodes in the order of its Lineage table
+    nodes = dict.fromkeys(ancestor_at(fw, c, lv) for lv in range(2, fw.n_levels + 1)
+                          for c in lineage_order(fw))
+    for node in nodes:
         inside = branch(fw, node)
         under = [column[c] for c in codes if c in inside]
         if under:
-            table[node] = present[:, under].mean(axis=1)
+            table[node] = 1 - (~present[:, under]).mean(axis=1)  # as COINr: 1 − share missing
     return table

@@ -52,7 +52,9 @@ def screen(x: np.ndarray, *, min_coverage: float = 0.0, max_zero_share: float | 
     """Keep the units with enough data (COINr's ``Screen``).
 
     A unit is kept if ``coverage >= min_coverage`` (COINr's ``dat_thresh``), coverage being the
-    share of its indicators that are not missing, and, when ``max_zero_share`` is given, if
+    share of its indicators that are not missing, computed as COINr does, ``1 − missing/k``
+    (``1 − 8/10`` falls just below 0.2, so a unit with 2 of 10 values fails ``min_coverage:
+    0.2`` in both), and, when ``max_zero_share`` is given, if
     ``1 − zeros/present >= 1 − max_zero_share``: its share of non-zero values *among the values
     present* is at least COINr's ``nonzero_thresh = 1 − max_zero_share`` (written as COINr
     computes it, so the boundary falls where COINr's does). A unit with no value at all is left
@@ -95,7 +97,7 @@ def screen(x: np.ndarray, *, min_coverage: float = 0.0, max_zero_share: float | 
     check_params("screen", {"min_coverage": min_coverage, "max_zero_share": max_zero_share,
                             "force": force}, _CONSTRAINTS)
     x = np.asarray(x, dtype=np.float64)
-    coverage = (~np.isnan(x)).mean(axis=1)
+    coverage = 1.0 - np.isnan(x).mean(axis=1)
     zeros = zero_share(x)
     kept = coverage >= min_coverage
     if max_zero_share is not None:
