@@ -35,6 +35,7 @@ from ._params import (
     level_key,
 )
 from .errors import InputError, InvalidParameter
+from .framework import PARAMETER_COLUMNS
 from .steps.aggregate import SETTINGS as _AGGREGATE
 from .steps.aggregate import at_level
 from .steps.denominate import SETTINGS as _DENOMINATE
@@ -134,15 +135,29 @@ def as_plain(value: Any) -> Any:
     return value
 
 
+def _given_by_framework(step: str, settings: Mapping) -> set[str]:
+    """The settings ``from_framework: true`` reads from the framework's columns (none of
+    them takes a default: a column the framework lacks leaves the kernel's own)."""
+    if step != "normalise" or not settings.get("from_framework"):
+        return set()
+    needed, optional = PARAMETER_COLUMNS[_method_of(step, settings)]
+    return {*needed.values(), *optional.values()}
+
+
 def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict:
     """``settings`` with the default of every applicable setting filled in."""
+    if step == "normalise" and settings.get("bounds") == "framework":  # the first spelling
+        settings = {**{k: v for k, v in settings.items() if k != "bounds"},
+                    "from_framework": True}
     method = _method_of(step, settings)
     defaults = _signature_defaults(step)
+    from_framework = _given_by_framework(step, settings)
     out: dict[str, Any] = {}
     for name, setting in table.items():
         if name in settings:
             out[name] = as_plain(settings[name])
-        elif _applies(setting, method) and (step, name) not in _FROM_FRAMEWORK:
+        elif (_applies(setting, method) and (step, name) not in _FROM_FRAMEWORK
+              and name not in from_framework):
             default = defaults.get(name)
             if name == "scale" and default is None:
                 default = DEFAULT_SCALE.get(method)  # it depends on the method
@@ -382,6 +397,19 @@ def _check_positive_above_copeland(settings: Mapping, where: str, top: int) -> N
                 "the units; use the arithmetic mean or copeland above it.")
 
 
+def _check_from_framework(settings: Mapping, where: str, framework) -> None:
+    """``from_framework: true``: the framework's columns give every indicator without
+    settings of its own the method's parameters (errors name the column), and the recipe
+    does not give one of them too."""
+    own = settings.get("indicators") or {}
+    given = framework.normalise_parameters(settings["method"], skip=own)
+    twice = sorted({name for values in given.values() for name in values} & set(settings))
+    if twice:
+        raise InvalidParameter(f"'{twice[0]}' of {where} is given by the framework's columns "
+                               "too (from_framework: true); remove it from the recipe, or "
+                               "the column from the framework.")
+
+
 def check_against_framework(step: str, settings: Mapping, where: str, framework) -> None:
     """Checks that need the framework: per-level keys name existing aggregate levels,
     per-indicator keys name indicators, ``group`` names a Group column."""
@@ -392,6 +420,8 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
             if bad:
                 raise InvalidParameter(f"'{name}' of {where} names level {bad[0]}, which the "
                                        f"framework does not have; aggregate levels are 2-{top}.")
+    if step == "normalise" and settings.get("from_framework"):
+        _check_from_framework(settings, where, framework)
     indicators = set(framework.indicators)
     codes = list(settings.get("indicators") or {})
     for key in ("goalposts", "targets"):
