@@ -36,6 +36,13 @@ from ._params import (
 )
 from .errors import InputError, InvalidParameter
 from .framework import PARAMETER_COLUMNS
+from .own_schema import (
+    OWN_FUNCTION_STEPS,
+    check_own_function,
+    is_function_reference,
+    is_own,
+    own_settings,
+)
 from .steps.aggregate import SETTINGS as _AGGREGATE
 from .steps.aggregate import at_level
 from .steps.denominate import SETTINGS as _DENOMINATE
@@ -46,6 +53,7 @@ from .steps.normalise import SETTINGS as _NORMALISE
 from .steps.screen import SETTINGS as _SCREEN
 from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
 from .steps.treat import SETTINGS as _TREAT
+from .steps.treat import check_function_params
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES",
            "OWN_FUNCTION_STEPS", "is_function_reference", "as_plain", "methods_named",
@@ -175,31 +183,6 @@ def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict
     return out
 
 
-#: Steps whose method may be an own function (see :mod:`innometrics.steps.own`).
-OWN_FUNCTION_STEPS = ("impute", "normalise", "aggregate")
-
-
-def is_function_reference(method: Any) -> bool:
-    """Whether a method names a Python function, ``"package.module:function"``."""
-    return isinstance(method, str) and ":" in method
-
-
-def _check_own_function(step: str, settings: Mapping, where: str) -> dict:
-    """An own function's settings: ``method`` and its keyword arguments ``params``."""
-    if step not in OWN_FUNCTION_STEPS:
-        raise InvalidParameter(f"'method' of {where} is a function; own functions serve "
-                               f"{', '.join(OWN_FUNCTION_STEPS)} only.")
-    for name in settings:
-        if name not in ("method", "params"):
-            raise InvalidParameter(f"'{name}' of {where} has no effect with an own function "
-                                   "as method; pass its arguments as params: {name: value}.")
-    params = settings.get("params") or {}
-    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
-        raise InvalidParameter(f"'params' of {where} must be a mapping of argument names to "
-                               f"values; got {params!r}.")
-    return {"method": settings["method"], "params": as_plain(params)}
-
-
 def check_step(step: str, settings: Any, where: str,
                functions: Collection[str] = ()) -> dict:
     """Validate one step's settings and return them with every default resolved.
@@ -224,23 +207,21 @@ def check_step(step: str, settings: Any, where: str,
     if not isinstance(settings, Mapping):
         raise InvalidParameter(f"settings of {where} must be a mapping, e.g. '- {step}: {{}}'; "
                                f"got {settings!r}.")
-    method = settings.get("method")
-    if callable(method) or (isinstance(method, str) and method in functions):
-        return _check_own_function(step, settings, where)
-    if is_function_reference(method):
-        raise InvalidParameter(f"'method' of {where} is '{method}', a Python function, and a "
-                               "recipe file runs no code unless asked; if you trust it, run "
-                               "with --allow-functions (allow_functions=True in load_recipe).")
+    if is_own(settings.get("method"), functions):
+        return as_plain(check_own_function(step, settings, where))
+    plain, own = own_settings(step, settings, where, functions)
     table = STEP_SETTINGS[step]
-    check_params(where, settings, constraints_of(table))
-    _check_applicable(step, table, settings, where)
-    for code, own in (settings.get("indicators") or {}).items():
+    check_params(where, plain, constraints_of(table))
+    _check_applicable(step, table, plain, where)
+    for code, settings_of_code in (plain.get("indicators") or {}).items():
         inner = INDICATOR_SETTINGS[step]
         owner = f"{where}.indicators.{code}"
-        check_params(owner, own, constraints_of(inner))
-        step_method = _method_of(step, settings)
-        _check_applicable(step, inner, {"method": step_method, **own}, owner)
-    return _resolve(step, table, settings)
+        check_params(owner, settings_of_code, constraints_of(inner))
+        step_method = _method_of(step, plain)
+        _check_applicable(step, inner, {"method": step_method, **settings_of_code}, owner)
+    if step == "treat":
+        check_function_params({**plain, **own}, where)
+    return {**_resolve(step, table, plain), **as_plain(own)}
 
 
 def check_order(names: Sequence[str], source: str,
