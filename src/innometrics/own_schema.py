@@ -96,7 +96,8 @@ def own_settings(step: str, settings: Mapping, where: str,
     for name in FUNCTION_KEYS:
         value = settings.get(name)
         for v in value.values() if isinstance(value, Mapping) else [value]:
-            _refuse_unasked(v, name, where)
+            if not is_own(v, functions):
+                _refuse_unasked(v, name, where)
     for name in TREAT_FUNCTIONS if step == "treat" else ():
         if is_own(settings.get(name), functions):
             own[name] = plain.pop(name)

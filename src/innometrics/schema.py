@@ -212,7 +212,8 @@ def check_step(step: str, settings: Any, where: str,
     plain, own = own_settings(step, settings, where, functions)
     table = STEP_SETTINGS[step]
     check_params(where, plain, constraints_of(table))
-    _check_applicable(step, table, plain, where)
+    _check_applicable(step, table, {**plain, **{k: v for k, v in own.items()
+                                                if k in table and k != "method"}}, where)
     for code, settings_of_code in (plain.get("indicators") or {}).items():
         inner = INDICATOR_SETTINGS[step]
         owner = f"{where}.indicators.{code}"
@@ -396,7 +397,7 @@ def check_against_framework(step: str, settings: Mapping, where: str, framework)
     per-indicator keys name indicators, ``group`` names a Group column."""
     top = framework.n_levels
     for name, value in settings.items():
-        if isinstance(value, Mapping) and step == "aggregate" and name != "ratios":
+        if isinstance(value, Mapping) and step == "aggregate" and name not in ("ratios", "params"):
             bad = [k for k in value if k != "default" and not 2 <= (level_key(k) or 0) <= top]
             if bad:
                 raise InvalidParameter(f"'{name}' of {where} names level {bad[0]}, which the "
