@@ -181,8 +181,8 @@ def optimise_weights(recipe: Recipe, level: int, target: str | Sequence[float] =
     result = build(recipe)
     stages = list(result.stages)
     x = result.stages[stages[-2]].to_numpy(np.float64)  # the data entering aggregate
-    settings = {k: v for k, v in recipe.settings("aggregate").items()
-                if k not in ("ratios", "dmc")}
+    settings = recipe.callable_settings({k: v for k, v in recipe.settings("aggregate").items()
+                                         if k not in ("ratios", "dmc")})
     fw = recipe.framework
     children = (matrices[position] > 0).astype(np.float64)
     columns = [fw.codes.index(code) for code in nodes]

@@ -12,8 +12,10 @@ import pytest
 from own_functions import clip_q, says_maybe, softmin, sqrt_shift, zmax_pass
 
 import innometrics as im
+from innometrics.audit import remove_elements
 from innometrics.steps.treat import treat
 from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
+from innometrics.weights import optimise_weights
 
 REFERENCE = Path(__file__).parents[1] / "reference"
 HERE = REFERENCE / "coinr-own-functions"
@@ -147,3 +149,14 @@ def test_own_treat_and_level_functions_as_monte_carlo_alternatives(tmp_path):
                                               sampled["aggregate_settings"], strict=True))
             if "zmax_pass" in t and "softmin" in a]
     np.testing.assert_allclose(mc.scores[both[0]], own.scores["Index"].to_numpy(), rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
+def test_removal_and_weight_optimisation_re_aggregate_with_own_functions(tmp_path):
+    recipe = im.load_recipe(_recipe(tmp_path, "random", "  - normalise: {}\n  - aggregate: {}\n"))
+    recipe = recipe.with_step("aggregate", method={2: softmin, "default": "arithmetic"},
+                              params={"k": 0.3})
+    removal = remove_elements(im.build(recipe))
+    assert np.isfinite(removal.iloc[:, -1].to_numpy(float)).all()
+    optimised = optimise_weights(recipe, level=2)
+    assert optimised is not None

@@ -205,7 +205,8 @@ def remove_elements(result, level: int | None = None) -> pd.DataFrame:
     if settings is None:
         raise ValueError("element removal re-aggregates the index; the recipe has no "
                          "'aggregate' step. Fix: add an 'aggregate' step to the recipe.")
-    settings = {k: v for k, v in settings.items() if k not in _NOT_SCORING}
+    settings = result.recipe.callable_settings({k: v for k, v in settings.items()
+                                                if k not in _NOT_SCORING})
     x = result.scores[fw.indicators].to_numpy(dtype=np.float64)
     matrices = [fw.weight_matrix(lev) for lev in range(2, top + 1)]
     change = mean_abs_rank_change(removal_scores(x, matrices, **settings))
