@@ -196,8 +196,9 @@ def check_step(step: str, settings: Any, where: str,
     where : str
         The recipe key, for messages (``steps[4].aggregate``).
     functions : collection of str, optional
-        References of the own functions the recipe may name as ``method`` (a callable
-        ``method`` is one too); any other ``"package.module:function"`` is refused.
+        References of the own functions the recipe may name where
+        :mod:`~innometrics.own_schema` allows one (a callable is one too); any other
+        ``"package.module:function"`` is refused.
     """
     if step not in STEP_SETTINGS:
         raise InvalidParameter(f"{where}: '{step}' is not a step.{did_you_mean(step, STEP_NAMES)}"
