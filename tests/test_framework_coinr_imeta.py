@@ -137,3 +137,18 @@ def test_optional_columns_absent_leave_the_step_settings(tmp_path):
     d = fw.directions
     expected = np.where(d > 0, (raw - low) / (high - low), (high - raw) / (high - low))
     np.testing.assert_allclose(scores[fw.indicators].to_numpy(float), expected, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
+def test_parameters_from_the_framework_as_a_monte_carlo_alternative(tmp_path):
+    from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
+
+    path = _recipe(tmp_path, "random", "{method: minmax}")
+    path.write_text(path.read_text() + "uncertainty:\n  alternatives:\n    normalise: "
+                    "[{method: minmax}, {method: goalposts, from_framework: true}]\n")
+    recipe = im.load_recipe(path)
+    mc = run_uncertainty(recipe, UncertaintyDesign.from_recipe(recipe, runs=8, seed=2))
+    sampled = mc.sampled.to_frame(mc.recipe, mc.design)["normalise_settings"].tolist()
+    own = im.build(recipe.with_step("normalise", method="goalposts", from_framework=True))
+    row = next(k for k, s in enumerate(sampled) if "goalposts" in s)
+    np.testing.assert_allclose(mc.scores[row], own.scores["Index"].to_numpy(), rtol=1e-12)
