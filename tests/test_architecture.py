@@ -21,7 +21,7 @@ _ORDER = {
              "_dask", "_places", "datasets"],
     "kernels": ["steps"],
     "run layer": ["runs"],
-    "core": ["framework", "data", "schema", "own_schema", "uncertainty_schema", "recipe",
+    "core": ["framework", "imeta", "data", "schema", "own_schema", "uncertainty_schema", "recipe",
              "pipeline", "result", "plan", "audit", "uncertainty", "gii", "rnd", "claims",
              "clusters", "weights", "results", "changes", "panel", "trends", "_tree", "plot"],
     "views and store": ["report", "serve", "store", "store_tables", "run_diff", "export"],

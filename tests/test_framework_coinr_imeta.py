@@ -152,3 +152,19 @@ def test_parameters_from_the_framework_as_a_monte_carlo_alternative(tmp_path):
     own = im.build(recipe.with_step("normalise", method="goalposts", from_framework=True))
     row = next(k for k, s in enumerate(sampled) if "goalposts" in s)
     np.testing.assert_allclose(mc.scores[row], own.scores["Index"].to_numpy(), rtol=1e-12)
+
+
+def test_coinr_effective_weights_column_is_read_and_checked(tmp_path):
+    """An iMeta saved after COINr's get_eff_weights(out2 = "coin") carries EffWeight."""
+    path = HERE / "asem" / "iMeta_effweight.csv"
+    fw = im.load_framework(path)
+    ref = pd.read_csv(path).dropna(subset=["EffWeight"]).set_index("iCode")["EffWeight"]
+    mine = fw.effective_weights()
+    np.testing.assert_allclose([mine[c] for c in ref.index], ref.to_numpy(), rtol=1e-12)
+    meta = pd.read_csv(path, keep_default_na=False, dtype=str)
+    row = meta.index[meta["iCode"] == "LPI"][0]
+    meta.loc[row, "EffWeight"] = "0.5"
+    meta.to_csv(tmp_path / "iMeta.csv", index=False)
+    with pytest.raises(im.InputError, match=rf"row {row + 2}, column 'EffWeight': EffWeight of "
+                                            r"'LPI' is 0.5, but the weights give 0.0125"):
+        im.load_framework(tmp_path / "iMeta.csv")

@@ -8,13 +8,15 @@ denominator columns that unit data may carry.
 COINr's ``iMeta`` table is read as it is: columns ``iCode, iName, Level, Parent, Direction,
 Weight, Type, Denominator, Target`` (``Type`` one of Indicator, Aggregate, Group, Denominator,
 Other), every normalisation parameter column COINr 1.1.14 reads with
-``Normalise(f_n_para = "use_iMeta")`` (optional, :data:`PARAMETER_COLUMNS`: ``minmax_lower,
+``Normalise(f_n_para = "use_iMeta")`` (optional; :mod:`innometrics.imeta`: ``minmax_lower,
 minmax_upper, zscore_mean, zscore_sd, scaled_lower, scaled_upper, scale_factor,
 dist2targ_cap_max, goalpost_lower, goalpost_upper, goalpost_scale, goalpost_trunc2posts``;
-used by ``normalise: {from_framework: true}``), plus the descriptive columns ``Unit, Source,
-Description``, which are carried along. Column names match whatever their case (``direction``
-is ``Direction``); any other column is an error, so that a misspelt ``Directon`` cannot
-silently leave every direction at +1 (COINr lets any extra column pass unread).
+used by ``normalise: {from_framework: true}``), ``EffWeight`` (which COINr's
+``get_eff_weights`` writes; checked against the weights), plus the descriptive columns
+``Unit, Source, Description``, which are carried along. Column names match whatever their
+case (``direction`` is ``Direction``); any other column is an error, so that a misspelt
+``Directon`` cannot silently leave every direction at +1 (COINr lets any extra column pass
+unread).
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ import pandas as pd
 
 from ._params import did_you_mean
 from .errors import InputError
+from .imeta import (
+    FLAG_COLUMNS,
+    NUMBER_COLUMNS,
+    normalise_parameters,
+    read_flags,
+)
 from .io import TableSpec, columns_of, match_columns, table_from, text_column, to_float
 
 __all__ = ["Node", "Framework", "load_framework"]
@@ -39,26 +47,8 @@ _NODE_TYPES = {"Indicator", "Aggregate"}
 _ALL_TYPES = _NODE_TYPES | {"Group", "Denominator", "Other"}
 _REQUIRED = ("iCode", "Level", "Parent", "Weight", "Type")
 #: Columns read for their meaning; the descriptive ones are carried into outputs as text.
-#: COINr's iMeta parameter columns (``Normalise.coin(f_n_para = "use_iMeta")``, COINr 1.1.14
-#: ``get_iMeta_norm_paras``): for each normalisation method that reads them, the columns it
-#: needs and those it may take (absent: the step's own setting), each with the setting it gives.
-PARAMETER_COLUMNS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
-    "minmax": ({"minmax_lower": "range", "minmax_upper": "range"}, {}),
-    "zscore": ({"zscore_mean": "mean", "zscore_sd": "sd"}, {}),
-    "scaled": ({"scaled_lower": "bounds", "scaled_upper": "bounds"}, {"scale_factor": "scale"}),
-    "dist2target": ({"Target": "targets"}, {"dist2targ_cap_max": "cap"}),
-    "goalposts": ({"goalpost_lower": "goalposts", "goalpost_upper": "goalposts"},
-                  {"goalpost_scale": "scale", "goalpost_trunc2posts": "truncate"}),
-}
-#: Methods whose two needed columns are one [lower, upper] setting.
-_FROM_PAIR = {"minmax": "range", "scaled": "bounds", "goalposts": "goalposts"}
-#: Parameter columns holding TRUE/FALSE (R writes them so; 1/0 and true/false read too).
-FLAG_COLUMNS = ("dist2targ_cap_max", "goalpost_trunc2posts")
-_NUMBER_COLUMNS = tuple(dict.fromkeys(
-    c for needed, optional in PARAMETER_COLUMNS.values() for c in (*needed, *optional)
-    if c not in FLAG_COLUMNS))
 COLUMNS = ("iCode", "iName", "Level", "Parent", "Direction", "Weight", "Type", "Denominator",
-           *_NUMBER_COLUMNS, *FLAG_COLUMNS)
+           *NUMBER_COLUMNS, *FLAG_COLUMNS, "EffWeight")
 DESCRIPTIVE = ("Unit", "Source", "Description")
 
 
@@ -74,7 +64,7 @@ class Node:
     direction: int = 1
     denominator: str | None = None
     target: float | None = None
-    #: COINr's iMeta normalisation parameters (:data:`PARAMETER_COLUMNS`, read with
+    #: COINr's iMeta normalisation parameters (:mod:`innometrics.imeta`, read with
     #: ``normalise: {from_framework: true}``), in the indicator's own units; the attribute is
     #: the column's name in lower case.
     minmax_lower: float | None = None
@@ -171,9 +161,21 @@ class Framework:
         """Weight of every node, by code."""
         return {n.code: n.weight for n in self.nodes}
 
+    def effective_weights(self) -> dict[str, float]:
+        """Each node's share of the index, by code: ``e_c = w_c / Σ_{s ∈ sib(c)} w_s ·
+        e_parent(c)``, the top level counting as one group (COINr ``get_eff_weights``)."""
+        totals: dict[str | None, float] = {}
+        for node in self.nodes:
+            totals[node.parent] = totals.get(node.parent, 0.0) + node.weight
+        eff: dict[str, float] = {}
+        for node in sorted(self.nodes, key=lambda n: -n.level):
+            share = node.weight / totals[node.parent]
+            eff[node.code] = share * (eff[node.parent] if node.parent is not None else 1.0)
+        return {n.code: eff[n.code] for n in self.nodes}
+
     def normalise_parameters(self, method: str, skip: Collection[str] = ()) -> dict[str, dict]:
         """Each indicator's settings of normalisation ``method`` from COINr's iMeta parameter
-        columns (:data:`PARAMETER_COLUMNS`), as ``Normalise(f_n_para = "use_iMeta")`` reads
+        columns (:mod:`innometrics.imeta`), as ``Normalise(f_n_para = "use_iMeta")`` reads
         them (COINr 1.1.14 ``get_iMeta_norm_paras``): ``{code: {setting: value}}`` for every
         indicator not in ``skip`` (those with settings of their own), e.g. ``{"x1":
         {"goalposts": [0.0, 10.0], "scale": 100.0, "truncate": True}}``.
@@ -184,43 +186,7 @@ class Framework:
         one is an :class:`InputError` naming it, an optional one leaves the step's setting; so
         are an empty cell, lower bounds not below upper ones and a z-score sd not positive.
         """
-        needed, optional = PARAMETER_COLUMNS[method]
-        codes = [c for c in self.indicators if c not in set(skip)]
-        nodes = [self[c] for c in codes]
-        given = {col: [getattr(n, col.lower()) for n in nodes] for col in (*needed, *optional)}
-        present = {col for col, values in given.items()
-                   if any(v is not None for v in values)}
-        fix = f"add it to the framework, or give the {method} settings in the recipe"
-        for col in needed:
-            if col not in present and nodes:
-                raise InputError(self.source, f"normalise from_framework with method '{method}' "
-                                 f"needs the column {col}", fix, column=col)
-        for col in present:
-            empty = next((c for c, v in zip(codes, given[col], strict=True) if v is None), None)
-            if empty is not None:
-                raise InputError(self.source, f"'{empty}' has no {col}, which normalise "
-                                 f"from_framework with method '{method}' needs",
-                                 f"give every indicator a {col}", column=col)
-        out = {}
-        for k, (code, node) in enumerate(zip(codes, nodes, strict=True)):
-            own = {} if method in _FROM_PAIR else {
-                setting: {code: given[col][k]} if setting == "targets" else given[col][k]
-                for col, setting in needed.items()}
-            own.update({optional[col]: given[col][k] for col in optional if col in present})
-            if method in _FROM_PAIR:  # the needed columns are (lower, upper)
-                (low_col, low), (high_col, high) = ((c, given[c][k]) for c in needed)
-                if method != "minmax" and not low < high:
-                    raise InputError(self.source, f"'{code}' has {low_col} {low:g} not below "
-                                     f"{high_col} {high:g}", f"give {low_col} < {high_col}",
-                                     column=low_col)
-                if method == "scaled" and node.direction == -1:
-                    low, high = -high, -low
-                own[_FROM_PAIR[method]] = [low, high]
-            if method == "zscore" and not own["sd"] > 0:
-                raise InputError(self.source, f"zscore_sd of '{code}' is {own['sd']:g}",
-                                 "give a positive standard deviation", column="zscore_sd")
-            out[code] = own
-        return out
+        return normalise_parameters(self, method, skip)
 
     def with_weights(self, weights: Mapping[str, float]) -> Framework:
         """A copy with some weights replaced, validated like a loaded framework."""
@@ -241,7 +207,7 @@ class Framework:
                  "Direction": n.direction if n.level == 1 else None, "Weight": n.weight,
                  "Type": "Indicator" if n.level == 1 else "Aggregate",
                  "Denominator": n.denominator,
-                 **{c: getattr(n, c.lower()) for c in (*_NUMBER_COLUMNS, *FLAG_COLUMNS)},
+                 **{c: getattr(n, c.lower()) for c in (*NUMBER_COLUMNS, *FLAG_COLUMNS)},
                  "Unit": n.unit, "Source": n.source, "Description": n.description}
                 for n in self.nodes]
         for kind, codes in (("Group", self.groups), ("Denominator", self.denominators),
@@ -254,26 +220,6 @@ class Framework:
         """SHA-256 of the tree's content (not of the file it came from)."""
         text = self.to_frame().to_csv(index=False)
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-_TRUE, _FALSE = {"true", "t", "1", "1.0", "yes"}, {"false", "f", "0", "0.0", "no"}
-
-
-def _flags(cells: list, source: str, column: str, rows: list[int]) -> list[bool | None]:
-    """A TRUE/FALSE column (as R writes it; also true/false, 1/0, yes/no), None where empty."""
-    out: list[bool | None] = []
-    for cell, row in zip(cells, rows, strict=True):
-        if cell is None or (isinstance(cell, float) and math.isnan(cell)) or (
-                isinstance(cell, str) and not cell.strip()):
-            out.append(None)
-            continue
-        text = str(cell).strip().casefold()
-        if isinstance(cell, bool | np.bool_) or text in _TRUE | _FALSE:
-            out.append(bool(cell) if isinstance(cell, bool | np.bool_) else text in _TRUE)
-            continue
-        raise InputError(source, f"'{cell}' is not TRUE or FALSE", "write TRUE or FALSE",
-                         row=row, column=column)
-    return out
 
 
 def _check_weights(framework: Framework, source: str) -> None:
@@ -390,13 +336,13 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     levels = numbers("Level", "write an integer level", np.nan)
     weights = numbers("Weight", fix_num, np.nan)
     directions = numbers("Direction", "write 1 or -1", 1.0)
-    parameters = {col: numbers(col, "write a finite number", np.nan) for col in _NUMBER_COLUMNS}
+    parameters = {col: numbers(col, "write a finite number", np.nan) for col in NUMBER_COLUMNS}
     for col, values in parameters.items():
         bad = next((k for k, v in enumerate(values) if math.isinf(v)), None)
         if bad is not None:
             raise InputError(src, f"{col} of '{codes[node_rows[bad]]}' is {values[bad]}",
                              "write a finite number", row=node_rows[bad] + 2, column=col)
-    flags = {col: _flags([cells[i, position[col]] if col in position else None
+    flags = {col: read_flags([cells[i, position[col]] if col in position else None
                           for i in node_rows], src, col, [i + 2 for i in node_rows])
              for col in FLAG_COLUMNS}
 
@@ -489,4 +435,20 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
         source=src,
     )
     _check_weights(framework, src)
+    _check_effective_weights(framework, numbers("EffWeight", fix_num, np.nan),
+                             [codes[i] for i in node_rows], row_of)
     return framework
+
+
+def _check_effective_weights(framework: Framework, given: list[float], codes: list[str],
+                             row_of: Mapping[str, int]) -> None:
+    """COINr's ``EffWeight`` column, where filled, must hold the effective weights of the
+    weights (``get_eff_weights`` writes it; a stale one would contradict the tree)."""
+    expected = framework.effective_weights()
+    for code, value in zip(codes, given, strict=True):
+        if not math.isnan(value) and not math.isclose(value, expected[code], rel_tol=1e-9,
+                                                       abs_tol=1e-12):
+            raise InputError(framework.source, f"EffWeight of '{code}' is {value:g}, but the "
+                             f"weights give {expected[code]:.6g}", "remove the EffWeight "
+                             "column (it is computed) or correct the weights",
+                             row=row_of[code], column="EffWeight")

@@ -35,7 +35,7 @@ from ._params import (
     level_key,
 )
 from .errors import InputError, InvalidParameter
-from .framework import PARAMETER_COLUMNS
+from .imeta import PARAMETER_COLUMNS
 from .own_schema import (
     OWN_FUNCTION_STEPS,
     check_own_function,

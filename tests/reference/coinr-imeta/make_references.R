@@ -80,3 +80,7 @@ for (f_n in c("n_goalposts", "n_minmax", "n_zscore", "n_dist2targ")) {
 build(rdata, rmeta, "n_goalposts", "random-goalposts-indiv",
       indiv_specs = list(x02 = list(f_n = "n_rank"),
                          x05 = list(f_n = "n_minmax", f_n_para = list(l_u = c(0, 1)))))
+
+## EffWeight: COINr's get_eff_weights(out2 = "coin") writes it into iMeta; an iMeta saved after it
+eff <- get_eff_weights(new_coin(ASEM_iData, ASEM_iMeta, quietly = TRUE), out2 = "coin")
+out(eff$Meta$Ind, "asem", "iMeta_effweight.csv")
