@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from coinr_reference import assert_like_coinr
 
 import innometrics as im
 
@@ -38,20 +39,12 @@ def _recipe(tmp_path: Path, data: str, normalise: str, framework: Path | None = 
     return path
 
 
-def _compare(mine: pd.DataFrame, folder: str) -> None:
-    ref = pd.read_csv(HERE / folder / "dset_Aggregated.csv").set_index("uCode")
-    assert sorted(ref.index) == sorted(mine.index)
-    columns = list(mine.columns)
-    np.testing.assert_allclose(mine.loc[ref.index, columns].to_numpy(float),
-                               ref[columns].to_numpy(float), rtol=RTOL, atol=ATOL,
-                               err_msg=folder)
-
-
 @pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
 @pytest.mark.parametrize("folder", list(CASES))
 def test_parameters_from_the_framework_like_coinr(tmp_path, folder):
     result = im.build(im.load_recipe(_recipe(tmp_path, *CASES[folder])))
-    _compare(result.stages["Aggregated"], folder)
+    assert_like_coinr(result.stages["Aggregated"], HERE / folder / "dset_Aggregated.csv",
+                      rtol=RTOL, atol=ATOL)
 
 
 def test_parameter_columns_are_read_and_written_back():

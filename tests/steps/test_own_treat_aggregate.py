@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
+from coinr_reference import assert_like_coinr
 from own_functions import clip_q, says_maybe, softmin, sqrt_shift, zmax_pass
 
 import innometrics as im
@@ -36,21 +36,13 @@ def _recipe(tmp_path: Path, data: str, steps: str) -> Path:
     return path
 
 
-def _compare(mine: pd.DataFrame, reference: Path) -> None:
-    ref = pd.read_csv(reference).set_index("uCode")
-    columns = list(mine.columns)
-    np.testing.assert_allclose(mine.loc[ref.index, columns].to_numpy(float),
-                               ref[columns].to_numpy(float), rtol=1e-12, atol=1e-12,
-                               err_msg=str(reference))
-
-
 @pytest.mark.parametrize("data", ["asem", "random"])
 @pytest.mark.parametrize("name", list(TREATMENTS))
 def test_treat_with_own_functions_like_coinr(tmp_path, data, name):
     recipe = im.load_recipe(_recipe(tmp_path, data, f"  - treat: {TREATMENTS[name]}\n"),
                             allow_functions=True)
     result = im.build(recipe)
-    _compare(result.stages["Treated"], HERE / f"{data}-treat-{name}" / "dset_Treated.csv")
+    assert_like_coinr(result.stages["Treated"], HERE / f"{data}-treat-{name}" / "dset_Treated.csv")
 
 
 @pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
@@ -59,7 +51,7 @@ def test_own_aggregate_at_one_level_like_coinr(tmp_path, data):
     steps = ("  - normalise: {}\n  - aggregate: {method: {2: own_functions:softmin, "
              "default: arithmetic}, params: {k: 0.5}}\n")
     result = im.build(im.load_recipe(_recipe(tmp_path, data, steps), allow_functions=True))
-    _compare(result.stages["Aggregated"], HERE / f"{data}-aggregate-perlevel" /
+    assert_like_coinr(result.stages["Aggregated"], HERE / f"{data}-aggregate-perlevel" /
              "dset_Aggregated.csv")
     assert result.records["aggregate"]["methods"] == {
         2: "own_functions:softmin", **{level: "arithmetic"
