@@ -23,20 +23,23 @@ INPUTS = REFERENCE / "coinr-imeta"
 TREATMENTS = {
     "pass": "{pass_check: own_functions:zmax_pass, pass_check_params: {limit: 3}}",
     "all3": "{pass_check: own_functions:zmax_pass, pass_check_params: {limit: 2.5}, "
-            "treatment: own_functions:clip_q, treatment_params: {q: 0.1}, "
+            "treatment: own_functions:clip_q, treatment_params: {q: 0.02}, "
             "fallback: own_functions:sqrt_shift}",
 }
 TREATMENTS["all3combine"] = TREATMENTS["all3"][:-1] + ", combine: true}"
 
 
 def _recipe(tmp_path: Path, data: str, steps: str) -> Path:
+    """``data``: asem, random (COINr's ASEM and the gappy random framework of coinr-imeta),
+    or skewed (that framework with heavy-tailed values, made here)."""
+    framework = INPUTS / ("random" if data == "skewed" else data) / "iMeta_params.csv"
+    values = (HERE if data == "skewed" else INPUTS) / data / "iData.csv"
     path = tmp_path / "recipe.yaml"
-    path.write_text(f"framework: {INPUTS / data / 'iMeta_params.csv'}\n"
-                    f"data: {INPUTS / data / 'iData.csv'}\nsteps:\n{steps}")
+    path.write_text(f"framework: {framework}\ndata: {values}\nsteps:\n{steps}")
     return path
 
 
-@pytest.mark.parametrize("data", ["asem", "random"])
+@pytest.mark.parametrize("data", ["asem", "random", "skewed"])
 @pytest.mark.parametrize("name", list(TREATMENTS))
 def test_treat_with_own_functions_like_coinr(tmp_path, data, name):
     recipe = im.load_recipe(_recipe(tmp_path, data, f"  - treat: {TREATMENTS[name]}\n"),
@@ -46,7 +49,7 @@ def test_treat_with_own_functions_like_coinr(tmp_path, data, name):
 
 
 @pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
-@pytest.mark.parametrize("data", ["asem", "random"])
+@pytest.mark.parametrize("data", ["asem", "random", "skewed"])
 def test_own_aggregate_at_one_level_like_coinr(tmp_path, data):
     steps = ("  - normalise: {}\n  - aggregate: {method: {2: own_functions:softmin, "
              "default: arithmetic}, params: {k: 0.5}}\n")

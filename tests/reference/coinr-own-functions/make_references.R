@@ -1,6 +1,7 @@
 # COINr 1.1.14 references for own functions in Treat (f_pass, f1, f2) and in Aggregate per level.
-# Run from this folder: Rscript make_references.R. Data: COINr's ASEM (asem: ../coinr-imeta/asem)
-# and the random framework with gaps of ../coinr-imeta/random (written by its make_references.R).
+# Run from this folder: Rscript make_references.R. Data: COINr's ASEM (asem: ../coinr-imeta/asem),
+# the random framework with gaps of ../coinr-imeta/random (written by its make_references.R), and
+# the same framework with heavy-tailed values written here (skewed/iData.csv).
 suppressMessages(library(COINr))
 stopifnot(as.character(packageVersion("COINr")) == "1.1.14")
 
@@ -35,18 +36,29 @@ a_softmin <- function(x, w, k = 0.5) {
   sum(w * x) / sum(w) - k * sd(x)
 }
 
+rmeta <- read.csv("../coinr-imeta/random/iMeta_params.csv", na.strings = "")
+rdata <- read.csv("../coinr-imeta/random/iData.csv", na.strings = "")
+# skewed: the random framework's units with heavy-tailed values (lognormal, 3 decimals) and gaps,
+# so that treatment has work to do
+set.seed(7)
+skewed <- rdata
+for (code in rmeta$iCode[rmeta$Type == "Indicator"]) {
+  skewed[[code]] <- round(exp(rnorm(nrow(rdata), 1, 1.2)), 3)
+  skewed[[code]][sample(nrow(rdata), 2)] <- NA
+}
+out(skewed, "skewed", "iData.csv")
 inputs <- list(
   asem = list(iData = ASEM_iData, iMeta = read.csv("../coinr-imeta/asem/iMeta_params.csv", na.strings = "")),
-  random = list(iData = read.csv("../coinr-imeta/random/iData.csv", na.strings = ""),
-                iMeta = read.csv("../coinr-imeta/random/iMeta_params.csv", na.strings = "")))
+  random = list(iData = rdata, iMeta = rmeta),
+  skewed = list(iData = skewed, iMeta = rmeta))
 treatments <- list(
   pass = list(global_specs = list(f_pass = "zmax_pass", f_pass_para = list(limit = 3)),
               combine_treat = FALSE),
   all3 = list(global_specs = list(f_pass = "zmax_pass", f_pass_para = list(limit = 2.5),
-                                  f1 = "clip_q", f1_para = list(q = 0.1), f2 = "sqrt_shift"),
+                                  f1 = "clip_q", f1_para = list(q = 0.02), f2 = "sqrt_shift"),
               combine_treat = FALSE),
   all3combine = list(global_specs = list(f_pass = "zmax_pass", f_pass_para = list(limit = 2.5),
-                                         f1 = "clip_q", f1_para = list(q = 0.1),
+                                         f1 = "clip_q", f1_para = list(q = 0.02),
                                          f2 = "sqrt_shift"),
                      combine_treat = TRUE))
 for (data in names(inputs)) {
