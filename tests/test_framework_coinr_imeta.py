@@ -161,3 +161,14 @@ def test_coinr_effective_weights_column_is_read_and_checked(tmp_path):
     with pytest.raises(im.InputError, match=rf"row {row + 2}, column 'EffWeight': EffWeight of "
                                             r"'LPI' is 0.5, but the weights give 0.0125"):
         im.load_framework(tmp_path / "iMeta.csv")
+
+
+def test_a_positive_range_from_the_framework_allows_a_geometric_mean(tmp_path):
+    def positive(meta):
+        meta.loc[meta["Type"] == "Indicator", ["minmax_lower", "minmax_upper"]] = ["1", "100"]
+
+    path = _recipe(tmp_path, "random", "{method: minmax, from_framework: true}",
+                   _framework_with(tmp_path, positive))
+    path.write_text(path.read_text().replace("aggregate: {}", "aggregate: {method: geometric}"))
+    result = im.build(im.load_recipe(path))
+    assert result.stages["Normalised"].min().min() == 1.0

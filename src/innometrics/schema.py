@@ -304,6 +304,8 @@ def _non_positive_scale(normalise: Mapping) -> str | None:
     """Why the normalisation ``normalise`` (settings, defaults resolved) certainly gives a
     zero or negative score, whatever the data; None if it need not."""
     method = normalise.get("method")
+    if normalise.get("from_framework") and method in ("minmax", "zscore"):
+        return None  # the framework's ranges and means are checked by the kernel, per indicator
     if method == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
         return f"min-max puts the lowest value at {normalise.get('range', [0, 100])[0]}"
     if method == "zscore" and normalise.get("mean", 0) <= 0:
