@@ -155,3 +155,13 @@ def test_removal_and_weight_optimisation_re_aggregate_with_own_functions(tmp_pat
     assert np.isfinite(removal.iloc[:, -1].to_numpy(float)).all()
     optimised = optimise_weights(recipe, level=2)
     assert optimised is not None
+
+
+def test_points_an_own_treatment_changed_are_named_after_it():
+    x = np.array([[1.0], [2.0], [np.nan], [3.0], [4.0], [100.0]])
+    out = treat(x, pass_check=zmax_pass, pass_check_params={"limit": 1.5}, treatment=clip_q,
+                treatment_params={"q": 0.2}, fallback="none")
+    assert out.info["points"][:, 0].tolist() == ["clip_q", "", "", "", "", "clip_q"]
+    assert out.info["pass0"][0] is False and out.info["pass1"][0] is zmax_pass(
+        out.values[:, 0], 1.5)
+    np.testing.assert_allclose(out.values[:, 0], np.clip(x[:, 0], *np.nanquantile(x, [0.2, 0.8])))

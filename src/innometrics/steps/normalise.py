@@ -3,8 +3,8 @@
 Indicators with direction −1 are multiplied by −1 first (as COINr does), so that after any
 method a higher score is better. In a recipe, ``from_framework: true`` gives each indicator the
 method's parameters from the framework's COINr iMeta columns (COINr's ``f_n_para =
-"use_iMeta"``; :mod:`innometrics.imeta`), as per-indicator settings. Every kernel works along the units axis (−2) and accepts
-leading batch axes (replications × units × indicators).
+"use_iMeta"``; :mod:`innometrics.imeta`), as per-indicator settings. Every kernel works
+along the units axis (−2) and accepts leading batch axes (replications × units × indicators).
 """
 
 from __future__ import annotations

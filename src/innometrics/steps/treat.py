@@ -378,7 +378,8 @@ def _apply_own_rule(col0: np.ndarray, j: int, rule: Mapping, out: np.ndarray, in
             max_winsorised=rule["max_winsorised"])
     else:
         col1 = transform_with(col0, treatment, rule.get("treatment_params"), what)
-        codes = np.where(col1 != col0, _label(treatment), "").astype(object)
+        changed = (col1 != col0) & ~np.isnan(col0)
+        codes = np.where(changed, _label(treatment), "").astype(object)
     verdict = passes(col1, 1)
     if verdict is None:
         return
