@@ -7,10 +7,16 @@ denominator columns that unit data may carry.
 
 COINr's ``iMeta`` table is read as it is: columns ``iCode, iName, Level, Parent, Direction,
 Weight, Type, Denominator, Target`` (``Type`` one of Indicator, Aggregate, Group, Denominator,
-Other), COINr's ``n_scaled`` parameters ``scaled_lower, scaled_upper, scale_factor`` (optional),
-plus the descriptive columns ``Unit, Source, Description``, which are carried along.
-Column names match whatever their case (``direction`` is ``Direction``); any other column is
-an error, so that a misspelt ``Directon`` cannot silently leave every direction at +1.
+Other), every normalisation parameter column COINr 1.1.14 reads with
+``Normalise(f_n_para = "use_iMeta")`` (optional; :mod:`innometrics.imeta`: ``minmax_lower,
+minmax_upper, zscore_mean, zscore_sd, scaled_lower, scaled_upper, scale_factor,
+dist2targ_cap_max, goalpost_lower, goalpost_upper, goalpost_scale, goalpost_trunc2posts``;
+used by ``normalise: {from_framework: true}``), ``EffWeight`` (which COINr's
+``get_eff_weights`` writes; checked against the weights), plus the descriptive columns
+``Unit, Source, Description``, which are carried along. Column names match whatever their
+case (``direction`` is ``Direction``); any other column is an error, so that a misspelt
+``Directon`` cannot silently leave every direction at +1 (COINr lets any extra column pass
+unread).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -27,6 +33,12 @@ import pandas as pd
 
 from ._params import did_you_mean
 from .errors import InputError
+from .imeta import (
+    FLAG_COLUMNS,
+    NUMBER_COLUMNS,
+    normalise_parameters,
+    read_flags,
+)
 from .io import TableSpec, columns_of, match_columns, table_from, text_column, to_float
 
 __all__ = ["Node", "Framework", "load_framework"]
@@ -36,7 +48,7 @@ _ALL_TYPES = _NODE_TYPES | {"Group", "Denominator", "Other"}
 _REQUIRED = ("iCode", "Level", "Parent", "Weight", "Type")
 #: Columns read for their meaning; the descriptive ones are carried into outputs as text.
 COLUMNS = ("iCode", "iName", "Level", "Parent", "Direction", "Weight", "Type", "Denominator",
-           "Target", "scaled_lower", "scaled_upper", "scale_factor")
+           *NUMBER_COLUMNS, *FLAG_COLUMNS, "EffWeight")
 DESCRIPTIVE = ("Unit", "Source", "Description")
 
 
@@ -52,11 +64,21 @@ class Node:
     direction: int = 1
     denominator: str | None = None
     target: float | None = None
-    #: COINr's iMeta parameters of ``n_scaled`` (read with ``normalise: {method: scaled,
-    #: bounds: framework}``), in the indicator's own units.
+    #: COINr's iMeta normalisation parameters (:mod:`innometrics.imeta`, read with
+    #: ``normalise: {from_framework: true}``), in the indicator's own units; the attribute is
+    #: the column's name in lower case.
+    minmax_lower: float | None = None
+    minmax_upper: float | None = None
+    zscore_mean: float | None = None
+    zscore_sd: float | None = None
     scaled_lower: float | None = None
     scaled_upper: float | None = None
     scale_factor: float | None = None
+    dist2targ_cap_max: bool | None = None
+    goalpost_lower: float | None = None
+    goalpost_upper: float | None = None
+    goalpost_scale: float | None = None
+    goalpost_trunc2posts: bool | None = None
     unit: str | None = None
     source: str | None = None
     description: str | None = None
@@ -139,6 +161,33 @@ class Framework:
         """Weight of every node, by code."""
         return {n.code: n.weight for n in self.nodes}
 
+    def effective_weights(self) -> dict[str, float]:
+        """Each node's share of the index, by code: ``e_c = w_c / Σ_{s ∈ sib(c)} w_s ·
+        e_parent(c)``, the top level counting as one group (COINr ``get_eff_weights``)."""
+        totals: dict[str | None, float] = {}
+        for node in self.nodes:
+            totals[node.parent] = totals.get(node.parent, 0.0) + node.weight
+        eff: dict[str, float] = {}
+        for node in sorted(self.nodes, key=lambda n: -n.level):
+            share = node.weight / totals[node.parent]
+            eff[node.code] = share * (eff[node.parent] if node.parent is not None else 1.0)
+        return {n.code: eff[n.code] for n in self.nodes}
+
+    def normalise_parameters(self, method: str, skip: Collection[str] = ()) -> dict[str, dict]:
+        """Each indicator's settings of normalisation ``method`` from COINr's iMeta parameter
+        columns (:mod:`innometrics.imeta`), as ``Normalise(f_n_para = "use_iMeta")`` reads
+        them (COINr 1.1.14 ``get_iMeta_norm_paras``): ``{code: {setting: value}}`` for every
+        indicator not in ``skip`` (those with settings of their own), e.g. ``{"x1":
+        {"goalposts": [0.0, 10.0], "scale": 100.0, "truncate": True}}``.
+
+        Goalposts and targets stay in the indicator's own units (the normalise step flips
+        them for direction −1); ``scaled`` bounds become ``[−upper, −lower]`` for direction −1,
+        as COINr passes them to ``n_scaled``. A column no indicator fills is absent: a needed
+        one is an :class:`InputError` naming it, an optional one leaves the step's setting; so
+        are an empty cell, lower bounds not below upper ones and a z-score sd not positive.
+        """
+        return normalise_parameters(self, method, skip)
+
     def with_weights(self, weights: Mapping[str, float]) -> Framework:
         """A copy with some weights replaced, validated like a loaded framework."""
         unknown = sorted(set(weights) - set(self._by_code))
@@ -157,10 +206,10 @@ class Framework:
         rows = [{"iCode": n.code, "iName": n.name, "Level": n.level, "Parent": n.parent,
                  "Direction": n.direction if n.level == 1 else None, "Weight": n.weight,
                  "Type": "Indicator" if n.level == 1 else "Aggregate",
-                 "Denominator": n.denominator, "Target": n.target,
-                 "scaled_lower": n.scaled_lower, "scaled_upper": n.scaled_upper,
-                 "scale_factor": n.scale_factor, "Unit": n.unit,
-                 "Source": n.source, "Description": n.description} for n in self.nodes]
+                 "Denominator": n.denominator,
+                 **{c: getattr(n, c.lower()) for c in (*NUMBER_COLUMNS, *FLAG_COLUMNS)},
+                 "Unit": n.unit, "Source": n.source, "Description": n.description}
+                for n in self.nodes]
         for kind, codes in (("Group", self.groups), ("Denominator", self.denominators),
                             ("Other", self.others)):
             rows += [{"iCode": code, "iName": code, "Type": kind} for code in codes]
@@ -287,9 +336,15 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     levels = numbers("Level", "write an integer level", np.nan)
     weights = numbers("Weight", fix_num, np.nan)
     directions = numbers("Direction", "write 1 or -1", 1.0)
-    targets = numbers("Target", fix_num, np.nan)
-    scaled = {col: numbers(col, fix_num, np.nan)
-              for col in ("scaled_lower", "scaled_upper", "scale_factor")}
+    parameters = {col: numbers(col, "write a finite number", np.nan) for col in NUMBER_COLUMNS}
+    for col, values in parameters.items():
+        bad = next((k for k, v in enumerate(values) if math.isinf(v)), None)
+        if bad is not None:
+            raise InputError(src, f"{col} of '{codes[node_rows[bad]]}' is {values[bad]}",
+                             "write a finite number", row=node_rows[bad] + 2, column=col)
+    flags = {col: read_flags([cells[i, position[col]] if col in position else None
+                          for i in node_rows], src, col, [i + 2 for i in node_rows])
+             for col in FLAG_COLUMNS}
 
     nodes: list[Node] = []
     node_codes = {codes[i] for i in node_rows}
@@ -329,9 +384,9 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
                           weight=float(weights[k]),
                           direction=int(direction) if typ == "Indicator" else 1,
                           denominator=denominator,
-                          target=None if math.isnan(targets[k]) else targets[k],
-                          **{col: None if math.isnan(values[k]) else values[k]
-                             for col, values in scaled.items()},
+                          **{col.lower(): None if math.isnan(values[k]) else values[k]
+                             for col, values in parameters.items()},
+                          **{col.lower(): values[k] for col, values in flags.items()},
                           unit=described["Unit"][i], source=described["Source"][i],
                           description=described["Description"][i]))
 
@@ -380,4 +435,20 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
         source=src,
     )
     _check_weights(framework, src)
+    _check_effective_weights(framework, numbers("EffWeight", fix_num, np.nan),
+                             [codes[i] for i in node_rows], row_of)
     return framework
+
+
+def _check_effective_weights(framework: Framework, given: list[float], codes: list[str],
+                             row_of: Mapping[str, int]) -> None:
+    """COINr's ``EffWeight`` column, where filled, must hold the effective weights of the
+    weights (``get_eff_weights`` writes it; a stale one would contradict the tree)."""
+    expected = framework.effective_weights()
+    for code, value in zip(codes, given, strict=True):
+        if not math.isnan(value) and not math.isclose(value, expected[code], rel_tol=1e-9,
+                                                       abs_tol=1e-12):
+            raise InputError(framework.source, f"EffWeight of '{code}' is {value:g}, but the "
+                             f"weights give {expected[code]:.6g}", "remove the EffWeight "
+                             "column (it is computed) or correct the weights",
+                             row=row_of[code], column="EffWeight")

@@ -23,6 +23,7 @@ from .recipe import Recipe
 from .schema import kernel_settings
 from .stages import STAGE_NAMES, stage_names
 from .steps.impute import impute_panel
+from .steps.normalise import INDICATOR_SETTINGS as NORMALISE_INDICATOR_SETTINGS
 
 __all__ = ["run_steps", "run_panel_steps", "StageTables", "child_matrices"]
 
@@ -121,40 +122,15 @@ def _run_normalise(recipe: Recipe, state: _State, settings: dict):
     if "targets" not in settings:
         targets = {c: fw[c].target for c in fw.indicators}
         settings["targets"] = {c: t for c, t in targets.items() if t is not None} or None
-    if settings.get("bounds") == "framework":
-        settings["indicators"] = {**_scaled_from_framework(recipe, settings),
-                                  **(settings.get("indicators") or {})}
-        settings["bounds"] = (0.0, 100.0)  # every indicator has its own now
+    if settings.pop("from_framework", False):  # COINr's f_n_para = "use_iMeta"
+        own = settings.get("indicators") or {}
+        shared = {k: v for k, v in settings.items()
+                  if k in NORMALISE_INDICATOR_SETTINGS and v is not None}
+        settings["indicators"] = {**{code: {**shared, **read} for code, read in
+                                     fw.normalise_parameters(settings["method"], own).items()},
+                                  **own}
     return _steps.normalise(state.values, directions=fw.directions, codes=fw.indicators,
                             units=state.units, **settings)
-
-
-def _scaled_from_framework(recipe: Recipe, settings: dict) -> dict[str, dict]:
-    """``bounds: framework``: each indicator's ``scaled`` settings from the framework's
-    ``scaled_lower``/``scaled_upper`` (own units; for direction −1 they become
-    [−upper, −lower] on the flipped values) and ``scale_factor`` (else the step's ``scale``),
-    as COINr's ``Normalise(f_n_para = "use_iMeta")`` reads them from iMeta."""
-    fw = recipe.framework
-    out = {}
-    for code in fw.indicators:
-        node = fw[code]
-        for column in ("scaled_lower", "scaled_upper"):
-            if getattr(node, column) is None:
-                raise InputError(fw.source, f"'{code}' has no {column}, which 'bounds: "
-                                 "framework' of the normalise step needs",
-                                 f"give every indicator a {column}, or bounds: [l, u]",
-                                 column=column)
-        low, high = node.scaled_lower, node.scaled_upper
-        if node.direction == -1:
-            low, high = -high, -low
-        if not low < high:
-            raise InputError(fw.source, f"'{code}' has scaled_lower {node.scaled_lower:g} not "
-                             f"below scaled_upper {node.scaled_upper:g}",
-                             "give scaled_lower < scaled_upper", column="scaled_lower")
-        scale = node.scale_factor if node.scale_factor is not None else settings.get("scale")
-        out[code] = {"method": "scaled", "bounds": [low, high],
-                     **({} if scale is None else {"scale": scale})}
-    return out
 
 
 def child_matrices(framework: Framework) -> list[np.ndarray]:

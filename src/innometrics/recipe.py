@@ -32,6 +32,7 @@ from .data import Dataset, load_data
 from .errors import DataWarning, InputError, InvalidParameter
 from .framework import Framework, load_framework
 from .io import TableSpec
+from .own_schema import function_names, map_functions
 from .schema import (
     STAGE_NAMES,
     STEP_NAMES,
@@ -122,18 +123,15 @@ class Recipe:
     def callable_settings(self, settings: Mapping) -> dict:
         """``settings`` with an own function's reference replaced by the function (what the
         step's kernel takes)."""
-        method = settings.get("method")
-        if isinstance(method, str) and method in self.functions:
-            return {**settings, "method": self.functions[method]}
-        return dict(settings)
+        return map_functions(settings, lambda value: self.functions.get(value, value)
+                             if isinstance(value, str) else value)
 
     def own_functions(self) -> dict[str, str]:
         """The own functions the steps and alternatives use: reference → ``module:qualname``
         (what a manifest records)."""
         options = [s for _, s in self.steps] + [o for alternatives in (
             self.uncertainty.get("alternatives") or {}).values() for o in alternatives]
-        used = {o.get("method") for o in options if isinstance(o.get("method"), str)
-                } & set(self.functions)
+        used = {name for o in options for name in function_names(o)} & set(self.functions)
         return {ref: reference_of(self.functions[ref]) for ref in sorted(used)}
 
     def settings(self, step: str) -> dict | None:
@@ -218,17 +216,21 @@ _BUILDER: dict[str, Any] = {}
 
 
 def _own_reference(settings: Any, functions: dict) -> Any:
-    """``settings`` with an own function as ``method`` (the callable, or a name given in
-    ``functions``) named by its reference ``module:qualname``, added to ``functions``."""
+    """``settings`` with each own function (the callable, or a name given in ``functions``;
+    see :mod:`~innometrics.own_schema`) named by its reference ``module:qualname``, added to
+    ``functions``."""
     if not isinstance(settings, Mapping):
         return settings
-    method = settings.get("method")
-    if isinstance(method, str) and not is_function_reference(method) and method in functions:
-        method = functions[method]
-    if not callable(method):
-        return settings
-    functions[reference_of(method)] = method
-    return {**settings, "method": reference_of(method)}
+
+    def named(value: Any) -> Any:
+        if isinstance(value, str) and not is_function_reference(value) and value in functions:
+            value = functions[value]
+        if not callable(value):
+            return value
+        functions[reference_of(value)] = value
+        return reference_of(value)
+
+    return map_functions(settings, named)
 
 
 def _own_references(uncertainty: Any, functions: dict) -> Any:
@@ -260,8 +262,8 @@ def _import_function(reference: str, source: str, key: str) -> Callable:
 
 def _referenced_functions(raw: Mapping, source: str,
                           given: Collection[str] = ()) -> dict[str, Callable]:
-    """Import every ``method: "package.module:function"`` of the steps and alternatives but
-    those ``given`` as functions already."""
+    """Import every ``"package.module:function"`` the steps and alternatives name but those
+    ``given`` as functions already."""
     options = [(f"steps[{i}]", s) for i, entry in enumerate(raw.get("steps") or [])
                if isinstance(entry, Mapping) for s in entry.values()]
     alternatives = (raw.get("uncertainty") or {}).get("alternatives") or {}
@@ -269,10 +271,8 @@ def _referenced_functions(raw: Mapping, source: str,
         options += [(f"uncertainty.alternatives.{step}[{k}]", o)
                     for step, listed in alternatives.items() if isinstance(listed, list)
                     for k, o in enumerate(listed)]
-    return {o["method"]: _import_function(o["method"], source, key)
-            for key, o in options
-            if isinstance(o, Mapping) and is_function_reference(o.get("method"))
-            and o["method"] not in given}
+    return {name: _import_function(name, source, key) for key, o in options
+            for name in function_names(o) if is_function_reference(name) and name not in given}
 
 
 def use_builder(build: Any) -> None:

@@ -35,6 +35,14 @@ from ._params import (
     level_key,
 )
 from .errors import InputError, InvalidParameter
+from .imeta import PARAMETER_COLUMNS
+from .own_schema import (
+    OWN_FUNCTION_STEPS,
+    check_own_function,
+    is_function_reference,
+    is_own,
+    own_settings,
+)
 from .stages import (
     ORDER_NOTES,
     STAGE_NAMES,
@@ -53,6 +61,7 @@ from .steps.normalise import SETTINGS as _NORMALISE
 from .steps.screen import SETTINGS as _SCREEN
 from .steps.treat import INDICATOR_SETTINGS as _TREAT_INDICATOR
 from .steps.treat import SETTINGS as _TREAT
+from .steps.treat import check_function_params
 
 __all__ = ["STAGE_NAMES", "STEP_NAMES", "STEP_SETTINGS", "ORDER_NOTES",
            "OWN_FUNCTION_STEPS", "is_function_reference", "as_plain", "methods_named",
@@ -120,15 +129,29 @@ def as_plain(value: Any) -> Any:
     return value
 
 
+def _given_by_framework(step: str, settings: Mapping) -> set[str]:
+    """The settings ``from_framework: true`` reads from the framework's columns (none of
+    them takes a default: a column the framework lacks leaves the kernel's own)."""
+    if step != "normalise" or not settings.get("from_framework"):
+        return set()
+    needed, optional = PARAMETER_COLUMNS[_method_of(step, settings)]
+    return {*needed.values(), *optional.values()}
+
+
 def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict:
     """``settings`` with the default of every applicable setting filled in."""
+    if step == "normalise" and settings.get("bounds") == "framework":  # the first spelling
+        settings = {**{k: v for k, v in settings.items() if k != "bounds"},
+                    "from_framework": True}
     method = _method_of(step, settings)
     defaults = _signature_defaults(step)
+    from_framework = _given_by_framework(step, settings)
     out: dict[str, Any] = {}
     for name, setting in table.items():
         if name in settings:
             out[name] = as_plain(settings[name])
-        elif _applies(setting, method) and (step, name) not in _FROM_FRAMEWORK:
+        elif (_applies(setting, method) and (step, name) not in _FROM_FRAMEWORK
+              and name not in from_framework):
             default = defaults.get(name)
             if name == "scale" and default is None:
                 default = DEFAULT_SCALE.get(method)  # it depends on the method
@@ -146,31 +169,6 @@ def _resolve(step: str, table: Mapping[str, Setting], settings: Mapping) -> dict
     return out
 
 
-#: Steps whose method may be an own function (see :mod:`innometrics.steps.own`).
-OWN_FUNCTION_STEPS = ("impute", "normalise", "aggregate")
-
-
-def is_function_reference(method: Any) -> bool:
-    """Whether a method names a Python function, ``"package.module:function"``."""
-    return isinstance(method, str) and ":" in method
-
-
-def _check_own_function(step: str, settings: Mapping, where: str) -> dict:
-    """An own function's settings: ``method`` and its keyword arguments ``params``."""
-    if step not in OWN_FUNCTION_STEPS:
-        raise InvalidParameter(f"'method' of {where} is a function; own functions serve "
-                               f"{', '.join(OWN_FUNCTION_STEPS)} only.")
-    for name in settings:
-        if name not in ("method", "params"):
-            raise InvalidParameter(f"'{name}' of {where} has no effect with an own function "
-                                   "as method; pass its arguments as params: {name: value}.")
-    params = settings.get("params") or {}
-    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
-        raise InvalidParameter(f"'params' of {where} must be a mapping of argument names to "
-                               f"values; got {params!r}.")
-    return {"method": settings["method"], "params": as_plain(params)}
-
-
 def check_step(step: str, settings: Any, where: str,
                functions: Collection[str] = ()) -> dict:
     """Validate one step's settings and return them with every default resolved.
@@ -184,8 +182,9 @@ def check_step(step: str, settings: Any, where: str,
     where : str
         The recipe key, for messages (``steps[4].aggregate``).
     functions : collection of str, optional
-        References of the own functions the recipe may name as ``method`` (a callable
-        ``method`` is one too); any other ``"package.module:function"`` is refused.
+        References of the own functions the recipe may name where
+        :mod:`~innometrics.own_schema` allows one (a callable is one too); any other
+        ``"package.module:function"`` is refused.
     """
     if step not in STEP_SETTINGS:
         raise InvalidParameter(f"{where}: '{step}' is not a step.{did_you_mean(step, STEP_NAMES)}"
@@ -197,23 +196,22 @@ def check_step(step: str, settings: Any, where: str,
                                f"got {settings!r}.")
     generic = _check_generic(settings, where)
     settings = {k: v for k, v in settings.items() if k not in GENERIC_KEYS}
-    method = settings.get("method")
-    if callable(method) or (isinstance(method, str) and method in functions):
-        return {**generic, **_check_own_function(step, settings, where)}
-    if is_function_reference(method):
-        raise InvalidParameter(f"'method' of {where} is '{method}', a Python function, and a "
-                               "recipe file runs no code unless asked; if you trust it, run "
-                               "with --allow-functions (allow_functions=True in load_recipe).")
+    if is_own(settings.get("method"), functions):
+        return {**generic, **as_plain(check_own_function(step, settings, where))}
+    plain, own = own_settings(step, settings, where, functions)
     table = STEP_SETTINGS[step]
-    check_params(where, settings, constraints_of(table))
-    _check_applicable(step, table, settings, where)
-    for code, own in (settings.get("indicators") or {}).items():
+    check_params(where, plain, constraints_of(table))
+    _check_applicable(step, table, {**plain, **{k: v for k, v in own.items()
+                                                if k in table and k != "method"}}, where)
+    for code, settings_of_code in (plain.get("indicators") or {}).items():
         inner = INDICATOR_SETTINGS[step]
         owner = f"{where}.indicators.{code}"
-        check_params(owner, own, constraints_of(inner))
-        step_method = _method_of(step, settings)
-        _check_applicable(step, inner, {"method": step_method, **own}, owner)
-    return {**generic, **_resolve(step, table, settings)}
+        check_params(owner, settings_of_code, constraints_of(inner))
+        step_method = _method_of(step, plain)
+        _check_applicable(step, inner, {"method": step_method, **settings_of_code}, owner)
+    if step == "treat":
+        check_function_params({**plain, **own}, where)
+    return {**generic, **_resolve(step, table, plain), **as_plain(own)}
 
 
 def _check_generic(settings: Mapping, where: str) -> dict:
@@ -300,6 +298,8 @@ def _non_positive_scale(normalise: Mapping) -> str | None:
     """Why the normalisation ``normalise`` (settings, defaults resolved) certainly gives a
     zero or negative score, whatever the data; None if it need not."""
     method = normalise.get("method")
+    if normalise.get("from_framework") and method in ("minmax", "zscore"):
+        return None  # the framework's ranges and means are checked by the kernel, per indicator
     if method == "minmax" and normalise.get("range", [0, 100])[0] <= 0:
         return f"min-max puts the lowest value at {normalise.get('range', [0, 100])[0]}"
     if method == "zscore" and normalise.get("mean", 0) <= 0:
@@ -376,16 +376,31 @@ def _check_positive_above_copeland(settings: Mapping, where: str, top: int) -> N
                 "the units; use the arithmetic mean or copeland above it.")
 
 
+def _check_from_framework(settings: Mapping, where: str, framework) -> None:
+    """``from_framework: true``: the framework's columns give every indicator without
+    settings of its own the method's parameters (errors name the column), and the recipe
+    does not give one of them too."""
+    own = settings.get("indicators") or {}
+    given = framework.normalise_parameters(settings["method"], skip=own)
+    twice = sorted({name for values in given.values() for name in values} & set(settings))
+    if twice:
+        raise InvalidParameter(f"'{twice[0]}' of {where} is given by the framework's columns "
+                               "too (from_framework: true); remove it from the recipe, or "
+                               "the column from the framework.")
+
+
 def check_against_framework(step: str, settings: Mapping, where: str, framework) -> None:
     """Checks that need the framework: per-level keys name existing aggregate levels,
     per-indicator keys name indicators, ``group`` names a Group column."""
     top = framework.n_levels
     for name, value in settings.items():
-        if isinstance(value, Mapping) and step == "aggregate" and name != "ratios":
+        if isinstance(value, Mapping) and step == "aggregate" and name not in ("ratios", "params"):
             bad = [k for k in value if k != "default" and not 2 <= (level_key(k) or 0) <= top]
             if bad:
                 raise InvalidParameter(f"'{name}' of {where} names level {bad[0]}, which the "
                                        f"framework does not have; aggregate levels are 2-{top}.")
+    if step == "normalise" and settings.get("from_framework"):
+        _check_from_framework(settings, where, framework)
     indicators = set(framework.indicators)
     codes = list(settings.get("indicators") or {})
     for key in ("goalposts", "targets"):

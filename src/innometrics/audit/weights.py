@@ -36,13 +36,7 @@ def effective_weights(framework: Framework) -> pd.DataFrame:
     [0.125, 0.375, 0.5, 0.5, 0.5, 1.0]
     """
     nodes = framework.nodes
-    totals: dict[str | None, float] = {}
-    for node in nodes:
-        totals[node.parent] = totals.get(node.parent, 0.0) + node.weight
-    eff: dict[str, float] = {}
-    for node in sorted(nodes, key=lambda n: -n.level):
-        share = node.weight / totals[node.parent]
-        eff[node.code] = share * (eff[node.parent] if node.parent is not None else 1.0)
+    eff = framework.effective_weights()
     return pd.DataFrame({
         "iCode": [n.code for n in nodes],
         "Level": [n.level for n in nodes],

@@ -8,7 +8,7 @@ on the weights (Monte Carlo over weights).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -23,9 +23,10 @@ from .._params import (
     is_number,
     level_key,
 )
+from ..errors import InvalidParameter
 from ._result import StepResult
 from .bod import benefit_of_the_doubt
-from .own import aggregate_with
+from .own import OWN_FUNCTION, aggregate_level_with, reference_of
 
 __all__ = ["aggregate", "weighted_mean", "copeland", "mazziotta_pareto", "benefit_of_the_doubt",
            "coverage_flags", "METHODS", "SETTINGS", "at_level"]
@@ -232,7 +233,8 @@ _COVERAGE = Interval(Real, 0, 1)
 #: given per level. ``ratios`` (``{name: [numerator, denominator]}``) is computed by the recipe
 #: runner from the aggregated scores (e.g. the GII's Innovation Efficiency Ratio).
 SETTINGS = {
-    "method": Setting([Options(METHODS), LevelMap((Options(METHODS),))]),
+    "method": Setting([Options(METHODS), OWN_FUNCTION,
+                       LevelMap((Options(METHODS), OWN_FUNCTION))]),
     "p": Setting([_Exponent(), LevelMap((_Exponent(),))], ("generalised",)),
     "share_bounds": Setting([_ShareBounds()], ("bod",)),
     "min_coverage": Setting([_COVERAGE, LevelMap((_COVERAGE,))]),
@@ -241,6 +243,11 @@ SETTINGS = {
 }
 _CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k != "ratios"})
 _DEFAULTS = {"method": "arithmetic", "min_coverage": 0.0, "dmc": None, "p": None}
+
+
+def _named(method: object) -> list:
+    """The methods a ``method`` setting names: one, or those of a per-level mapping."""
+    return list(method.values()) if isinstance(method, Mapping) else [method]
 
 
 def at_level(value: object, level: int, setting: str) -> object:
@@ -295,10 +302,12 @@ def coverage_flags(x: np.ndarray, weight_matrices: Sequence[np.ndarray],
     return np.concatenate(flags, axis=-1)
 
 
-def _one_level(x: np.ndarray, weights: np.ndarray, method: str, p: float | None,
-               share_bounds: Sequence[float] | None):
+def _one_level(x: np.ndarray, weights: np.ndarray, method: str | Callable, p: float | None,
+               share_bounds: Sequence[float] | None, params: Mapping | None, level: int):
     """One level's aggregates, and the benefit-of-the-doubt weights when that is the method
     (the coverage rule is applied by :func:`aggregate`)."""
+    if callable(method):
+        return aggregate_level_with(x, weights, method, params=params, level=level), None
     if method in MEANS:
         return weighted_mean(x, weights, method=method, p=p), None
     unit_weights = None
@@ -328,11 +337,12 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
     weight_matrices : sequence of ndarray
         For levels 2, 3, ...: the (..., n_children, n_parents) weight matrix linking the level
         below to that level (see :meth:`Framework.weight_matrix`).
-    method : str or mapping, default "arithmetic"
+    method : str, callable or mapping, default "arithmetic"
         One method for every level, or ``{level: method, "default": method}``:
         ``arithmetic``, ``geometric``, ``harmonic``, ``generalised`` (:func:`weighted_mean`),
         ``copeland`` (:func:`copeland`), ``bod`` (:func:`benefit_of_the_doubt`), ``mpi``
-        (:func:`mazziotta_pareto`).
+        (:func:`mazziotta_pareto`), or an own function (:mod:`innometrics.steps.own`; COINr's
+        ``f_ag``, which ``Aggregate`` also takes per level).
     p : float or mapping, optional
         The generalised mean's exponent (≠ 0), one value or ``{level: p, "default": p}``.
     share_bounds : [lo, hi], optional
@@ -343,8 +353,8 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         Data-minimum-coverage thresholds that flag aggregates without blanking them (see
         :func:`coverage_flags`); recorded in ``info["dmc"]``.
     params : mapping, optional
-        Keyword arguments of an own function given as ``method`` (see
-        :mod:`innometrics.steps.own`); ``dmc`` flags apply to it too.
+        Keyword arguments of the own functions given as ``method`` (see
+        :mod:`innometrics.steps.own`); ``min_coverage`` and ``dmc`` apply to them too.
     children : sequence of ndarray, optional
         For each level, boolean (n_children, n_parents): which children belong to which
         parent, whatever their weight; ``min_coverage`` counts a child of weight 0 among its
@@ -360,23 +370,21 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         ``info["bod_weights"]``: ``{level: (..., n_units, n_children, n_parents)}``, each
         unit's benefit-of-the-doubt weights at the levels using ``bod``.
     """
-    if callable(method):
-        out = aggregate_with(x, weight_matrices, method, params=params)
-        if dmc is not None:
-            check_params("aggregate", {"dmc": dmc}, _CONSTRAINTS)
-            out.info["dmc"] = coverage_flags(np.asarray(x, np.float64), weight_matrices, dmc)
-        return out
     check_params("aggregate", {"method": method, "min_coverage": min_coverage}, _CONSTRAINTS)
+    if params is not None and not any(map(callable, _named(method))):
+        raise InvalidParameter("'params' of aggregate are an own function's arguments; give "
+                               "one as method (for every level or per level) or remove them.")
     for name, value in (("dmc", dmc), ("p", p), ("share_bounds", share_bounds)):
         if value is not None:
             check_params("aggregate", {name: value}, _CONSTRAINTS)
     x = np.asarray(x, dtype=np.float64)
     blocks, current, methods, bod_weights = [x], x, {}, {}
     for level, w in enumerate(weight_matrices, start=2):
-        methods[level] = at_level(method, level, "method")
+        here = at_level(method, level, "method")
+        methods[level] = reference_of(here) if callable(here) else here
         below = current
-        current, unit_weights = _one_level(below, w, methods[level], at_level(p, level, "p"),
-                                           share_bounds)
+        current, unit_weights = _one_level(below, w, here, at_level(p, level, "p"),
+                                           share_bounds, params, level)
         current = _blank_low_coverage(current, ~np.isnan(below),
                                       w if children is None else children[level - 2],
                                       at_level(min_coverage, level, "min_coverage"))

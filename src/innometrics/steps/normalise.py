@@ -1,8 +1,10 @@
 """Normalise: bring indicators onto a common scale, good direction up.
 
 Indicators with direction −1 are multiplied by −1 first (as COINr does), so that after any
-method a higher score is better. Every kernel works along the units axis (−2) and accepts
-leading batch axes (replications × units × indicators).
+method a higher score is better. In a recipe, ``from_framework: true`` gives each indicator the
+method's parameters from the framework's COINr iMeta columns (COINr's ``f_n_para =
+"use_iMeta"``; :mod:`innometrics.imeta`), as per-indicator settings. Every kernel works
+along the units axis (−2) and accepts leading batch axes (replications × units × indicators).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .own import normalise_with
 
 __all__ = ["normalise", "minmax", "zscore", "rank", "percentile_rank", "borda", "goalpost_scores",
            "dist2max", "dist2target", "dist2ref", "fracmax", "METHODS", "SETTINGS",
-           "INDICATOR_SETTINGS"]
+           "INDICATOR_SETTINGS", "FROM_FRAMEWORK"]
 
 _UNITS = -2
 
@@ -200,15 +202,21 @@ INDICATOR_SETTINGS = {
     "reference": Setting([str], ("dist2ref",)),
     "cap": Setting([bool], ("dist2target", "dist2ref")),
 }
+#: Methods whose settings may come from the framework's COINr iMeta parameter columns, one
+#: set per indicator (``from_framework: true``, COINr's ``f_n_para = "use_iMeta"``; see
+#: :meth:`innometrics.Framework.normalise_parameters`).
+FROM_FRAMEWORK = ("minmax", "zscore", "scaled", "dist2target", "goalposts")
 #: Settings of the step (a recipe's ``normalise:``).
 SETTINGS = {**INDICATOR_SETTINGS,
             "indicators": Setting([CodeMap((Mapping,), "{method: ..., ...}")]),
+            "from_framework": Setting([bool], FROM_FRAMEWORK),
             "across_time": Setting([bool]),
             "reference_time": Setting([Integral, str])}
-#: Settings the recipe runner handles on a panel: ``across_time`` (parameters from every time
-#: pooled, COINr's ``global = TRUE``) and ``reference_time`` (fitted on one time, applied to
-#: all) become one call on the stacked times, with ``fit`` marking the reference rows.
-RUNNER_SETTINGS = ("across_time", "reference_time")
+#: Settings the recipe runner handles: ``from_framework`` becomes per-indicator settings read
+#: from the framework; on a panel, ``across_time`` (parameters from every time pooled, COINr's
+#: ``global = TRUE``) and ``reference_time`` (fitted on one time, applied to all) become one
+#: call on the stacked times, with ``fit`` marking the reference rows.
+RUNNER_SETTINGS = ("from_framework", "across_time", "reference_time")
 _CONSTRAINTS = constraints_of({k: v for k, v in SETTINGS.items() if k not in RUNNER_SETTINGS})
 
 

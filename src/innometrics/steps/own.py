@@ -13,18 +13,23 @@ to the function as keyword arguments (COINr's ``f_n_para``, ``f_i_para``, ``f_ag
 - aggregate: ``f(scores, weights, **params) -> scores``, once per parent node and level:
   ``scores`` is units × children (NaN = missing), ``weights`` the children's weights; it
   returns one score per unit (vectorised, where COINr calls ``f_ag`` per unit row). No ±inf.
+  ``method`` may also be ``{level: f or a built-in method, "default": ...}``.
+- treat (COINr's ``f_pass``, ``f1``, ``f2`` of ``Treat``): ``pass_check(column, **params) ->
+  True/False`` (True: needs no treatment; NaN or None: left untreated, as COINr does when
+  ``f_pass`` returns NA); ``treatment(column, **params) -> column`` (instead of the built-in
+  winsorisation) and ``fallback(column, **params) -> column``, checked as normalise's are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from ._result import StepResult
 
-__all__ = ["reference_of", "normalise_with", "impute_with", "aggregate_with"]
+__all__ = ["reference_of", "normalise_with", "impute_with", "aggregate_level_with",
+           "transform_with", "passes_with", "OWN_FUNCTION"]
 
 
 def reference_of(function: Callable) -> str:
@@ -48,6 +53,33 @@ def _call(function: Callable, args: tuple, params: Mapping | None, shape: tuple,
     return out
 
 
+def transform_with(column: np.ndarray, function: Callable, params: Mapping | None,
+                   what: str) -> np.ndarray:
+    """``function(column, **params)``: the same length, no ±inf, every value given kept."""
+    out = _call(function, (column.copy(),), params, column.shape, what)
+    if (np.isfinite(column) & np.isnan(out)).any():
+        raise ValueError(f"own function {reference_of(function)} turned a value of {what} into "
+                         "NaN; it must keep every value given.")
+    return out
+
+
+def passes_with(column: np.ndarray, function: Callable, params: Mapping | None,
+                what: str) -> bool | None:
+    """``function(column, **params)`` as a pass check: True or False; None (not decided)
+    where it returns NaN or None."""
+    name = reference_of(function)
+    try:
+        out = function(column.copy(), **dict(params or {}))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"own function {name} failed on {what}: {exc}") from None
+    if out is None or (isinstance(out, float | np.floating) and np.isnan(out)):
+        return None
+    if not isinstance(out, bool | np.bool_):
+        raise ValueError(f"own function {name} returned {out!r} for {what}; a pass check must "
+                         "return True (no treatment needed) or False.")
+    return bool(out)
+
+
 def normalise_with(x: np.ndarray, function: Callable, *, directions: np.ndarray | None = None,
                    params: Mapping | None = None) -> StepResult:
     """Normalise each indicator (column of ``x``, units × indicators) with ``function``."""
@@ -56,12 +88,7 @@ def normalise_with(x: np.ndarray, function: Callable, *, directions: np.ndarray 
     flipped = x * d
     out = np.empty_like(flipped)
     for j in range(x.shape[-1]):
-        out[..., j] = _call(function, (flipped[..., j],), params, flipped[..., j].shape,
-                            f"indicator column {j}")
-        lost = np.isfinite(flipped[..., j]) & np.isnan(out[..., j])
-        if lost.any():
-            raise ValueError(f"own function {reference_of(function)} turned a value of "
-                             f"indicator column {j} into NaN; it must keep every value given.")
+        out[..., j] = transform_with(flipped[..., j], function, params, f"indicator column {j}")
     return StepResult(out, {"method": reference_of(function)})
 
 
@@ -83,29 +110,36 @@ def impute_with(x: np.ndarray, function: Callable, *,
     return StepResult(out, {"imputed": np.isnan(x) & ~np.isnan(out)})
 
 
-def aggregate_with(x: np.ndarray, weight_matrices: Sequence[np.ndarray], function: Callable, *,
-                   params: Mapping | None = None) -> StepResult:
-    """Aggregate up every level with ``function`` (see the module docstring); ``x`` and the
-    weight matrices may carry leading batch axes, as :func:`~innometrics.steps.aggregate`'s."""
-    x = np.asarray(x, dtype=np.float64)
-    blocks, current = [x], x
-    for level, w in enumerate(weight_matrices, start=2):
-        w = np.asarray(w, dtype=np.float64)
-        lead = np.broadcast_shapes(current.shape[:-2], w.shape[:-2])
-        scores = np.broadcast_to(current, lead + current.shape[-2:])
-        weights = np.broadcast_to(w, lead + w.shape[-2:])
-        n_units, n_parents = current.shape[-2], w.shape[-1]
-        out = np.empty(lead + (n_units, n_parents))
-        for batch in np.ndindex(*lead):
-            for p in range(n_parents):
-                children = np.flatnonzero(weights[batch][:, p] != 0)
-                out[batch][:, p] = _call(function, (scores[batch][:, children],
-                                                    weights[batch][children, p]),
-                                         params, (n_units,), f"parent {p} of level {level}")
-        blocks.append(out)
-        current = out
-    lead = np.broadcast_shapes(*(b.shape[:-1] for b in blocks))
-    blocks = [np.broadcast_to(b, lead + b.shape[-1:]) for b in blocks]
-    methods: dict[int, Any] = {level: reference_of(function)
-                               for level in range(2, len(weight_matrices) + 2)}
-    return StepResult(np.concatenate(blocks, axis=-1), {"methods": methods})
+def aggregate_level_with(current: np.ndarray, w: np.ndarray, function: Callable, *,
+                         params: Mapping | None = None, level: int = 2) -> np.ndarray:
+    """One level's aggregates with ``function`` (see the module docstring): ``current`` is
+    (..., n_units, n_children), ``w`` the (..., n_children, n_parents) weight matrix, as
+    :func:`~innometrics.steps.aggregate` takes them (with leading batch axes)."""
+    w = np.asarray(w, dtype=np.float64)
+    lead = np.broadcast_shapes(current.shape[:-2], w.shape[:-2])
+    scores = np.broadcast_to(current, lead + current.shape[-2:])
+    weights = np.broadcast_to(w, lead + w.shape[-2:])
+    n_units, n_parents = current.shape[-2], w.shape[-1]
+    out = np.empty(lead + (n_units, n_parents))
+    for batch in np.ndindex(*lead):
+        for p in range(n_parents):
+            children = np.flatnonzero(weights[batch][:, p] != 0)
+            out[batch][:, p] = _call(function, (scores[batch][:, children],
+                                                weights[batch][children, p]),
+                                     params, (n_units,), f"parent {p} of level {level}")
+    return out
+
+
+class _OwnFunction:
+    """A setting's form: an own function (a recipe names it; the step gets the callable)."""
+
+    def accepts(self, value: object) -> bool:
+        return callable(value)
+
+    def __str__(self) -> str:
+        return ("an own function (a Python callable, a name given in functions=, or "
+                "'package.module:function' with --allow-functions)")
+
+
+#: The form of a setting that may be an own function (for a :class:`~innometrics._params.Setting`).
+OWN_FUNCTION = _OwnFunction()

@@ -6,12 +6,17 @@ at a time — every point tied at the extreme (the high end if skew >= 0, else t
 the next value inward — until it passes or the number of points tied at the extreme reaches
 ``max_winsorised``. If it still fails, the fallback transformation is applied to the original
 (un-winsorised) values, or to the winsorised ones with ``combine=True``.
+
+Own functions take the places of COINr's ``f_pass``, ``f1`` and ``f2`` (``Treat.numeric``):
+``pass_check`` decides whether a column needs treatment (before, after the treatment, after
+the fallback), ``treatment`` replaces the winsorisation, ``fallback`` may be a function; see
+:mod:`innometrics.steps.own` for what each gets and must return.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -25,11 +30,13 @@ from .._params import (
     check_params,
     constraints_of,
 )
+from ..errors import InvalidParameter
 from ..stats import skew_kurt, skew_kurt_complete
 from ._result import StepResult
+from .own import OWN_FUNCTION, passes_with, reference_of, transform_with
 
 __all__ = ["treat", "winsorise", "winsorise_points", "log_ct", "log_ct_plus1", "log_gii",
-           "FALLBACKS", "INDICATOR_METHODS", "SETTINGS", "INDICATOR_SETTINGS"]
+           "FALLBACKS", "INDICATOR_METHODS", "SETTINGS", "INDICATOR_SETTINGS", "FUNCTIONS"]
 
 
 def log_ct(x: np.ndarray) -> np.ndarray:
@@ -71,10 +78,19 @@ INDICATOR_SETTINGS = {
     "high": Setting([Interval(Integral, 0, None)], ("winsorise",)),
     "low": Setting([Interval(Integral, 0, None)], ("winsorise",)),
 }
+
+
+_OWN = OWN_FUNCTION
+#: Settings that may be own functions (COINr's f_pass, f1, f2), each with its ``*_params``.
+FUNCTIONS = ("pass_check", "treatment", "fallback")
 #: Settings of the step (a recipe's ``treat:``).
 SETTINGS = {
     "method": Setting([Options({"default", "none"})]),
     **{k: v for k, v in INDICATOR_SETTINGS.items() if v.methods == frozenset(_RULE)},
+    "fallback": Setting([Options(FALLBACKS), _OWN], _RULE),
+    "pass_check": Setting([_OWN], _RULE),
+    "treatment": Setting([_OWN], _RULE),
+    **{f"{name}_params": Setting([Mapping], _RULE) for name in FUNCTIONS},
     "indicators": Setting([CodeMap((Mapping,), "{method: ..., ...}")]),
 }
 _CONSTRAINTS = constraints_of(SETTINGS)
@@ -210,10 +226,25 @@ def _rules(n: int, codes: Sequence[str] | None, indicators: Mapping | None,
     return [{**base, **indicators[code]} if code in indicators else base for code in codes]
 
 
+def check_function_params(settings: Mapping, owner: str) -> None:
+    """``pass_check_params``, ``treatment_params`` and ``fallback_params`` only with an own
+    function as ``pass_check``, ``treatment`` and ``fallback`` (a reference, in a recipe)."""
+    for name in FUNCTIONS:
+        function = settings.get(name)
+        if settings.get(f"{name}_params") is not None and (
+                function is None or (isinstance(function, str) and function in FALLBACKS)):
+            raise InvalidParameter(f"'{name}_params' of {owner} has no effect without an own "
+                                   f"function as '{name}'; remove it or give one.")
+
+
 def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
-          kurtosis: float = 3.5, max_winsorised: int = 5, fallback: str = "log_ct",
-          combine: bool = False, indicators: Mapping[str, Mapping] | None = None,
-          codes: Sequence[str] | None = None) -> StepResult:
+          kurtosis: float = 3.5, max_winsorised: int = 5,
+          fallback: str | Callable = "log_ct", combine: bool = False,
+          indicators: Mapping[str, Mapping] | None = None,
+          codes: Sequence[str] | None = None, pass_check: Callable | None = None,
+          treatment: Callable | None = None, pass_check_params: Mapping | None = None,
+          treatment_params: Mapping | None = None,
+          fallback_params: Mapping | None = None) -> StepResult:
     """Treat outliers indicator by indicator.
 
     Parameters
@@ -227,8 +258,9 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
         Threshold on excess kurtosis.
     max_winsorised : int, default 5
         Stop winsorising when this many points are tied at the extreme.
-    fallback : {"log_ct", "log_ct_plus1", "log_gii", "none"}, default "log_ct"
-        Transformation for indicators that still fail after winsorising.
+    fallback : {"log_ct", "log_ct_plus1", "log_gii", "none"} or callable, default "log_ct"
+        Transformation for indicators that still fail after winsorising (COINr's ``f2``);
+        an own function ``fallback(column, **fallback_params) -> column``.
     combine : bool, default False
         Apply the fallback to the winsorised values instead of the original ones.
     indicators : mapping of code → settings, optional
@@ -238,6 +270,14 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
         ``log_gii``) applied directly.
     codes : sequence of str, optional
         Indicator codes (the columns of ``x``), needed with ``indicators``.
+    pass_check : callable, optional
+        COINr's ``f_pass``: ``pass_check(column, **pass_check_params)`` is True when the
+        column needs no (more) treatment; asked before the treatment, after it and after the
+        fallback, in place of the skew/kurtosis check (which the built-in winsorisation still
+        uses to stop). NaN or None leaves the column untreated (COINr: ``f_pass`` gave NA).
+    treatment : callable, optional
+        COINr's ``f1``: ``treatment(column, **treatment_params) -> column`` in place of the
+        built-in winsorisation, applied when the column fails the pass check.
 
     Returns
     -------
@@ -256,7 +296,12 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
     """
     base = {"method": method, "skew": skew, "kurtosis": kurtosis,
             "max_winsorised": max_winsorised, "fallback": fallback, "combine": combine}
+    own = {"pass_check": pass_check, "treatment": treatment,
+           "pass_check_params": pass_check_params, "treatment_params": treatment_params,
+           "fallback_params": fallback_params}
+    base.update({k: v for k, v in own.items() if v is not None})
     check_params("treat", base, _CONSTRAINTS)
+    check_function_params(base, "treat")
     if indicators:
         check_params("treat", {"indicators": indicators}, _CONSTRAINTS)
         for code, own in indicators.items():
@@ -288,9 +333,71 @@ def treat(x: np.ndarray, *, method: str = "default", skew: float = 2.0,
             info["transformed"][j] = True
             info["points"][:, j] = np.where(np.isnan(x[:, j]), "", rule["method"])
     by_rule = [j for j, rule in enumerate(rules) if rule["method"] == "default"]
-    if by_rule:
+    if by_rule and any(callable(base.get(name)) for name in FUNCTIONS):
+        for j in by_rule:
+            _apply_own_rule(x[:, j], j, rules[j], out, info,
+                            codes[j] if codes is not None else f"column {j}")
+    elif by_rule:
         _apply_rule(x, np.array(by_rule), [rules[j] for j in by_rule], out, info, codes)
     return StepResult(out, info)
+
+
+def _label(function: Callable | str) -> str:
+    return function if isinstance(function, str) else reference_of(function).rsplit(":")[-1]
+
+
+def _apply_own_rule(col0: np.ndarray, j: int, rule: Mapping, out: np.ndarray, info: dict,
+                    name: str) -> None:
+    """COINr's ``Treat.numeric`` on one column with own functions: pass check, treatment
+    (own, or the built-in winsorisation), pass check, fallback (own or built-in), pass
+    check. A check that gives no answer leaves the column untreated, as COINr does."""
+    what = f"indicator {name}"
+
+    def passes(col: np.ndarray, stage: int) -> bool | None:
+        sk, ku = skew_kurt(col[:, None])
+        if stage:
+            info[f"skew{stage}"][j], info[f"kurt{stage}"][j] = sk[0], ku[0]
+        check = rule.get("pass_check")
+        if check is not None:
+            verdict = passes_with(col, check, rule.get("pass_check_params"), what)
+        else:
+            verdict = None if np.isnan(sk[0]) or np.isnan(ku[0]) else bool(
+                _passes(sk[0], ku[0], rule["skew"], rule["kurtosis"]))
+        info[f"pass{stage}"][j] = verdict
+        if verdict is None:
+            warnings.warn(f"treat: {name}: the pass check gave no answer; left untreated.",
+                          RuntimeWarning, stacklevel=4)
+        return verdict
+
+    if passes(col0, 0) in (None, True):
+        return
+    treatment = rule.get("treatment")
+    if treatment is None:
+        col1, info["n_winsorised"][j], codes = winsorise(
+            col0, skew=rule["skew"], kurtosis=rule["kurtosis"],
+            max_winsorised=rule["max_winsorised"])
+    else:
+        col1 = transform_with(col0, treatment, rule.get("treatment_params"), what)
+        changed = (col1 != col0) & ~np.isnan(col0)
+        codes = np.where(changed, _label(treatment), "").astype(object)
+    verdict = passes(col1, 1)
+    if verdict is None:
+        return
+    out[:, j], info["points"][:, j] = col1, codes
+    fallback = rule["fallback"]
+    if verdict or fallback == "none":
+        return
+    source = col1 if rule["combine"] else col0
+    col2 = (transform_with(source, fallback, rule.get("fallback_params"), what)
+            if callable(fallback) else FALLBACKS[fallback](source))
+    if passes(col2, 2) is None:
+        out[:, j], info["points"][:, j] = col0, ""
+        return
+    info["transformed"][j] = True
+    label = _label(fallback)
+    if rule["combine"]:
+        label = np.where(codes != "", codes + "+" + label, label)
+    out[:, j], info["points"][:, j] = col2, np.where(np.isnan(col0), "", label)
 
 
 def _apply_rule(x: np.ndarray, cols: np.ndarray, rules: list[dict], out: np.ndarray,
