@@ -311,8 +311,8 @@ def test_report_opens_offline_and_draws_every_chart(gii_runs, tmp_path):
         low = first.locator("tbody tr").first.get_attribute("data-unit")
     assert requested == [] and problems == []
     assert len(drawn) == figures + 1  # the figures plus one profile chart per index
-    for plot in drawn:
-        assert plot["svg"] > 0 and plot["marks"] > 0, plot
+    for chart in drawn:
+        assert chart["svg"] > 0 and chart["marks"] > 0, chart
     maps = [p for p in drawn if {"choropleth", "scattergeo"} & set(p["types"])]
     assert len(maps) == 2 and all(p["land"] > 10_000 for p in maps)  # outlines drawn offline
     choropleth = next(p for p in maps if "choropleth" in p["types"])

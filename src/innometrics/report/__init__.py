@@ -15,7 +15,12 @@ runs given (see :mod:`innometrics.report.inputs` for how they are matched):
   marked as such everywhere);
 - any other run, and any table no view shows: generic sortable tables.
 
-Modules: ``inputs`` (which runs belong together), ``charts`` (plotly figures as data),
+The score bars, rank intervals, correlation heatmap and framework sunburst are drawn by
+:mod:`innometrics.plot` (``bar_chart``, ``rank_interval_chart``, ``corr_chart``,
+``framework_chart``: the functions behind ``plot.bar``, ``plot.uncertainty``, ``plot.corr`` and
+``plot.framework``) from the runs' tables, and embedded as their JSON (plotly.js once per page).
+
+Modules: ``inputs`` (which runs belong together), ``charts`` (the maps and count bars, as data),
 ``common`` (tables, provenance, source lines), ``index_section``, ``cluster_section``,
 ``profiles`` (strengths and weaknesses), ``html`` (assets, template, writing).
 """
