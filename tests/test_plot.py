@@ -157,10 +157,11 @@ def test_write_html_is_self_contained(result, tmp_path):
 # --- the column-level charts (what the report draws with) ----------------------------------
 def test_bar_chart_puts_missing_last_and_draws_whiskers():
     fig = plot.bar_chart(["A", "B", "C", "D"], [40.0, np.nan, 75.5, 40.0], title="t",
-                         axis_title="score", names=["a", "b", "c", "d"],
+                         axis_title="score", names=["a", None, "c", "d"],
                          lower=[30.0, np.nan, 80.0, 39.0], upper=[50.0, np.nan, 90.0, 41.0])
     (bars,) = fig.data
-    assert list(bars.x) == ["C", "A", "D", "B"] and list(bars.customdata) == list("cadb")
+    assert list(bars.x) == ["C", "A", "D", "B"]
+    assert list(bars.customdata) == ["c", "a", "d", "B"]  # no name: the code
     np.testing.assert_array_equal(bars.error_y.array, [14.5, 10.0, 1.0, np.nan])
     # a lower bound above the score (possible for a percentile) draws no whisker below
     np.testing.assert_array_equal(bars.error_y.arrayminus, [0.0, 10.0, 1.0, np.nan])
@@ -196,6 +197,8 @@ def test_corr_chart_switches_between_matrices():
 @pytest.mark.parametrize(("call", "words"), [
     (lambda: plot.bar_chart(["A", "B"], [1.0], title="", axis_title=""),
      ["'scores' of plot.bar_chart", "(2); got 1"]),
+    (lambda: plot.bar_chart(["A"], ["high"], title="", axis_title=""),
+     ["'scores' of plot.bar_chart", "numbers"]),
     (lambda: plot.bar_chart(["A"], [1.0], lower=[0.0], title="", axis_title=""),
      ["'lower' and 'upper'", "only 'lower'"]),
     (lambda: plot.bar_chart(["A"], [1.0], names=["a", "b"], title="", axis_title=""),

@@ -35,23 +35,27 @@ __all__ = ["bar_chart", "rank_interval_chart", "framework_chart", "corr_chart"]
 
 def _floats(values: Any, n: int, name: str, owner: str) -> np.ndarray:
     """``values`` as a float array of length ``n`` (one line naming ``name`` if not)."""
-    array = np.asarray(values, dtype=np.float64).ravel()
+    try:
+        array = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise InvalidParameter(f"'{name}' of plot.{owner} must hold numbers (NaN for "
+                               "missing); got a value that is not one.") from None
     if array.shape != (n,):
         raise InvalidParameter(f"'{name}' of plot.{owner} must hold one value per code ({n}); "
                                f"got {array.size}.")
     return array
 
 
-def _texts(values: Sequence[Any] | None, codes: list[str], name: str,
-           owner: str) -> list[str]:
-    """``values`` as text, one per code (the codes themselves when None)."""
-    if values is None:
-        return list(codes)
-    texts = ["(none)" if pd.isna(v) else str(v) for v in values]
-    if len(texts) != len(codes):
+def _texts(values: Sequence[Any] | None, codes: list[str], name: str, owner: str, *,
+           missing: str | None = None) -> list[str]:
+    """``values`` as text, one per code; a missing value (and every value when ``values``
+    is None) is ``missing``, or the code when ``missing`` is None."""
+    given = [None] * len(codes) if values is None else list(values)
+    if len(given) != len(codes):
         raise InvalidParameter(f"'{name}' of plot.{owner} must hold one value per code "
-                               f"({len(codes)}); got {len(texts)}.")
-    return texts
+                               f"({len(codes)}); got {len(given)}.")
+    return [(code if missing is None else missing) if v is None or pd.isna(v) else str(v)
+            for v, code in zip(given, codes, strict=True)]
 
 
 def _order(values: np.ndarray, *, descending: bool) -> np.ndarray:
@@ -97,7 +101,8 @@ def bar_chart(codes: Sequence[str], scores: Any, *, title: str, axis_title: str,
     if lower is not None:
         lo = _floats(lower, len(codes), "lower", "bar_chart")
         hi = _floats(upper, len(codes), "upper", "bar_chart")
-    labels = None if groups is None else _texts(groups, codes, "groups", "bar_chart")
+    labels = None if groups is None else _texts(groups, codes, "groups", "bar_chart",
+                                                missing="(none)")
     parts = ([(None, order)] if labels is None else
              [(g, np.array([i for i in order if labels[i] == g], dtype=int))
               for g in sorted(set(labels))])
