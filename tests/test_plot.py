@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
@@ -181,8 +182,6 @@ def test_framework_chart_of_a_written_framework_is_the_recipes(result):
 
 
 def test_corr_chart_switches_between_matrices():
-    import pandas as pd
-
     first = pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["a", "b"], columns=["a", "b"])
     second = pd.DataFrame([[1.0, np.nan, -0.5]], index=["P"], columns=["P", "Q", "I"])
     fig = plot.corr_chart({"level 1": first, "level 2": second}, title="r", colorbar="r")
@@ -206,6 +205,8 @@ def test_corr_chart_switches_between_matrices():
     (lambda: plot.rank_interval_chart(["A"], [1], [1], [1], [1, 2], title=""),
      ["'q95' of plot.rank_interval_chart"]),
     (lambda: plot.corr_chart({}, title="", colorbar=""), ["'matrices' of plot.corr_chart"]),
+    (lambda: plot.sensitivity_chart(pd.DataFrame({"input": ["w"], "S1": [0.1]}), title=""),
+     ["'table' of plot.sensitivity_chart", "'ST_q95'"]),
 ])
 def test_chart_columns_are_checked_in_one_line(call, words):
     with pytest.raises(InvalidParameter) as info:

@@ -28,7 +28,7 @@ from innometrics.report.index_section import index_section
 from innometrics.report.profiles import generic_strengths
 from innometrics.result import build
 from innometrics.runs import add_to_run, open_run
-from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
+from innometrics.uncertainty import UncertaintyDesign, run_sensitivity, run_uncertainty
 
 #: Names that would break a page that did not escape them.
 NASTY = ["Weird [/] name", "<script>alert('x')</script>", "</script><img src=x onerror=alert(2)>",
@@ -213,6 +213,25 @@ def test_report_charts_are_the_python_plots(toy_runs):
     values = dict(zip(sun["ids"], sun["values"], strict=True))
     assert values["b"] == pytest.approx(100 * 0.5 * 2 / 3) and values["P"] == 0.0
     assert sum(values[c] for c in "abcd") == pytest.approx(100.0)
+
+
+def test_report_sensitivity_chart_is_the_python_plot(toy_runs, tmp_path):
+    import warnings
+
+    recipe = load_recipe(toy_runs["recipe"])
+    design = UncertaintyDesign(runs=16, seed=3, noise=0.4, levels=(2,), alternatives={
+        "normalise": [{"method": "minmax", "range": [1, 100]}, {"method": "rank"}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a small N, on purpose
+        sa = run_sensitivity(recipe, design, resamples=20)
+    mc = run_uncertainty(recipe, design).write(tmp_path / "mc", sensitivity=sa)
+    group = collect_runs([toy_runs["build"], mc]).groups[0]
+    (figure,) = [f.figure for f in index_section(group).figures
+                 if "Sobol" in f.figure["layout"]["title"]["text"]]
+    for mine, theirs in zip(figure["data"], plot.sensitivity(sa).data, strict=True):
+        _same_trace(mine, theirs, ("x", "y", "name"))
+        _same_trace(mine["error_y"], theirs.error_y, ("array", "arrayminus"))
+    assert [t["name"] for t in figure["data"]] == ["S1", "ST"]
 
 
 def test_report_heatmap_holds_the_audit_correlations(toy_runs):

@@ -13,10 +13,10 @@ An argument naming something the result lacks (a node, a stage, a group column, 
 raises :class:`~innometrics.errors.InvalidParameter`, one line listing the valid choices.
 
 The charts are drawn from columns by :func:`bar_chart`, :func:`rank_interval_chart`,
-:func:`framework_chart` and :func:`corr_chart` (module :mod:`.charts`), which the HTML report
-calls on a run directory's tables: a chart is drawn by the same code in a notebook and in the
-report. :mod:`.style` holds the look they share (font, backgrounds, axes) with the report's
-other figures.
+:func:`framework_chart`, :func:`corr_chart` and :func:`sensitivity_chart` (module
+:mod:`.charts`), which the HTML report calls on a run directory's tables: a chart is drawn by
+the same code in a notebook and in the report. :mod:`.style` holds the look they share (font,
+backgrounds, axes) with the report's other figures.
 
 Example
 -------
@@ -30,8 +30,16 @@ Example
 >>> fig.write_html("gii.html", include_plotlyjs=True)   # doctest: +SKIP
 """
 
-from .charts import bar_chart, corr_chart, framework_chart, rank_interval_chart
+from .charts import (
+    SENSITIVITY_COLUMNS,
+    bar_chart,
+    corr_chart,
+    framework_chart,
+    rank_interval_chart,
+    sensitivity_chart,
+)
 from .result_plots import bar, corr, dist, dot, framework, scatter, sensitivity, uncertainty
 
 __all__ = ["bar", "dist", "dot", "scatter", "corr", "framework", "uncertainty", "sensitivity",
-           "bar_chart", "rank_interval_chart", "framework_chart", "corr_chart"]
+           "bar_chart", "rank_interval_chart", "framework_chart", "corr_chart",
+           "sensitivity_chart", "SENSITIVITY_COLUMNS"]

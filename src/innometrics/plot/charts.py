@@ -30,7 +30,11 @@ from ..errors import InvalidParameter
 from ..framework import Framework
 from .style import BLUE, GREY, ORANGE, axis, figure, whiskers
 
-__all__ = ["bar_chart", "rank_interval_chart", "framework_chart", "corr_chart"]
+__all__ = ["bar_chart", "rank_interval_chart", "framework_chart", "corr_chart",
+           "sensitivity_chart"]
+
+#: The columns of a sensitivity table (:meth:`SensitivityResult.to_frame`, ``sensitivity.csv``).
+SENSITIVITY_COLUMNS = ("input", "S1", "S1_q05", "S1_q95", "ST", "ST_q05", "ST_q95")
 
 
 def _floats(values: Any, n: int, name: str, owner: str) -> np.ndarray:
@@ -233,3 +237,33 @@ def corr_chart(matrices: Mapping[str, pd.DataFrame], *, title: str, colorbar: st
                   xaxis=axis("", type="category", tickangle=-60, dtick=1, tickfont=font),
                   yaxis=axis("", type="category", autorange="reversed", dtick=1,
                              tickfont=font), **extra)
+
+
+def sensitivity_chart(table: pd.DataFrame, *, title: str) -> go.Figure:
+    """First-order (S1) and total-order (ST) Sobol indices of each uncertain input as grouped
+    bars, whiskers from the 5th to the 95th bootstrap percentile; a whisker is drawn from the
+    index to each end of its interval, clipped at the index where a percentile lies beyond it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``input, S1, S1_q05, S1_q95, ST, ST_q05, ST_q95``, one row per input
+        (:meth:`~innometrics.uncertainty.SensitivityResult.to_frame`, an uncertainty run's
+        ``sensitivity.csv``); other columns are not drawn.
+    """
+    missing = [c for c in SENSITIVITY_COLUMNS if c not in table.columns]
+    if missing:
+        raise InvalidParameter(f"'table' of plot.sensitivity_chart must have the columns "
+                               f"{list(SENSITIVITY_COLUMNS)}; it lacks {missing}.")
+    inputs = [str(v) for v in table["input"]]
+    traces = []
+    for index, color in (("S1", BLUE), ("ST", ORANGE)):
+        value = table[index].to_numpy(float)
+        traces.append(go.Bar(
+            x=inputs, y=value, name=index, marker_color=color,
+            error_y=whiskers(value, table[f"{index}_q05"].to_numpy(float),
+                             table[f"{index}_q95"].to_numpy(float), color=GREY),
+            hovertemplate=f"%{{x}}<br>{index} %{{y:.3f}}<extra></extra>"))
+    return figure(traces, title, barmode="group",
+                  xaxis=axis("uncertain input", type="category"),
+                  yaxis=axis("Sobol index (of the mean absolute rank shift)"))

@@ -16,8 +16,14 @@ from ..result import IndexResult
 from ..uncertainty.panel import PanelUncertaintyResult
 from ..uncertainty.result import UncertaintyResult
 from ..uncertainty.sobol import SensitivityResult
-from .charts import bar_chart, corr_chart, framework_chart, rank_interval_chart
-from .style import BLUE, GREY, ORANGE, axis, figure, whiskers
+from .charts import (
+    bar_chart,
+    corr_chart,
+    framework_chart,
+    rank_interval_chart,
+    sensitivity_chart,
+)
+from .style import BLUE, GREY, ORANGE, axis, figure
 
 __all__ = ["bar", "dist", "dot", "scatter", "corr", "framework", "uncertainty", "sensitivity"]
 
@@ -269,8 +275,7 @@ def uncertainty(mc: UncertaintyResult) -> go.Figure:
 def sensitivity(sa: SensitivityResult) -> go.Figure:
     """First-order (S1) and total-order (ST) Sobol indices of each uncertain input as grouped
     bars, whiskers from the 5th to the 95th bootstrap percentile
-    (:meth:`SensitivityResult.to_frame`). A whisker is drawn from the index to each end of
-    its interval, clipped at the index where a bootstrap percentile lies beyond it.
+    (:func:`~innometrics.plot.sensitivity_chart` of :meth:`SensitivityResult.to_frame`).
 
     Example
     -------
@@ -280,15 +285,4 @@ def sensitivity(sa: SensitivityResult) -> go.Figure:
     if not isinstance(sa, SensitivityResult):
         raise InvalidParameter("'sa' of plot.sensitivity must be a SensitivityResult "
                                f"(run_sensitivity); got {type(sa).__name__}.")
-    table = sa.to_frame()
-    traces = []
-    for index, color in (("S1", BLUE), ("ST", ORANGE)):
-        value = table[index].to_numpy(float)
-        traces.append(go.Bar(
-            x=table["input"], y=value, name=index, marker_color=color,
-            error_y=whiskers(value, table[f"{index}_q05"].to_numpy(float),
-                             table[f"{index}_q95"].to_numpy(float), color=GREY),
-            hovertemplate=f"%{{x}}<br>{index} %{{y:.3f}}<extra></extra>"))
-    return figure(traces, "Sensitivity of ranks: Sobol indices", barmode="group",
-                  xaxis=axis("uncertain input", type="category"),
-                  yaxis=axis("Sobol index (of the mean absolute rank shift)"))
+    return sensitivity_chart(sa.to_frame(), title="Sensitivity of ranks: Sobol indices")

@@ -248,6 +248,15 @@ def index_section(group: IndexGroup) -> IndexSection:
             caption="Bars: 5th to 95th percentile of each unit's rank over the replications; "
                     "dot: median rank; cross: nominal rank (the build's).",
             source=_source(unc)))
+    sensitivity = unc.table("sensitivity") if unc is not None and unc.has("sensitivity") else None
+    if sensitivity is not None and set(plot.SENSITIVITY_COLUMNS) <= set(sensitivity.columns):
+        figures.append(Figure(
+            plot.sensitivity_chart(sensitivity, title=f"{title}: sensitivity of the ranks "
+                                                      "(Sobol indices)").to_plotly_json(),
+            caption="First-order (S1: the input alone) and total (ST: with its interactions) "
+                    "share of the variance of the mean absolute rank shift due to each "
+                    "uncertain input; whiskers: 5th–95th percentile over bootstrap resamples.",
+            source=_source(unc)))
     drawn, small, other = map_codes(codes)
     map_note = ""
     if drawn:
