@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
@@ -152,3 +153,74 @@ def test_write_html_is_self_contained(result, tmp_path):
     page = html.replace(bundle, "")
     assert "Plotly.newPlot" in page and '"AAA"' in page
     assert "cdn.plot.ly" not in page and "http" not in page.replace("http-equiv", "")
+
+
+# --- the column-level charts (what the report draws with) ----------------------------------
+def test_bar_chart_puts_missing_last_and_draws_whiskers():
+    fig = plot.bar_chart(["A", "B", "C", "D"], [40.0, np.nan, 75.5, 40.0], title="t",
+                         axis_title="score", names=["a", None, "c", "d"],
+                         lower=[30.0, np.nan, 80.0, 39.0], upper=[50.0, np.nan, 90.0, 41.0])
+    (bars,) = fig.data
+    assert list(bars.x) == ["C", "A", "D", "B"]
+    assert list(bars.customdata) == ["c", "a", "d", "B"]  # no name: the code
+    np.testing.assert_array_equal(bars.error_y.array, [14.5, 10.0, 1.0, np.nan])
+    # a lower bound above the score (possible for a percentile) draws no whisker below
+    np.testing.assert_array_equal(bars.error_y.arrayminus, [0.0, 10.0, 1.0, np.nan])
+    grouped = plot.bar_chart(["A", "B", "C"], [1.0, 3.0, 2.0], groups=["g", None, "g"],
+                             title="t", axis_title="s")
+    assert [(t.name, list(t.x)) for t in grouped.data] == [("(none)", ["B"]),
+                                                            ("g", ["C", "A"])]
+
+
+def test_framework_chart_of_a_written_framework_is_the_recipes(result):
+    from innometrics.framework import load_framework
+
+    framework = result.recipe.framework
+    again = load_framework(framework.to_frame())  # as the report reads a run's framework.csv
+    mine, theirs = (plot.framework_chart(f, title="t").data[0] for f in (framework, again))
+    assert mine.to_plotly_json() == theirs.to_plotly_json()
+
+
+def test_corr_chart_switches_between_matrices():
+    first = pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["a", "b"], columns=["a", "b"])
+    second = pd.DataFrame([[1.0, np.nan, -0.5]], index=["P"], columns=["P", "Q", "I"])
+    fig = plot.corr_chart({"level 1": first, "level 2": second}, title="r", colorbar="r")
+    assert [t.visible for t in fig.data] == [True, False]
+    np.testing.assert_array_equal(fig.data[1].z, second.to_numpy())
+    (menu,) = fig.layout.updatemenus
+    assert [b.args[0]["visible"] for b in menu.buttons] == [[True, False], [False, True]]
+    assert fig.layout.title.text == "r — level 1"
+    assert plot.corr_chart({"only": first}, title="r", colorbar="r").layout.updatemenus == ()
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda: plot.bar_chart(["A", "B"], [1.0], title="", axis_title=""),
+     ["'scores' of plot.bar_chart", "(2); got 1"]),
+    (lambda: plot.bar_chart(["A"], ["high"], title="", axis_title=""),
+     ["'scores' of plot.bar_chart", "numbers"]),
+    (lambda: plot.bar_chart(["A"], [1.0], lower=[0.0], title="", axis_title=""),
+     ["'lower' and 'upper'", "only 'lower'"]),
+    (lambda: plot.bar_chart(["A"], [1.0], names=["a", "b"], title="", axis_title=""),
+     ["'names' of plot.bar_chart"]),
+    (lambda: plot.rank_interval_chart(["A"], [1], [1], [1], [1, 2], title=""),
+     ["'q95' of plot.rank_interval_chart"]),
+    (lambda: plot.corr_chart({}, title="", colorbar=""), ["'matrices' of plot.corr_chart"]),
+    (lambda: plot.sensitivity_chart(pd.DataFrame({"input": ["w"], "S1": [0.1]}), title=""),
+     ["'table' of plot.sensitivity_chart", "'ST_q95'"]),
+])
+def test_chart_columns_are_checked_in_one_line(call, words):
+    with pytest.raises(InvalidParameter) as info:
+        call()
+    assert "\n" not in str(info.value)
+    for word in words:
+        assert word in str(info.value), str(info.value)
+
+
+def test_figures_carry_no_default_template(result):
+    """plotly.py's default template (about 7 kB of styles) is not written into each figure:
+    the report embeds dozens of them."""
+    import json
+
+    for fig in (plot.bar(result), plot.framework(result), plot.corr(result)):
+        layout = fig.to_plotly_json()["layout"]
+        assert len(json.dumps(layout["template"])) < 100 and layout["font"]["family"]

@@ -3,15 +3,18 @@ the page itself opened offline in headless Chromium (every chart drawn, maps inc
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from browser import local_page, screenshot_path
 from toy_index import write_toy
 
+from innometrics import plot
 from innometrics.audit import audit
 from innometrics.clusters.ranking import RankingSettings, rank_clusters
 from innometrics.clusters.records import validate_records
@@ -20,12 +23,12 @@ from innometrics.datasets import gii_recipe_path
 from innometrics.errors import InputError
 from innometrics.recipe import load_recipe
 from innometrics.report import collect_runs, render_report, write_report
-from innometrics.report.charts import effective_weights
 from innometrics.report.html import plotly_js, script_json
+from innometrics.report.index_section import index_section
 from innometrics.report.profiles import generic_strengths
 from innometrics.result import build
 from innometrics.runs import add_to_run, open_run
-from innometrics.uncertainty import UncertaintyDesign, run_uncertainty
+from innometrics.uncertainty import UncertaintyDesign, run_sensitivity, run_uncertainty
 
 #: Names that would break a page that did not escape them.
 NASTY = ["Weird [/] name", "<script>alert('x')</script>", "</script><img src=x onerror=alert(2)>",
@@ -147,7 +150,7 @@ def test_script_json_cannot_close_the_script():
     assert json.loads(text) == {"name": "</script><script>x()</script>", "v": None}
 
 
-def test_generic_strengths_and_effective_weights(toy_runs):
+def test_generic_strengths(toy_runs):
     run = open_run(toy_runs["build"])
     found = generic_strengths(run.ranks, ["a", "b", "c", "d"])
     assert set(found) == set(run.ranks.index)
@@ -155,9 +158,102 @@ def test_generic_strengths_and_effective_weights(toy_runs):
         ranks = run.ranks.loc[unit, ["a", "b", "c", "d"]]
         assert ranks[sw["strengths"][0]] == ranks.min()
         assert ranks[sw["weaknesses"][0]] == ranks.max() or not sw["weaknesses"]
-    eff = effective_weights(run.table("framework"))
-    assert eff["Index"] == 1.0 and eff["P"] == pytest.approx(0.5)
-    assert eff["b"] == pytest.approx(0.5 * 2 / 3) and eff[["a", "b", "c", "d"]].sum() == 1.0
+
+
+# --- the report's charts are innometrics.plot's -------------------------------------------------
+def _numbers(value) -> np.ndarray:
+    """An array of a serialised figure: plotly writes numpy arrays as base64 typed arrays."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return array.reshape([int(n) for n in str(shape).split(",")]) if shape else array
+    return np.array([np.nan if v is None else v for v in value], dtype=float)
+
+
+def _figures(toy_runs) -> dict[str, dict]:
+    """The toy index section's figures (plain dicts, as embedded), by title."""
+    group = collect_runs([toy_runs["build"], toy_runs["audit"],
+                          toy_runs["uncertainty"]]).groups[0]
+    return {f.figure["layout"]["title"]["text"].split(": ", 1)[1]: f.figure
+            for f in index_section(group).figures}
+
+
+def _same_trace(report: dict, python, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        mine, theirs = report[key], python.to_plotly_json()[key]
+        if isinstance(mine, dict) or isinstance(theirs, dict):  # numbers
+            np.testing.assert_array_equal(_numbers(mine), _numbers(theirs), err_msg=key)
+        else:
+            assert list(mine) == list(theirs), key
+
+
+def test_report_charts_are_the_python_plots(toy_runs):
+    """Bars, rank intervals and the sunburst of the report hold what innometrics.plot draws
+    for the same build and Monte Carlo (the report reads them back from the run's tables)."""
+    figures = _figures(toy_runs)
+    recipe = load_recipe(toy_runs["recipe"])
+    result = build(recipe)
+    mc = run_uncertainty(recipe)  # the recipe's design and seed: the run's replications
+    (bars,) = figures["Index scores, best first"]["data"]
+    _same_trace(bars, plot.bar(result).data[0], ("x", "y", "customdata", "name"))
+    table = mc.rank_intervals().set_index("uCode").loc[bars["x"]]
+    y = _numbers(bars["y"])
+    np.testing.assert_allclose(y + _numbers(bars["error_y"]["array"]),
+                               np.maximum(table["score_q95"], y), rtol=1e-12)
+    np.testing.assert_allclose(y - _numbers(bars["error_y"]["arrayminus"]),
+                               np.minimum(table["score_q05"], y), rtol=1e-12)
+    title = next(t for t in figures if t.startswith("rank intervals"))
+    for mine, theirs in zip(figures[title]["data"], plot.uncertainty(mc).data, strict=True):
+        _same_trace(mine, theirs, ("x", "y", "customdata", "name"))
+        if "error_y" in mine:
+            _same_trace(mine["error_y"], theirs.error_y, ("array", "arrayminus"))
+    (sun,) = figures["framework and effective weights"]["data"]
+    _same_trace(sun, plot.framework(result).data[0],
+                ("ids", "parents", "values", "hovertext", "branchvalues"))
+    values = dict(zip(sun["ids"], sun["values"], strict=True))
+    assert values["b"] == pytest.approx(100 * 0.5 * 2 / 3) and values["P"] == 0.0
+    assert sum(values[c] for c in "abcd") == pytest.approx(100.0)
+
+
+def test_report_sensitivity_chart_is_the_python_plot(toy_runs, tmp_path):
+    import warnings
+
+    recipe = load_recipe(toy_runs["recipe"])
+    design = UncertaintyDesign(runs=16, seed=3, noise=0.4, levels=(2,), alternatives={
+        "normalise": [{"method": "minmax", "range": [1, 100]}, {"method": "rank"}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a small N, on purpose
+        sa = run_sensitivity(recipe, design, resamples=20)
+    mc = run_uncertainty(recipe, design).write(tmp_path / "mc", sensitivity=sa)
+    group = collect_runs([toy_runs["build"], mc]).groups[0]
+    (figure,) = [f.figure for f in index_section(group).figures
+                 if "Sobol" in f.figure["layout"]["title"]["text"]]
+    for mine, theirs in zip(figure["data"], plot.sensitivity(sa).data, strict=True):
+        _same_trace(mine, theirs, ("x", "y", "name"))
+        _same_trace(mine["error_y"], theirs.error_y, ("array", "arrayminus"))
+    assert [t["name"] for t in figure["data"]] == ["S1", "ST"]
+
+
+def test_report_heatmap_holds_the_audit_correlations(toy_runs):
+    figures = _figures(toy_runs)
+    heat = figures["correlations (Pearson) — level 1"]
+    corr = open_run(toy_runs["audit"]).table("correlations")
+    assert [t["name"] for t in heat["data"]] == [f"level {lv}" for lv in (1, 2)]
+    for trace in heat["data"]:
+        level = int(trace["name"].split()[1])
+        z = _numbers(trace["z"])
+        cell = {(r, c): z[i, j] for i, r in enumerate(trace["y"])
+                for j, c in enumerate(trace["x"])}
+        rows = corr[corr["Level"] == level]
+        for r in rows.itertuples():
+            if r.Kind == "parent":
+                assert cell[(r.Var2, f"{r.Var1} (parent)")] == r.Pearson
+            else:
+                assert cell[(r.Var1, r.Var2)] == cell[(r.Var2, r.Var1)] == r.Pearson
+        assert np.isfinite(z).sum() == 2 * (rows["Kind"] == "within").sum() + (
+            rows["Kind"] == "parent").sum() + len(trace["y"])  # and 1 on each diagonal
+    buttons = heat["layout"]["updatemenus"][0]["buttons"]
+    assert [b["args"][0]["visible"] for b in buttons] == [[True, False], [False, True]]
 
 
 def test_profiles_csv_is_shown(toy_runs, tmp_path):
@@ -234,8 +330,8 @@ def test_report_opens_offline_and_draws_every_chart(gii_runs, tmp_path):
         low = first.locator("tbody tr").first.get_attribute("data-unit")
     assert requested == [] and problems == []
     assert len(drawn) == figures + 1  # the figures plus one profile chart per index
-    for plot in drawn:
-        assert plot["svg"] > 0 and plot["marks"] > 0, plot
+    for chart in drawn:
+        assert chart["svg"] > 0 and chart["marks"] > 0, chart
     maps = [p for p in drawn if {"choropleth", "scattergeo"} & set(p["types"])]
     assert len(maps) == 2 and all(p["land"] > 10_000 for p in maps)  # outlines drawn offline
     choropleth = next(p for p in maps if "choropleth" in p["types"])

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..plot.style import axis, layout
 from ..runs import Run
-from .charts import _axis, _layout
 from .common import Figure, Provenance, Table, extra_tables, frame_table, new_id, provenance
 from .common import source_line as _source
 
@@ -70,12 +70,12 @@ def timeline_figure(claim: pd.Series, points: pd.DataFrame) -> dict:
                        "y0": 0, "y1": 1, "line": {"dash": "dot"}})
     title = f"{claim['id']}: {claim['measure']} {claim['economy']} {int(claim['year'])}"
     return {"data": traces,
-            "layout": _layout(title, height=320, shapes=shapes,
-                              annotations=[{"x": day, "y": 1, "yref": "paper",
-                                            "text": f"claim date {day}", "showarrow": False,
-                                            "xanchor": "left"}] if day else [],
-                              xaxis=_axis("release date", type="date"),
-                              yaxis=_axis(str(claim["measure"])))}
+            "layout": layout(title, height=320, shapes=shapes,
+                             annotations=[{"x": day, "y": 1, "yref": "paper",
+                                           "text": f"claim date {day}", "showarrow": False,
+                                           "xanchor": "left"}] if day else [],
+                             xaxis=axis("release date", type="date"),
+                             yaxis=axis(str(claim["measure"])))}
 
 
 def _timeline_table(claim: pd.Series, points: pd.DataFrame) -> Table:

@@ -18,6 +18,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from .. import plot
+from ..framework import load_framework
 from ..runs import Run
 from . import charts
 from .common import Figure, Provenance, Table, extra_tables, format_value, new_id, provenance
@@ -230,21 +232,30 @@ def index_section(group: IndexGroup) -> IndexSection:
     whiskers = (" Whiskers: 5th–95th percentile of the Monte Carlo scores." if lower is not None
                 else "")
     figures.append(Figure(
-        charts.score_bars(codes, unit_names, scores[index].to_numpy(float),
-                          title=f"{title}: {index} scores, best first", unit=unit,
-                          lower=lower, upper=upper),
+        plot.bar_chart(codes, scores[index].to_numpy(float), names=unit_names, name=index,
+                       title=f"{title}: {index} scores, best first", axis_title=unit,
+                       lower=lower, upper=upper).to_plotly_json(),
         caption=f"Every unit's {index} score, best first; y axis: {unit}.{whiskers}",
         source=_source(build, unc) if lower is not None else source))
     if intervals is not None:
         iv = intervals.reindex(codes)
         runs = (unc.manifest.get("settings") or {}).get("design", {}).get("runs", "?")
         figures.append(Figure(
-            charts.rank_interval_plot(codes, unit_names, iv["nominal"], iv["median"],
-                                      iv["q05"], iv["q95"],
-                                      title=f"{title}: rank intervals ({runs} Monte Carlo "
-                                            "replications)"),
+            plot.rank_interval_chart(codes, iv["nominal"], iv["median"], iv["q05"], iv["q95"],
+                                     names=unit_names,
+                                     title=f"{title}: rank intervals ({runs} Monte Carlo "
+                                           "replications)").to_plotly_json(),
             caption="Bars: 5th to 95th percentile of each unit's rank over the replications; "
                     "dot: median rank; cross: nominal rank (the build's).",
+            source=_source(unc)))
+    sensitivity = unc.table("sensitivity") if unc is not None and unc.has("sensitivity") else None
+    if sensitivity is not None and set(plot.SENSITIVITY_COLUMNS) <= set(sensitivity.columns):
+        figures.append(Figure(
+            plot.sensitivity_chart(sensitivity, title=f"{title}: sensitivity of the ranks "
+                                                      "(Sobol indices)").to_plotly_json(),
+            caption="First-order (S1: the input alone) and total (ST: with its interactions) "
+                    "share of the variance of the mean absolute rank shift due to each "
+                    "uncertain input; whiskers: 5th–95th percentile over bootstrap resamples.",
             source=_source(unc)))
     drawn, small, other = map_codes(codes)
     map_note = ""
@@ -265,17 +276,20 @@ def index_section(group: IndexGroup) -> IndexSection:
     else:
         map_note = "No map: no unit code is an ISO3 country code drawn on the world map."
     if audit is not None and audit.has("correlations"):
-        heat = charts.correlation_heatmap(audit.table("correlations"), framework,
-                                          title=f"{title}: correlations (Pearson)")
-        if heat is not None:
+        matrices, hover = charts.audit_correlations(audit.table("correlations"), framework)
+        if matrices:
+            heat = plot.corr_chart(matrices, hover=hover, colorbar="Pearson r",
+                                   title=f"{title}: correlations (Pearson)")
             figures.append(Figure(
-                heat, caption="Each node's correlation with the other children of its parent "
-                              "(block diagonal) and with its parent (columns marked "
-                              "'parent'); blank: not computed. Buttons switch levels.",
+                heat.to_plotly_json(),
+                caption="Each node's correlation with the other children of its parent "
+                        "(block diagonal) and with its parent (columns marked 'parent'); "
+                        "blank: not computed. Buttons switch levels.",
                 source=_source(audit)))
     figures.append(Figure(
-        charts.framework_sunburst(framework, title=f"{title}: framework and effective "
-                                                   "weights"),
+        plot.framework_chart(load_framework(framework, source=f"{build.path}/framework.csv"),
+                             title=f"{title}: framework and effective weights"
+                             ).to_plotly_json(),
         caption="The framework tree, index at the centre; each node's angle is its effective "
                 "weight (its share of the index). Click a node to zoom.", source=source))
     profiles = build.table("profiles") if build.has("profiles") else None

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..plot.style import axis, clean, layout
 from ..runs import Run
-from .charts import _axis, _layout, clean
 from .common import Figure, Provenance, Table, extra_tables, frame_table, new_id, provenance
 from .common import source_line as _source
 
@@ -223,9 +223,9 @@ def trajectory_figure(paths: pd.DataFrame, units: Sequence[str], selected: Seque
                        "text": text, "hovertemplate": "%{text}<extra></extra>",
                        "connectgaps": False, "visible": shown})
     return {"data": traces,
-            "layout": _layout(title, height=480, xaxis=_axis("time", type="category"),
-                              yaxis=_axis("rank (1 = best)", autorange="reversed"),
-                              legend={"orientation": "h", "y": -0.18, "x": 0})}
+            "layout": layout(title, height=480, xaxis=axis("time", type="category"),
+                             yaxis=axis("rank (1 = best)", autorange="reversed"),
+                             legend={"orientation": "h", "y": -0.18, "x": 0})}
 
 
 def format_rank(value) -> str:
@@ -279,10 +279,10 @@ def slope_figure(paths: pd.DataFrame, *, title: str, named: int = _NAMED_MOVES,
                     "xanchor": "left", "xshift": 8, "font": {"size": 10}}
                    for _, code, rank in labels]
     return {"data": traces,
-            "layout": _layout(title, height=560, annotations=annotations,
-                              xaxis=_axis("time", type="category"),
-                              yaxis=_axis("rank (1 = best)", autorange="reversed"),
-                              legend={"orientation": "h", "y": 1.06, "x": 0})}
+            "layout": layout(title, height=560, annotations=annotations,
+                             xaxis=axis("time", type="category"),
+                             yaxis=axis("rank (1 = best)", autorange="reversed"),
+                             legend={"orientation": "h", "y": 1.06, "x": 0})}
 
 
 def _trends_table(build: Run | None, paths: pd.DataFrame) -> Table | None:

@@ -1,50 +1,31 @@
-"""Plots of a result from Python (COINr's ``plot_bar``, ``plot_dist``, ``plot_dot``,
-``plot_scatter``, ``plot_corr``, ``plot_framework``, ``plot_uncertainty``,
-``plot_sensitivity``), as plotly figures.
-
-Each function returns a :class:`plotly.graph_objects.Figure`: it shows itself in Jupyter, and
-saves to one self-contained HTML file that opens offline (plotly.js is written into the
-file, nothing is fetched)::
-
-    fig = bar(result, "Index", by_group="GDPpc_group")
-    fig.write_html("bar.html", include_plotlyjs=True)
-
-An argument naming something the result lacks (a node, a stage, a group column, a unit)
-raises :class:`~innometrics.errors.InvalidParameter`, one line listing the valid choices.
-
-Example
--------
->>> import innometrics as im
->>> from innometrics import plot
->>> from innometrics.datasets import gii_recipe_path
->>> result = im.build(im.load_recipe(gii_recipe_path(2022)))
->>> fig = plot.bar(result, "GII")          # the GII 2022 scores, best first
->>> fig.data[0].x[:3]
-('CHE', 'USA', 'SWE')
->>> fig.write_html("gii.html", include_plotlyjs=True)   # doctest: +SKIP
-"""
+"""Plots of a result (COINr's ``plot_bar``, ``plot_dist``, ``plot_dot``, ``plot_scatter``,
+``plot_corr``, ``plot_framework``, ``plot_uncertainty``, ``plot_sensitivity``): each picks the
+result's numbers, checks its arguments, and draws with :mod:`.charts` or :mod:`.style`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._params import one_of
-from .audit.weights import effective_weights
-from .errors import InvalidParameter
-from .result import IndexResult
-from .uncertainty.panel import PanelUncertaintyResult
-from .uncertainty.result import UncertaintyResult
-from .uncertainty.sobol import SensitivityResult
+from .._params import one_of
+from ..errors import InvalidParameter
+from ..result import IndexResult
+from ..uncertainty.panel import PanelUncertaintyResult
+from ..uncertainty.result import UncertaintyResult
+from ..uncertainty.sobol import SensitivityResult
+from .charts import (
+    bar_chart,
+    corr_chart,
+    framework_chart,
+    rank_interval_chart,
+    sensitivity_chart,
+)
+from .style import BLUE, GREY, ORANGE, axis, figure
 
 __all__ = ["bar", "dist", "dot", "scatter", "corr", "framework", "uncertainty", "sensitivity"]
-
-_TEMPLATE = "plotly_white"
-_BLUE, _ORANGE, _GREY = "#1f5f9f", "#d9822b", "#6b7280"
 
 
 # --- argument checks: each names the argument and the valid choices -----------------------
@@ -89,13 +70,6 @@ def _names(result: IndexResult, units: pd.Index) -> list[str]:
     return [names.get(u, u) for u in units]
 
 
-def _figure(traces: list, title: str, **layout: Any) -> go.Figure:
-    fig = go.Figure(data=traces)
-    fig.update_layout(title={"text": title, "x": 0.0, "xanchor": "left"}, template=_TEMPLATE,
-                      hovermode="closest", **layout)
-    return fig
-
-
 def _by_group(values: pd.DataFrame, group: pd.Series | None) -> list[tuple[str | None,
                                                                           pd.DataFrame]]:
     """``values`` split by ``group`` (one part, named None, without a group)."""
@@ -127,18 +101,11 @@ def bar(result: IndexResult, node: str | None = None, by_group: str | None = Non
     """
     node = node or result.index_code
     _codes(result.scores, node, "node", "bar")
-    scores = result.scores[node].sort_values(ascending=False, na_position="last")
+    scores = result.scores[node]
     group = _group(result, by_group, "bar", scores.index)
-    table = pd.DataFrame({"score": scores, "name": _names(result, scores.index)})
-    traces = [go.Bar(x=list(part.index), y=part["score"], customdata=part["name"],
-                     name=label or node, marker_color=None if label else _BLUE,
-                     hovertemplate="%{customdata} (%{x})<br>score %{y:.2f}<extra></extra>")
-              for label, part in _by_group(table, group)]
-    return _figure(traces, f"{node}: scores", showlegend=by_group is not None,
-                   legend_title_text=by_group,
-                   xaxis={"title": "unit", "type": "category", "categoryorder": "array",
-                          "categoryarray": list(scores.index), "tickangle": -60},
-                   yaxis={"title": f"{node} score"})
+    return bar_chart(scores.index, scores.to_numpy(float), names=_names(result, scores.index),
+                     groups=None if group is None else list(group), group_title=by_group,
+                     name=node, title=f"{node}: scores", axis_title=f"{node} score")
 
 
 def dist(result: IndexResult, codes: str | Sequence[str], stage: str | None = None,
@@ -168,8 +135,8 @@ def dist(result: IndexResult, codes: str | Sequence[str], stage: str | None = No
                     hovertemplate="%{text}<br>%{y:.3g}<extra>" + code + "</extra>")
               for code in chosen]
     where = stage or "scores"
-    return _figure(traces, f"Distribution on {where}", showlegend=False,
-                   xaxis={"title": "code"}, yaxis={"title": f"value ({where})"})
+    return figure(traces, f"Distribution on {where}", showlegend=False,
+                  xaxis=axis("code"), yaxis=axis(f"value ({where})"))
 
 
 def dot(result: IndexResult, code: str, highlight: str | None = None,
@@ -195,17 +162,17 @@ def dot(result: IndexResult, code: str, highlight: str | None = None,
     names = _names(result, table.index)
     traces = [go.Scatter(x=values, y=[code] * len(values), mode="markers", name="units",
                          text=[f"{n} ({u})" for n, u in zip(names, table.index, strict=True)],
-                         marker={"color": _GREY, "size": 9, "opacity": 0.6},
+                         marker={"color": GREY, "size": 9, "opacity": 0.6},
                          hovertemplate="%{text}<br>%{x:.3g}<extra></extra>")]
     if highlight is not None:
         _choose("highlight", list(table.index), highlight, "dot")
         traces.append(go.Scatter(x=[values[highlight]], y=[code], mode="markers",
-                                 name=highlight, marker={"color": _ORANGE, "size": 14},
+                                 name=highlight, marker={"color": ORANGE, "size": 14},
                                  hovertemplate=f"{highlight}<br>%{{x:.3g}}<extra></extra>"))
-    return _figure(traces, f"{code}: every unit" + (f", {highlight} marked" if highlight
-                                                    else ""),
-                   height=260, showlegend=highlight is not None,
-                   xaxis={"title": f"{code} ({stage or 'scores'})"}, yaxis={"title": ""})
+    marked = f", {highlight} marked" if highlight else ""
+    return figure(traces, f"{code}: every unit{marked}", height=260,
+                  showlegend=highlight is not None,
+                  xaxis=axis(f"{code} ({stage or 'scores'})"), yaxis=axis(""))
 
 
 def scatter(result: IndexResult, x: str, y: str, by_group: str | None = None,
@@ -233,12 +200,12 @@ def scatter(result: IndexResult, x: str, y: str, by_group: str | None = None,
     traces = [go.Scatter(x=part["x"], y=part["y"], mode="markers", name=label or "units",
                          text=[f"{n} ({u})" for n, u in zip(part["name"], part.index,
                                                             strict=True)],
-                         marker={"size": 9, **({} if label else {"color": _BLUE})},
+                         marker={"size": 9, **({} if label else {"color": BLUE})},
                          hovertemplate="%{text}<br>" + f"{x} %{{x:.3g}}, {y} %{{y:.3g}}"
                                        "<extra></extra>")
               for label, part in _by_group(frame, group)]
-    return _figure(traces, f"{y} against {x}", showlegend=by_group is not None,
-                   legend_title_text=by_group, xaxis={"title": x}, yaxis={"title": y})
+    return figure(traces, f"{y} against {x}", showlegend=by_group is not None,
+                  legend_title_text=by_group, xaxis=axis(x), yaxis=axis(y))
 
 
 def corr(result: IndexResult, levels: Sequence[int] | None = None,
@@ -265,42 +232,20 @@ def corr(result: IndexResult, levels: Sequence[int] | None = None,
     codes = [c for lv in sorted(set(chosen)) for c in fw.codes_at(lv)
              if c in result.scores.columns]
     matrix = result.scores[codes].corr(method=method)
-    trace = go.Heatmap(z=matrix.to_numpy(), x=codes, y=codes, zmin=-1, zmax=1,
-                       colorscale="RdBu", xgap=1, ygap=1, colorbar={"title": method},
-                       hovertemplate="%{y} × %{x}: %{z:.2f}<extra></extra>")
-    size = len(codes)
-    return _figure([trace], f"Correlations ({method}), levels "
-                   + ", ".join(str(lv) for lv in sorted(set(chosen))),
-                   height=int(min(1400, max(420, 18 * size + 200))),
-                   xaxis={"type": "category", "tickangle": -60},
-                   yaxis={"type": "category", "autorange": "reversed"})
+    chosen_text = ", ".join(str(lv) for lv in sorted(set(chosen)))
+    return corr_chart({f"levels {chosen_text}": matrix},
+                      title=f"Correlations ({method}), levels {chosen_text}", colorbar=method)
 
 
 def framework(result: IndexResult) -> go.Figure:
     """The framework tree as a sunburst, the index at the centre, each node's angle its
-    effective weight (:func:`innometrics.audit.effective_weights`: the product of its
-    normalised weights up to the index).
-
-    Aggregates carry no value of their own (``branchvalues="remainder"``), so each ring
-    sums exactly to its children's effective weights, without rounding gaps.
+    effective weight (:func:`~innometrics.plot.framework_chart` of the recipe's framework).
 
     Example
     -------
     >>> framework(result)                         # doctest: +SKIP
     """
-    fw = result.recipe.framework
-    eff = effective_weights(fw).set_index("iCode")
-    codes = list(eff.index)
-    leaf = [fw[c].level == 1 for c in codes]
-    hover = [f"{fw[c].name} ({c})<br>weight {fw[c].weight:g} among siblings"
-             f"<br>{100 * eff.loc[c, 'EffWeight']:.2f}% of the index" for c in codes]
-    trace = go.Sunburst(ids=codes, labels=codes, parents=[fw[c].parent or "" for c in codes],
-                        values=[100 * eff.loc[c, "EffWeight"] if is_leaf else 0.0
-                                for c, is_leaf in zip(codes, leaf, strict=True)],
-                        branchvalues="remainder", hovertext=hover,
-                        hovertemplate="%{hovertext}<extra></extra>",
-                        insidetextorientation="radial")
-    return _figure([trace], "Framework and effective weights", height=620)
+    return framework_chart(result.recipe.framework, title="Framework and effective weights")
 
 
 # --- plots of a Monte Carlo and a sensitivity analysis ------------------------------------
@@ -322,33 +267,15 @@ def uncertainty(mc: UncertaintyResult) -> go.Figure:
         raise InvalidParameter("'mc' of plot.uncertainty must be an UncertaintyResult "
                                f"(run_uncertainty); got {type(mc).__name__}.")
     table = mc.rank_intervals()
-    units = list(table["uCode"])
-    median = table["median"].to_numpy(float)
-    interval = go.Scatter(
-        x=units, y=median, mode="markers", name="median rank (bar: 5th–95th percentile)",
-        customdata=table["uName"], marker={"color": _BLUE, "size": 7},
-        error_y={"type": "data", "symmetric": False, "width": 0, "thickness": 2,
-                 "array": table["q95"].to_numpy(float) - median,
-                 "arrayminus": median - table["q05"].to_numpy(float)},
-        hovertemplate="%{customdata} (%{x})<br>median rank %{y}<extra></extra>")
-    nominal = go.Scatter(x=units, y=table["nominal"], mode="markers", name="nominal rank",
-                         customdata=table["uName"],
-                         marker={"color": _ORANGE, "symbol": "x", "size": 8},
-                         hovertemplate="%{customdata} (%{x})<br>nominal rank %{y}"
-                                       "<extra></extra>")
-    target = mc.design.target_of(mc.recipe)
-    return _figure([interval, nominal], f"{target}: rank intervals",
-                   legend={"orientation": "h", "y": 1.08, "x": 0},
-                   xaxis={"title": "unit, by nominal rank", "type": "category",
-                          "tickangle": -60},
-                   yaxis={"title": "rank (1 = best)", "autorange": "reversed"})
+    return rank_interval_chart(table["uCode"], table["nominal"], table["median"],
+                               table["q05"], table["q95"], names=table["uName"],
+                               title=f"{mc.design.target_of(mc.recipe)}: rank intervals")
 
 
 def sensitivity(sa: SensitivityResult) -> go.Figure:
     """First-order (S1) and total-order (ST) Sobol indices of each uncertain input as grouped
     bars, whiskers from the 5th to the 95th bootstrap percentile
-    (:meth:`SensitivityResult.to_frame`). A whisker is drawn from the index to each end of
-    its interval, clipped at the index where a bootstrap percentile lies beyond it.
+    (:func:`~innometrics.plot.sensitivity_chart` of :meth:`SensitivityResult.to_frame`).
 
     Example
     -------
@@ -358,17 +285,4 @@ def sensitivity(sa: SensitivityResult) -> go.Figure:
     if not isinstance(sa, SensitivityResult):
         raise InvalidParameter("'sa' of plot.sensitivity must be a SensitivityResult "
                                f"(run_sensitivity); got {type(sa).__name__}.")
-    table = sa.to_frame()
-    traces = []
-    for index, color in (("S1", _BLUE), ("ST", _ORANGE)):
-        value = table[index].to_numpy(float)
-        traces.append(go.Bar(
-            x=table["input"], y=value, name=index, marker_color=color,
-            error_y={"type": "data", "symmetric": False, "color": _GREY,
-                     "array": np.maximum(table[f"{index}_q95"].to_numpy(float) - value, 0.0),
-                     "arrayminus": np.maximum(value - table[f"{index}_q05"].to_numpy(float),
-                                              0.0)},
-            hovertemplate=f"%{{x}}<br>{index} %{{y:.3f}}<extra></extra>"))
-    return _figure(traces, "Sensitivity of ranks: Sobol indices", barmode="group",
-                   xaxis={"title": "uncertain input", "type": "category"},
-                   yaxis={"title": "Sobol index (of the mean absolute rank shift)"})
+    return sensitivity_chart(sa.to_frame(), title="Sensitivity of ranks: Sobol indices")
