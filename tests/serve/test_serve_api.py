@@ -9,6 +9,7 @@ import io
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from own_functions import softmin
 from toy_index import write_toy
 
 from innometrics.datasets import gii_recipe_path
@@ -227,3 +228,18 @@ def test_aggregate_settings_the_runner_handles(tmp_path):
     assert res.status_code == 200
     _check_equal(res.json(), build(recipe.with_step("aggregate", method="geometric",
                                                     min_coverage=0.0).with_weights({"P": 0.3})))
+
+
+@pytest.mark.parametrize("method", [softmin, {2: softmin, "default": "arithmetic"}])
+def test_own_aggregate_function_in_the_dashboard(tmp_path, method):
+    """An own aggregate function (every level, or one) scores the recipe's ranks as a rebuild
+    does, and an aggregation preset replaces it together with its arguments."""
+    recipe = load_recipe(write_toy(tmp_path, steps=TOY_STEPS)).with_step(
+        "aggregate", method=method, params={"k": 0.25})
+    client = TestClient(create_app(recipe))
+    res = client.get("/api/ranks?w.P=0.3")
+    assert res.status_code == 200, res.text
+    _check_equal(res.json(), build(recipe.with_weights({"P": 0.3})))
+    res = client.get("/api/ranks?aggregate=geometric")
+    assert res.status_code == 200, res.text
+    _check_equal(res.json(), build(recipe.with_step("aggregate", method="geometric")))

@@ -280,11 +280,13 @@ class DashboardModel:
         # the recipe's settings that the aggregate step takes (the runner handles the others,
         # e.g. ratios computed from the aggregated scores, which are not scores of a node)
         accepted = inspect.signature(_steps.aggregate).parameters
-        own = {k: v for k, v in (self.recipe.settings("aggregate") or {}).items()
+        own = {k: v for k, v in self.recipe.callable_settings(
+            self.recipe.settings("aggregate") or {}).items()
                if k in accepted and k not in ("x", "weight_matrices")}
         if preset == "recipe":
             return own
-        return {**own, "method": preset}
+        # a preset replaces the method, own functions and their arguments included
+        return {**{k: v for k, v in own.items() if k != "params"}, "method": preset}
 
     def compute(self, query: Query) -> np.ndarray:
         """Scores of every node (the units at the query's time × :attr:`codes`) for a
