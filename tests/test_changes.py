@@ -66,3 +66,18 @@ def test_select_refuses_an_empty_selection_and_unknown_group_values(result):
     with pytest.raises(im.InvalidParameter, match=r"\['XXL'\] are not values of group column "
                                                   "'GDP_group'; its values are"):
         result.select(stage="Raw", group={"GDP_group": ["L", "XXL"]})
+
+
+def test_select_units_and_peers_refuse_what_they_cannot_mean(result):
+    with pytest.raises(im.InvalidParameter, match=r"units \['ZZZ'\] are not in the stage"):
+        result.select(stage="Raw", units=["KHM", "ZZZ"])
+    with pytest.raises(im.InvalidParameter, match="give units with a group column's name"):
+        result.select(stage="Raw", units="KHM", group={"GDP_group": "L"})
+    with pytest.raises(im.InvalidParameter, match="group='GDP_group' names a column, which "
+                                                  "selects the peers of units"):
+        result.select(stage="Raw", group="GDP_group")
+    with pytest.raises(im.InvalidParameter, match="'Income' is not a group column"):
+        result.select(stage="Raw", units="KHM", group="Income")
+    peers = result.select(stage="Raw", units="KHM", group="GDP_group")
+    groups = result.recipe.data.groups.set_axis(list(result.recipe.data.units))["GDP_group"]
+    assert set(peers.index) == set(groups.index[groups == groups["KHM"]])

@@ -355,6 +355,19 @@ def test_select_like_get_data(built):
         np.testing.assert_allclose(mine.loc[expected.index, codes], expected[codes], rtol=RTOL)
 
 
+def test_select_units_and_their_peers_like_get_data(built):
+    """get_data(coin, "Raw", uCodes = units, use_group = "column"): the units sharing a group
+    with the chosen ones (a unit without a group shares it with those without one); uCodes
+    alone: those units (references made by make_peers.R)."""
+    coin, result = built
+    for row in ref(coin, "peers/peers.csv").itertuples():
+        mine = result.select(stage="Raw", units=row.units.split(), group=row.group)
+        assert sorted(mine.index) == row.peers.split(), (row.group, row.units)
+    first = ref(coin, "peers/peers.csv").units[0].split()
+    assert sorted(result.select(stage="Raw", units=first).index) == lines(
+        coin, "peers/units_only.txt")
+
+
 def test_without_like_change_ind(built):
     coin, result = built
     (dropped,) = lines(coin, "change_ind/dropped.txt")

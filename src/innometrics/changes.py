@@ -8,10 +8,11 @@ methods of the same names rebuild from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._tree import branch
@@ -82,8 +83,9 @@ def recipe_with_directions(recipe: Recipe, directions: Mapping[str, int]) -> Rec
 
 
 def select(result: Any, *, stage: str | None = None, under: str | None = None,
-           level: int | None = None, group: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """A slice of a stage (COINr's ``get_data`` with ``iCodes``, ``Level`` and
+           level: int | None = None, group: Mapping[str, Any] | str | None = None,
+           units: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """A slice of a stage (COINr's ``get_data`` with ``iCodes``, ``Level``, ``uCodes`` and
     ``use_group``).
 
     Parameters
@@ -96,13 +98,25 @@ def select(result: Any, *, stage: str | None = None, under: str | None = None,
     level : int, optional
         Only nodes at this level (1 = indicators); with ``under``, the nodes at ``level``
         below it (COINr: ``iCodes = under, Level = level``).
-    group : mapping, optional
-        ``{group column: value or list of values}``: only the units in those groups.
+    group : mapping or str, optional
+        ``{group column: value or list of values}``: only the units in those groups. A group
+        column's name, with ``units``: the units sharing a group with them, their peers
+        (COINr: ``uCodes = units, use_group = "column"``; a unit with no group shares it with
+        the others that have none, as in COINr).
+    units : str or sequence of str, optional
+        Only these units (COINr's ``uCodes``), or with a group column, their peers.
 
     Returns
     -------
     DataFrame
         Units × codes, indexed by ``uCode``, in the stage's order.
+
+    Raises
+    ------
+    InvalidParameter
+        For an unknown stage, node, level, group column, group value or unit, an empty
+        selection of codes, or ``units`` with a ``{column: value}`` group (COINr then ignores
+        the group; give one or the other).
     """
     fw = result.recipe.framework
     name = stage or next(reversed(result.stages))
@@ -126,18 +140,51 @@ def select(result: Any, *, stage: str | None = None, under: str | None = None,
         raise InvalidParameter(f"select: stage '{name}' holds no code{below}{where}; an "
                                "aggregate (level > 1) is in the stage of the aggregate step "
                                f"(the stages are {list(result.stages)}).")
-    rows = pd.Series(True, index=frame.index)
+    return frame.loc[_rows(result, frame.index, group, units), codes]
+
+
+def _rows(result: Any, index: pd.Index, group: Mapping[str, Any] | str | None,
+          units: str | Sequence[str] | None) -> np.ndarray:
+    """The rows of ``index`` that :func:`select`'s ``group`` and ``units`` keep."""
     data = result.recipe.data
-    for column, wanted in (group or {}).items():
+
+    def labels_of(column: str) -> pd.Series:
         if column not in data.groups.columns:
             raise InvalidParameter(f"select: '{column}' is not a group column; the data's are "
                                    f"{list(data.groups.columns)}.")
+        return pd.Series(data.groups[column].to_numpy(dtype=object),
+                         index=list(data.units)).reindex(index)
+
+    keep = np.ones(len(index), dtype=bool)
+    if units is not None:
+        chosen = [units] if isinstance(units, str) else list(units)
+        missing = [u for u in chosen if u not in index]
+        if missing:
+            raise InvalidParameter(f"select: units {missing} are not in the stage's units "
+                                   f"({len(index)}: {', '.join(map(str, index[:5]))}, ...).")
+        if isinstance(group, Mapping):
+            raise InvalidParameter("select: give units with a group column's name (their "
+                                   "peers, e.g. group='GDP_group'), or a {column: value} group "
+                                   "without units; not both.")
+        if isinstance(group, str):
+            labels = labels_of(group)
+            shared = labels[chosen]
+            # a unit without a group shares it with the other units without one, as in COINr
+            keep = (labels.isin(shared.dropna().tolist()).to_numpy()
+                    | (labels.isna().to_numpy() & shared.isna().any()))
+        else:
+            keep = index.isin(chosen)
+        return keep
+    if isinstance(group, str):
+        raise InvalidParameter(f"select: group='{group}' names a column, which selects the peers "
+                               "of units=...; to select a group give {column: value}.")
+    for column, wanted in (group or {}).items():
         values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
-        labels = pd.Series(data.groups[column].to_numpy(dtype=object), index=list(data.units))
-        known = set(labels.dropna())
+        labels = labels_of(column)
+        known = set(data.groups[column].dropna())
         unknown = [v for v in values if v not in known]
         if unknown:
             raise InvalidParameter(f"select: {unknown} are not values of group column "
                                    f"'{column}'; its values are {sorted(known, key=str)}.")
-        rows &= labels.reindex(frame.index).isin(values).to_numpy()
-    return frame.loc[rows.to_numpy(), codes]
+        keep &= labels.isin(values).to_numpy()
+    return keep

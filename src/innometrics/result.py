@@ -120,11 +120,12 @@ class IndexResult:
         return build(recipe_with_directions(self.recipe, directions))
 
     def select(self, stage: str | None = None, under: str | None = None,
-               level: int | None = None, group: Mapping[str, Any] | None = None
-               ) -> pd.DataFrame:
+               level: int | None = None, group: Mapping[str, Any] | str | None = None,
+               units: str | Sequence[str] | None = None) -> pd.DataFrame:
         """A slice of a stage: the nodes ``under`` a node at ``level``, the units of a
-        ``group`` (COINr's ``get_data``; see :func:`innometrics.changes.select`)."""
-        return select(self, stage=stage, under=under, level=level, group=group)
+        ``group``, some ``units`` or, with a group column's name, their peers (COINr's
+        ``get_data``; see :func:`innometrics.changes.select`)."""
+        return select(self, stage=stage, under=under, level=level, group=group, units=units)
 
     # --- records as tables -----------------------------------------------------------------
     def treatment(self) -> pd.DataFrame | None:
