@@ -234,6 +234,23 @@ def test_report_sensitivity_chart_is_the_python_plot(toy_runs, tmp_path):
     assert [t["name"] for t in figure["data"]] == ["S1", "ST"]
 
 
+def test_report_names_the_node_an_uncertainty_run_analyses(toy_runs, tmp_path):
+    """An uncertainty run made with a target (--target P) gives P's rank intervals: the
+    report says so in the ranking's columns and the chart's title, and draws no whiskers of
+    P's scores on the index bars."""
+    recipe = load_recipe(toy_runs["recipe"])
+    design = UncertaintyDesign.from_recipe(recipe, target="P")
+    mc = run_uncertainty(recipe, design).write(tmp_path / "mc")
+    section = index_section(collect_runs([toy_runs["build"], mc]).groups[0])
+    titles = [f.figure["layout"]["title"]["text"] for f in section.figures]
+    assert any("rank intervals of P (20 Monte Carlo replications)" in t for t in titles)
+    (bars,) = [f.figure for f in section.figures if "scores, best first" in
+               f.figure["layout"]["title"]["text"]]
+    assert "error_y" not in bars["data"][0] or not bars["data"][0]["error_y"].get("array")
+    names = [name for name, _ in section.ranking.columns]
+    assert "Median rank of P (MC)" in names and "Rank of P 5th pct" in names
+
+
 def test_report_heatmap_holds_the_audit_correlations(toy_runs):
     figures = _figures(toy_runs)
     heat = figures["correlations (Pearson) — level 1"]

@@ -26,7 +26,7 @@ _COUNTER = itertools.count(1)
 #: Titles of the tables a section shows as tables (any other table is shown under its name).
 TABLE_TITLES = {
     "treatment": "Outlier treatment per indicator",
-    "screening": "Screening: data coverage per unit",
+    "screening": "Screening: data coverage and zero share per unit, and whether it was kept",
     "cronbach": "Cronbach's alpha per aggregate",
     "pca": "Principal components per aggregate",
     "pca_loadings": "Loadings of the first principal component",

@@ -119,7 +119,8 @@ def _names(build: Run, uncertainty: Run | None) -> dict[str, str]:
 
 
 def _ranking(scores: pd.DataFrame, ranks: pd.DataFrame, framework: pd.DataFrame,
-             names: dict[str, str], intervals: pd.DataFrame | None, index: str) -> Table:
+             names: dict[str, str], intervals: pd.DataFrame | None, index: str,
+             target: str) -> Table:
     nodes = framework[framework["Type"].isin(["Indicator", "Aggregate"])]
     found = nodes.loc[nodes["iCode"] == index, "Level"]
     top_level = int(found.iloc[0]) if len(found) else int(nodes["Level"].max())
@@ -128,8 +129,9 @@ def _ranking(scores: pd.DataFrame, ranks: pd.DataFrame, framework: pd.DataFrame,
     columns = [("Rank", "num"), ("Code", "text"), ("Name", "text"), (f"{index} score", "num")]
     columns += [(f"{c} score", "num") for c in children]
     if intervals is not None:
-        columns += [("Median rank (MC)", "num"), ("Rank 5th pct", "num"),
-                    ("Rank 95th pct", "num")]
+        of = "" if target == index else f" of {target}"
+        columns += [(f"Median rank{of} (MC)", "num"), (f"Rank{of} 5th pct", "num"),
+                    (f"Rank{of} 95th pct", "num")]
     order = ranks[index].sort_values(kind="stable", na_position="last").index
     rows, row_ids = [], []
     for unit in order:
@@ -146,8 +148,8 @@ def _ranking(scores: pd.DataFrame, ranks: pd.DataFrame, framework: pd.DataFrame,
         row_ids.append(str(unit))
     note = ("Click a column header to sort. Ranks: 1 = best, ties share the best rank.")
     if intervals is not None:
-        note += (" Median rank and the 5th–95th percentile ranks come from the uncertainty "
-                 "run's Monte Carlo replications.")
+        note += (f" Median rank and the 5th–95th percentile ranks{of} come from the "
+                 "uncertainty run's Monte Carlo replications.")
     return Table(title=f"Ranking on {index}", columns=columns, rows=rows, note=note,
                  row_ids=row_ids)
 
@@ -218,6 +220,9 @@ def index_section(group: IndexGroup) -> IndexSection:
     title, description = _title(spec, index)
     unit = score_unit(spec)
     intervals = None
+    design = ((unc.manifest.get("settings") or {}).get("design") or {}) if unc is not None else {}
+    # an uncertainty run may analyse another node than the index (--target)
+    target = str(design.get("target") or index)
     if unc is not None and unc.has("rank_intervals"):
         intervals = unc.table("rank_intervals").assign(
             uCode=lambda f: f["uCode"].astype(str)).set_index("uCode")
@@ -226,7 +231,8 @@ def index_section(group: IndexGroup) -> IndexSection:
     source = _source(build)
     figures = []
     lower = upper = None
-    if intervals is not None and {"score_q05", "score_q95"} <= set(intervals.columns):
+    if (intervals is not None and target == index
+            and {"score_q05", "score_q95"} <= set(intervals.columns)):
         lower = intervals["score_q05"].reindex(codes).to_numpy(float)
         upper = intervals["score_q95"].reindex(codes).to_numpy(float)
     whiskers = (" Whiskers: 5th–95th percentile of the Monte Carlo scores." if lower is not None
@@ -239,20 +245,21 @@ def index_section(group: IndexGroup) -> IndexSection:
         source=_source(build, unc) if lower is not None else source))
     if intervals is not None:
         iv = intervals.reindex(codes)
-        runs = (unc.manifest.get("settings") or {}).get("design", {}).get("runs", "?")
+        runs = design.get("runs", "?")
+        of = "" if target == index else f" of {target}"
         figures.append(Figure(
             plot.rank_interval_chart(codes, iv["nominal"], iv["median"], iv["q05"], iv["q95"],
                                      names=unit_names,
-                                     title=f"{title}: rank intervals ({runs} Monte Carlo "
+                                     title=f"{title}: rank intervals{of} ({runs} Monte Carlo "
                                            "replications)").to_plotly_json(),
-            caption="Bars: 5th to 95th percentile of each unit's rank over the replications; "
-                    "dot: median rank; cross: nominal rank (the build's).",
+            caption=f"Bars: 5th to 95th percentile of each unit's rank{of} over the "
+                    "replications; dot: median rank; cross: nominal rank (the build's).",
             source=_source(unc)))
     sensitivity = unc.table("sensitivity") if unc is not None and unc.has("sensitivity") else None
     if sensitivity is not None and set(plot.SENSITIVITY_COLUMNS) <= set(sensitivity.columns):
         figures.append(Figure(
-            plot.sensitivity_chart(sensitivity, title=f"{title}: sensitivity of the ranks "
-                                                      "(Sobol indices)").to_plotly_json(),
+            plot.sensitivity_chart(sensitivity, title=f"{title}: sensitivity of the ranks of "
+                                                      f"{target} (Sobol indices)").to_plotly_json(),
             caption="First-order (S1: the input alone) and total (ST: with its interactions) "
                     "share of the variance of the mean absolute rank shift due to each "
                     "uncertain input; whiskers: 5th–95th percentile over bootstrap resamples.",
@@ -308,6 +315,7 @@ def index_section(group: IndexGroup) -> IndexSection:
     return IndexSection(
         title=title, description=description, index_code=index,
         provenance=[provenance(r) for r in group.runs], notes=notes, recipe_yaml=recipe_yaml,
-        ranking=_ranking(scores, ranks, framework, names, intervals, index), figures=figures,
+        ranking=_ranking(scores, ranks, framework, names, intervals, index, target),
+        figures=figures,
         profile=profile, profile_source=profile_source, map_note=map_note.strip(),
         tables=extra_tables(group.runs))
