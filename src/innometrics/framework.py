@@ -336,15 +336,17 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     levels = numbers("Level", "write an integer level", np.nan)
     weights = numbers("Weight", fix_num, np.nan)
     directions = numbers("Direction", "write 1 or -1", 1.0)
-    parameters = {col: numbers(col, "write a finite number", np.nan) for col in NUMBER_COLUMNS}
+    # only the columns the table has: an absent one leaves every node's field at None
+    parameters = {col: numbers(col, "write a finite number", np.nan) for col in NUMBER_COLUMNS
+                  if col in position}
     for col, values in parameters.items():
         bad = next((k for k, v in enumerate(values) if math.isinf(v)), None)
         if bad is not None:
             raise InputError(src, f"{col} of '{codes[node_rows[bad]]}' is {values[bad]}",
                              "write a finite number", row=node_rows[bad] + 2, column=col)
-    flags = {col: read_flags([cells[i, position[col]] if col in position else None
-                          for i in node_rows], src, col, [i + 2 for i in node_rows])
-             for col in FLAG_COLUMNS}
+    flags = {col: read_flags([cells[i, position[col]] for i in node_rows], src, col,
+                             [i + 2 for i in node_rows])
+             for col in FLAG_COLUMNS if col in position}
 
     nodes: list[Node] = []
     node_codes = {codes[i] for i in node_rows}
@@ -435,8 +437,9 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
         source=src,
     )
     _check_weights(framework, src)
-    _check_effective_weights(framework, numbers("EffWeight", fix_num, np.nan),
-                             [codes[i] for i in node_rows], row_of)
+    if "EffWeight" in position:
+        _check_effective_weights(framework, numbers("EffWeight", fix_num, np.nan),
+                                 [codes[i] for i in node_rows], row_of)
     return framework
 
 
