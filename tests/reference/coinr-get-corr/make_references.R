@@ -1,0 +1,79 @@
+# COINr 1.1.14's get_corr on two coins, every case listed in cases.csv.
+# Run from this folder: Rscript make_references.R
+suppressPackageStartupMessages(library(COINr))
+
+w17 <- function(df, path, row_names = FALSE) {
+  df <- as.data.frame(df)
+  if (row_names) df <- cbind(Row = rownames(df), df)
+  df[] <- lapply(df, function(v) if (is.numeric(v)) ifelse(is.na(v), NA, sprintf("%.17g", v)) else v)
+  write.csv(df, path, row.names = FALSE, na = "")
+}
+
+# ASEM: COINr's build_example_coin(), the coin its vignettes call get_corr on
+asem <- build_example_coin(quietly = TRUE)
+
+# the sweep coin "four" (tests/reference/coinr-sweep/four), read as the sweep's script reads it
+iData <- read.csv("../coinr-sweep/four/iData.csv", na.strings = "")
+iMeta <- read.csv("../coinr-sweep/four/iMeta.csv", na.strings = "")
+four <- new_coin(iData, iMeta, quietly = TRUE)
+four <- Aggregate(Normalise(four, dset = "Raw"), dset = "Normalised")
+coins <- list(asem = asem, four = four)
+
+# one case a row: iCodes "" = NULL, "A;B" = one selection, "A;B|C" = two (list(c(A, B), C));
+# Levels "1" or "1;3"; withparent TRUE / FALSE / family; grouplev "" = NULL
+cases <- read.csv(text = "
+coin,dset,iCodes,Levels,withparent,grouplev,cortype,pval,make_long
+asem,Aggregated,,1;2,TRUE,,pearson,0,TRUE
+asem,Aggregated,,1;2,TRUE,,spearman,0.05,TRUE
+asem,Aggregated,,1;3,FALSE,,pearson,0.05,TRUE
+asem,Aggregated,,3;1,FALSE,,kendall,0,TRUE
+asem,Aggregated,,2;4,TRUE,,pearson,0,TRUE
+asem,Aggregated,,2;3,TRUE,,kendall,0.05,TRUE
+asem,Aggregated,,1,family,,pearson,0.05,TRUE
+asem,Aggregated,,2,family,,spearman,0,TRUE
+asem,Raw,,1,FALSE,2,pearson,0.05,TRUE
+asem,Raw,,1,FALSE,3,kendall,0.01,TRUE
+asem,Aggregated,,2,FALSE,3,spearman,0,TRUE
+asem,Aggregated,,2,FALSE,,pearson,0.05,TRUE
+asem,Aggregated,,1;2,FALSE,,pearson,0.05,FALSE
+asem,Raw,Physical,1,FALSE,,spearman,0,FALSE
+asem,Aggregated,Conn|Sust,2;1,FALSE,,pearson,0.05,TRUE
+asem,Aggregated,Conn|Sust,1;2,TRUE,,pearson,0,TRUE
+asem,Raw,Physical|P2P,1,FALSE,2,pearson,0,TRUE
+asem,Aggregated,Physical;P2P,1;2,TRUE,,spearman,0,TRUE
+asem,Normalised,Conn,1,FALSE,2,kendall,0.05,TRUE
+four,Aggregated,,1;2,TRUE,,pearson,0,TRUE
+four,Aggregated,,1;2,TRUE,,kendall,0.05,TRUE
+four,Aggregated,,1;4,FALSE,,spearman,0.05,TRUE
+four,Aggregated,,2;3,TRUE,,spearman,0,TRUE
+four,Aggregated,,1,family,,kendall,0,TRUE
+four,Aggregated,,2,family,,pearson,0.05,TRUE
+four,Raw,,1,FALSE,2,spearman,0.05,TRUE
+four,Raw,,1,FALSE,3,kendall,0.05,TRUE
+four,Raw,,1,FALSE,4,pearson,0,TRUE
+four,Raw,,1,FALSE,,kendall,0,TRUE
+four,Aggregated,,2,FALSE,3,pearson,0.1,TRUE
+four,Raw,,1,FALSE,,pearson,0.05,FALSE
+four,Aggregated,,2;1,FALSE,,kendall,0,FALSE
+four,Aggregated,Outputs,1;2,TRUE,,pearson,0.05,TRUE
+four,Raw,Tech|eco,1,FALSE,,spearman,0,TRUE
+four,Aggregated,Human;eco,1;3,TRUE,,kendall,0,TRUE
+", colClasses = "character")
+
+dir.create("out", showWarnings = FALSE)
+cases$file <- sprintf("out/%02d_%s.csv", seq_len(nrow(cases)), cases$coin)
+for (i in seq_len(nrow(cases))) {
+  k <- cases[i, ]
+  iCodes <- if (k$iCodes == "") NULL else lapply(strsplit(k$iCodes, "|", fixed = TRUE)[[1]],
+                                                 function(s) strsplit(s, ";")[[1]])
+  withparent <- if (k$withparent == "family") "family" else as.logical(k$withparent)
+  grouplev <- if (k$grouplev == "") NULL else as.numeric(k$grouplev)
+  out <- get_corr(coins[[k$coin]], dset = k$dset, iCodes = iCodes,
+                  Levels = as.numeric(strsplit(k$Levels, ";")[[1]]), withparent = withparent,
+                  grouplev = grouplev, cortype = k$cortype, pval = as.numeric(k$pval),
+                  make_long = as.logical(k$make_long))
+  w17(out, k$file, row_names = !as.logical(k$make_long))
+}
+write.csv(cases, "cases.csv", row.names = FALSE)
+writeLines(c(R.version.string, paste("COINr", packageVersion("COINr")),
+             paste("collation", icuGetCollate())), "versions.txt")
