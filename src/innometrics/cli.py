@@ -142,6 +142,20 @@ def validate(recipe: RecipeArg, quiet: Quiet = False,
         console.print(line)
 
 
+def _level_pair(text: str | None, top: int) -> tuple[int, int] | None:
+    """``--levels A,B`` (or ``A``: one level against itself) as two levels from 1 to ``top``."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) not in (1, 2) or not all(p.strip().isdigit() and 1 <= int(p) <= top
+                                           for p in parts):
+        raise InvalidParameter(f"--levels must be one level or two separated by a comma, each "
+                               f"from 1 to {top} (the framework's levels), e.g. 1,2; got "
+                               f"{text!r}.")
+    first, second = (int(p) for p in parts * (3 - len(parts)))
+    return first, second
+
+
 @app.command()
 @friendly_errors
 def audit(
@@ -163,6 +177,13 @@ def audit(
     high: Annotated[float | None, typer.Option(
         min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated above this "
                                 "(default: --collinear).")] = None,
+    group_level: Annotated[int, typer.Option(
+        help="--low/--high flag indicator pairs under one node of this level (COINr's "
+             "get_corr_flags grouplev; 2 = pillars).")] = 2,
+    levels: Annotated[str | None, typer.Option(
+        help="Also write correlations_levels.csv: every node of level A against every node "
+             "of level B on the analysed stage (COINr's get_corr, Levels = c(A, B)), e.g. 1,2.")
+    ] = None,
     allow_functions: AllowFunctions = False,
 ) -> None:
     """Statistical audit of a recipe's build, into a run directory: statistics per stage,
@@ -172,7 +193,7 @@ def audit(
     index or of one stage (--stage) and node (--node); print the flag counts. The run is
     recorded in the run store (--store, --no-store).
 
-    Example: innometrics audit recipe.yaml --out audit --stage Raw --node P2P
+    Example: innometrics audit recipe.yaml --out audit --stage Raw --node P2P --levels 1,2
     """
     from .audit import audit as run_audit
     from .recipe import load_recipe
@@ -181,10 +202,15 @@ def audit(
 
     started = time.perf_counter()
     loaded = load_recipe(recipe, allow_functions=allow_functions)
+    top = loaded.framework.n_levels
+    level_pair = _level_pair(levels, top)
+    if not 2 <= group_level <= top:
+        raise InvalidParameter(f"--group-level must be a level of {recipe}'s framework from 2 to "
+                               f"{top} (its aggregate levels); got {group_level}.")
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
         report = run_audit(build_index(loaded), collinear=collinear, stage=stage, node=node,
-                           low=low, high=high)
+                           low=low, high=high, group_level=group_level, levels=level_pair)
     target = report.write(out, force=force, started=started)
     flagged = report.flags
     console.print(f"audit written to {target}: {len(flagged)} flags")
