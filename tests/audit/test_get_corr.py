@@ -9,15 +9,19 @@ correlation must be NaN here.
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 import innometrics as im
-from innometrics.audit import node_correlations
+from innometrics.audit import audit, node_correlations
+from innometrics.audit.correlations import pair_correlation
+from innometrics.cli import app
 from innometrics.errors import DataWarning, InvalidParameter
 
 RTOL = 1e-9
@@ -106,3 +110,108 @@ def test_get_corr_like_coinr(coins, row):
         assert list(mine.index) == list(expected.index)
         assert list(mine.columns) == list(expected.columns)
         np.testing.assert_allclose(mine.to_numpy(), expected.to_numpy(), rtol=RTOL)
+
+
+def _values(text: str) -> np.ndarray:
+    return np.array([float(v) if v else np.nan for v in text.split(";")])
+
+
+def test_pair_correlation_and_p_value_like_cor_test():
+    """r and p of 240 seeded pairs against R's ``cor`` and ``cor.test`` (what ``get_pvals``
+    calls): Kendall exact below n = 50 without ties, normal otherwise; gaps pairwise."""
+    table = pd.read_csv(HERE / "pvalues.csv", keep_default_na=False, na_values=[""])
+    for row in table.itertuples():
+        r, p = pair_correlation(_values(row.x), _values(row.y), row.method)
+        np.testing.assert_allclose([r, p], [row.r, row.p], rtol=RTOL, err_msg=str(row))
+
+
+@pytest.fixture(scope="module")
+def four(coins) -> im.IndexResult:
+    return coins["four"]
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ({"method": "pearsons"}, "'method' of node_correlations must be one of"),
+    ({"with_parent": True}, "'with_parent' of node_correlations must be one of"),
+    ({"p_value": 1.5}, "'p_value' of node_correlations must be"),
+    ({"levels": (1, 5)}, "'levels' of node_correlations must be one level or two, each from 1 "
+                         "to 4"),
+    ({"levels": (1, 2, 3)}, "'levels'"),
+    ({"stage": "Treated"}, "'stage' of node_correlations must be one of"),
+    ({"codes": ["Tech", "t_pat"], "levels": 1}, None),
+    ({"codes": (["Tech", "t_pat"],)}, "are from different levels"),
+    ({"codes": "Nope"}, "['Nope'] not in the framework"),
+    ({"group_level": 2, "levels": 2}, "'group_level' of node_correlations groups one level's"),
+    ({"group_level": 3, "levels": (1, 2)}, "'group_level'"),
+    ({"group_level": 2, "long": False}, "'group_level'"),
+    ({"group_level": 2, "codes": ("Tech", "eco")}, "'group_level'"),
+    ({"with_parent": "parent", "levels": 2}, "with_parent='parent' of node_correlations needs "
+                                             "two different levels"),
+    ({"with_parent": "family", "levels": 4}, "with_parent='family' of node_correlations needs a "
+                                             "level below the top (4)"),
+    ({"with_parent": "family", "long": False}, "with_parent='family'"),
+    ({"with_parent": "family", "level_names": ["a", "b"]}, "'level_names' of node_correlations "
+                                                          "must name the 4 levels; got 2."),
+])
+def test_node_correlations_refuses_what_it_cannot_do(four, arguments, message):
+    if message is None:  # COINr's character vector: two selections (Tech's indicators, t_pat)
+        table = node_correlations(four, **arguments)
+        assert list(table.Var1) == ["t_hitech", "t_pat", "t_rnd", "t_score"]  # Lineage order
+        assert set(table.Var2) == {"t_pat"}
+        return
+    with pytest.raises(InvalidParameter) as caught:
+        node_correlations(four, **arguments)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_node_absent_from_the_stage_is_an_error(four):
+    with pytest.raises(ValueError, match="not in this stage"):
+        node_correlations(four, "Raw", levels=(1, 2))
+
+
+def test_defaults_are_coinr_defaults(four):
+    """levels 1, p-values above 0.05 blanked, long, Pearson, on the last stage."""
+    assert node_correlations(four).equals(node_correlations(
+        four, "Aggregated", levels=(1, 1), method="pearson", p_value=0.05, long=True))
+    every = node_correlations(four, p_value=None)
+    assert len(every) == 12 * 12 and every.Correlation.notna().all()
+    assert node_correlations(four).Correlation.isna().sum() > 0
+
+
+def test_the_input_is_not_modified(four):
+    before = four.stages["Raw"].copy()
+    node_correlations(four, "Raw", group_level=2, method="kendall")
+    pd.testing.assert_frame_equal(four.stages["Raw"], before)
+
+
+def test_audit_levels_and_cli_group_level(four, tmp_path):
+    recipe = tmp_path / "four.yaml"
+    folder = REFERENCE / "coinr-sweep" / "four"
+    recipe.write_text(f"framework: {folder / 'iMeta.csv'}\ndata: {folder / 'iData.csv'}\n"
+                      f"steps:\n{FOUR_STEPS}")
+    runner = CliRunner()
+    out = tmp_path / "audit"
+    done = runner.invoke(app, ["audit", str(recipe), "--out", str(out), "--group-level", "3",
+                               "--levels", "2,1", "--low", "0", "--no-store"])
+    assert done.exit_code == 0, done.output
+    written = pd.read_csv(out / "correlations_levels.csv")
+    expected = node_correlations(four, levels=(2, 1), p_value=None)
+    assert list(written.Var1) == list(expected.Var1)
+    np.testing.assert_allclose(written.Correlation, expected.Correlation, rtol=1e-12)
+    flags = pd.read_csv(out / "correlation_flags.csv")
+    in_python = audit(four, low=0, group_level=3).correlation_flags
+    assert len(flags) == len(in_python) and set(flags.Group) <= {"Outputs", "Inputs"}
+    assert json.loads((out / "manifest.json").read_text())["settings"]["audit"][
+        "group_level"] == 3
+    assert audit(four, node="Tech", levels=(1, 2)).level_correlations.isin(
+        ["Tech", "t_pat", "t_rnd", "t_hitech", "t_score"]).iloc[:, :2].all().all()
+    assert audit(four).level_correlations is None
+    for option, value, message in [("--group-level", "5", "--group-level must be a level"),
+                                   ("--group-level", "1", "--group-level must be a level"),
+                                   ("--levels", "1,2,3", "--levels must be one level or two"),
+                                   ("--levels", "0", "--levels must be one level or two")]:
+        bad = runner.invoke(app, ["audit", str(recipe), "--out", str(tmp_path / "bad"), option,
+                                  value, "--no-store"])
+        assert bad.exit_code != 0 and message in bad.output, bad.output
+        assert not (tmp_path / "bad").exists()

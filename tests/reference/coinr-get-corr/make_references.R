@@ -77,3 +77,24 @@ for (i in seq_len(nrow(cases))) {
 write.csv(cases, "cases.csv", row.names = FALSE)
 writeLines(c(R.version.string, paste("COINr", packageVersion("COINr")),
              paste("collation", icuGetCollate())), "versions.txt")
+
+# p-values of the pairs get_corr blanks (COINr's get_pvals calls stats::cor.test): 240 seeded
+# pairs, n = 3 to 70 (either side of Kendall's exact limit n < 50), with and without ties and
+# gaps, for each cortype. One row per pair and method; x and y joined by ";" ("" = NA).
+set.seed(5)
+rows <- list()
+for (i in 1:80) {
+  n <- sample(c(3:12, 20, 33, 34, 45, 49, 50, 51, 70), 1)
+  x <- round(rnorm(n), 4); y <- round(0.5 * x + rnorm(n), 4)
+  if (i %% 3 == 0) { x <- round(x); y <- round(y * 2) }   # ties
+  if (i %% 4 == 0 && n > 5) { x[sample(n, 2)] <- NA }     # gaps (pairwise complete)
+  ok <- complete.cases(x, y)
+  for (m in c("pearson", "spearman", "kendall")) {
+    fit <- suppressWarnings(cor(x, y, method = m, use = "pairwise.complete.obs"))
+    p <- if (sum(ok) < 3) NA else suppressWarnings(cor.test(x, y, method = m)$p.value)
+    rows[[length(rows) + 1]] <- data.frame(
+      method = m, x = paste(ifelse(is.na(x), "", sprintf("%.4f", x)), collapse = ";"),
+      y = paste(sprintf("%.4f", y), collapse = ";"), r = fit, p = p)
+  }
+}
+w17(do.call(rbind, rows), "pvalues.csv")
