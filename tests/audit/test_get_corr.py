@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_coinr_orders import EXAMPLE_STEPS  # build_example_coin(), call for call
 from typer.testing import CliRunner
 
 import innometrics as im
@@ -28,15 +29,6 @@ RTOL = 1e-9
 REFERENCE = Path(__file__).parents[1] / "reference"
 HERE = REFERENCE / "coinr-get-corr"
 CASES = pd.read_csv(HERE / "cases.csv", dtype=str, keep_default_na=False)
-#: build_example_coin(), call for call (tests/reference/coinr-impute-then-screen/SOURCE.md)
-ASEM_STEPS = """
-  - denominate: {}
-  - impute: {method: group_mean, group: EurAsia_group}
-  - screen: {min_coverage: 0.9}
-  - treat: {max_winsorised: 5}
-  - normalise: {method: minmax, range: [0, 100]}
-  - aggregate: {method: arithmetic}
-"""
 #: the sweep's build (tests/reference/coinr-sweep/SOURCE.md)
 FOUR_STEPS = """
   - normalise: {method: minmax, range: [0, 100]}
@@ -48,7 +40,7 @@ LEVEL_NAMES = {"asem": ["Indicator", "Pillar", "Sub-index", "Index"], "four": No
 
 def _build(tmp: Path, folder: Path, data: str, meta: str, steps: str) -> im.IndexResult:
     recipe = tmp / "recipe.yaml"
-    recipe.write_text(f"framework: {folder / meta}\ndata: {folder / data}\nsteps:\n{steps}")
+    recipe.write_text(f"framework: {folder / meta}\ndata: {folder / data}\n{steps}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         return im.build(im.load_recipe(recipe))
@@ -58,9 +50,9 @@ def _build(tmp: Path, folder: Path, data: str, meta: str, steps: str) -> im.Inde
 def coins(tmp_path_factory) -> dict[str, im.IndexResult]:
     return {"asem": _build(tmp_path_factory.mktemp("asem"),
                            REFERENCE / "coinr-impute-then-screen", "ASEM_iData.csv",
-                           "ASEM_iMeta.csv", ASEM_STEPS),
+                           "ASEM_iMeta.csv", EXAMPLE_STEPS),
             "four": _build(tmp_path_factory.mktemp("four"), REFERENCE / "coinr-sweep" / "four",
-                           "iData.csv", "iMeta.csv", FOUR_STEPS)}
+                           "iData.csv", "iMeta.csv", f"steps:\n{FOUR_STEPS}")}
 
 
 def _arguments(case: pd.Series) -> dict:
