@@ -1,7 +1,7 @@
 """COINr 1.1.14's ``get_corr`` reproduced by :func:`innometrics.audit.node_correlations`.
 
 The cases are listed in ``tests/reference/coinr-get-corr/cases.csv`` (made, with each case's
-output under ``out/``, by ``make_references.R`` there; see SOURCE.md): COINr's example coin
+output under ``calls/``, by ``make_references.R`` there; see SOURCE.md): COINr's example coin
 (``build_example_coin()``, ASEM) and the sweep coin ``four`` (``tests/reference/coinr-sweep``).
 Codes and their order must match exactly, correlations to ``rtol=1e-9``; a blanked (NA)
 correlation must be NaN here.
@@ -65,7 +65,9 @@ def _arguments(case: pd.Series) -> dict:
                 case.withparent],
             "group_level": int(case.grouplev) if case.grouplev else None,
             "method": case.cortype, "p_value": float(case.pval),
-            "long": case.make_long == "TRUE", "level_names": LEVEL_NAMES[case.coin]}
+            "long": case.make_long == "TRUE", "level_names": LEVEL_NAMES[case.coin],
+            "group": dict([case.use_group.split("=")]) if case.use_group else None,
+            "use_directions": case.use_directions == "TRUE"}
 
 
 def _applies(case: pd.Series, arguments: dict) -> bool:
@@ -80,7 +82,7 @@ def _applies(case: pd.Series, arguments: dict) -> bool:
 
 
 @pytest.mark.parametrize("row", range(len(CASES)),
-                         ids=[f"{c.file[4:6]}-{c.coin}-{c.dset}-L{c.Levels}-{c.withparent}-"
+                         ids=[f"{c.file[6:8]}-{c.coin}-{c.dset}-L{c.Levels}-{c.withparent}-"
                               f"g{c.grouplev}-{c.cortype}-p{c.pval}-{c.make_long}"
                               for c in CASES.itertuples()])
 def test_get_corr_like_coinr(coins, row):
@@ -142,6 +144,12 @@ def four(coins) -> im.IndexResult:
     ({"with_parent": "family", "levels": 4}, "with_parent='family' of node_correlations needs a "
                                              "level below the top (4)"),
     ({"with_parent": "family", "long": False}, "with_parent='family'"),
+    ({"use_directions": True, "levels": (1, 2)}, "use_directions of node_correlations turns "
+                                                 "indicators only (level 1); got levels [1, 2]"),
+    ({"use_directions": True, "with_parent": "family"}, "use_directions"),
+    ({"use_directions": 1}, "'use_directions' of node_correlations must be true or false"),
+    ({"group": {"Nope": "H"}}, "'Nope' is not a group column"),
+    ({"group": {"Income": "Z"}}, "['Z'] are not values of group column 'Income'"),
     ({"with_parent": "family", "level_names": ["a", "b"]}, "'level_names' of node_correlations "
                                                           "must name the 4 levels; got 2."),
 ])

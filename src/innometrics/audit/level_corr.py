@@ -4,7 +4,7 @@ Pearson, Spearman or Kendall, insignificant ones blanked, long or wide."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._params import Integral, Interval, Options, Real, check_params, one_of
 from .._tree import ancestor_at
+from ..changes import select
 from ..errors import InvalidParameter
 from ..framework import Framework
 from ..results import coinr_order, lineage_order, r_collation_key
@@ -23,7 +24,7 @@ __all__ = ["node_correlations", "WITH_PARENT"]
 WITH_PARENT = {"none": False, "parent": True, "family": "family"}
 _OWNER = "node_correlations"
 _CONSTRAINTS = {"method": [Options(set(METHODS))], "with_parent": [Options(set(WITH_PARENT))],
-                "p_value": [Interval(Real, 0, 1), None], "long": [bool],
+                "p_value": [Interval(Real, 0, 1), None], "long": [bool], "use_directions": [bool],
                 "group_level": [Interval(Integral, 2, None), None]}
 Codes = str | Sequence[str] | None
 
@@ -70,6 +71,17 @@ def _select(fw: Framework, codes: list[str] | None, level: int) -> list[str]:
     return list(dict.fromkeys(picked))
 
 
+def _directed(frame: pd.DataFrame, fw: Framework, levels: list[int]) -> pd.DataFrame:
+    """The indicators times their directions (COINr's ``directionalise``, indicators only)."""
+    if max(levels) > 1:
+        raise InvalidParameter(f"use_directions of {_OWNER} turns indicators only (level 1); "
+                               f"got levels {levels}. Fix: correlate a normalised stage.")
+    turned = frame.copy()
+    for code in (c for c in fw.indicators if c in turned.columns):
+        turned[code] = turned[code] * fw[code].direction
+    return turned
+
+
 def _merge_sorted(table: pd.DataFrame) -> pd.DataFrame:
     """Rows in the order of R's ``merge`` on (Var1, Var2): by the pasted keys, R's collation."""
     keys = [r_collation_key(f"{a} {b}") for a, b in zip(table["Var1"], table["Var2"],
@@ -91,6 +103,7 @@ def node_correlations(result, stage: str | None = None, *, levels: int | Sequenc
                       codes: Codes | tuple[Codes, Codes] = None, with_parent: str = "none",
                       group_level: int | None = None, method: str = "pearson",
                       p_value: float | None = 0.05, long: bool = True,
+                      group: Mapping[str, Any] | None = None, use_directions: bool = False,
                       level_names: Sequence[str] | None = None) -> pd.DataFrame:
     """Correlations between the nodes of two levels, or of one level, on any stage (COINr's
     ``get_corr``, pair for pair and row for row).
@@ -130,6 +143,13 @@ def node_correlations(result, stage: str | None = None, *, levels: int | Sequenc
     long : bool, default True
         Long table ``Var1, Var2, Correlation``, or the wide matrix (COINr's ``widen``: a row per
         ``Var2``, a column per ``Var1``, sorted by code). COINr: ``make_long``.
+    group : mapping, optional
+        ``{group column: value or values}``: only the units of those groups
+        (:meth:`~innometrics.result.IndexResult.select`). COINr: ``use_group = list(column =
+        value)``, passed through ``...`` to ``get_data``.
+    use_directions : bool, default False
+        Multiply each indicator by its direction first (for stages before normalisation; only
+        indicators can be turned). COINr: ``use_directions``.
     level_names : sequence of str, optional
         Names of the levels from 1 up, for the "family" table (default ``Level_1``, ...).
         COINr: ``new_coin``'s ``level_names``.
@@ -160,11 +180,17 @@ def node_correlations(result, stage: str | None = None, *, levels: int | Sequenc
     ...                   p_value=None)                               # doctest: +SKIP
     """
     check_params(_OWNER, {"method": method, "with_parent": with_parent, "p_value": p_value,
-                          "long": long, "group_level": group_level}, _CONSTRAINTS)
+                          "long": long, "group_level": group_level,
+                          "use_directions": use_directions}, _CONSTRAINTS)
     fw = result.recipe.framework
     if stage is not None and stage not in result.stages:
         raise InvalidParameter(one_of("stage", list(result.stages), stage, owner=_OWNER))
     frame = result.scores if stage is None else result.stages[stage]
+    if group is not None:
+        frame = select(result, stage=stage, group=group)
+    if use_directions:  # COINr's "family" drops use_directions; refused here with aggregates
+        frame = _directed(frame, fw, _levels(levels, fw) + (
+            [fw.n_levels] if with_parent == "family" else []))
     given = _levels(levels, fw)
     low, high = sorted(given)
     first, second = _code_sides(codes)

@@ -20,55 +20,64 @@ four <- Aggregate(Normalise(four, dset = "Raw"), dset = "Normalised")
 coins <- list(asem = asem, four = four)
 
 # one case a row: iCodes "" = NULL, "A;B" = one selection, "A;B|C" = two (list(c(A, B), C));
-# Levels "1" or "1;3"; withparent TRUE / FALSE / family; grouplev "" = NULL
+# Levels "1" or "1;3"; withparent TRUE / FALSE / family; grouplev "" = NULL; use_group "" = NULL,
+# "col=value" = list(col = "value") (get_data's, through get_corr's ...)
 cases <- read.csv(text = "
-coin,dset,iCodes,Levels,withparent,grouplev,cortype,pval,make_long
-asem,Aggregated,,1;2,TRUE,,pearson,0,TRUE
-asem,Aggregated,,1;2,TRUE,,spearman,0.05,TRUE
-asem,Aggregated,,1;3,FALSE,,pearson,0.05,TRUE
-asem,Aggregated,,3;1,FALSE,,kendall,0,TRUE
-asem,Aggregated,,2;4,TRUE,,pearson,0,TRUE
-asem,Aggregated,,2;3,TRUE,,kendall,0.05,TRUE
-asem,Aggregated,,1,family,,pearson,0.05,TRUE
-asem,Aggregated,,2,family,,spearman,0,TRUE
-asem,Raw,,1,FALSE,2,pearson,0.05,TRUE
-asem,Raw,,1,FALSE,3,kendall,0.01,TRUE
-asem,Aggregated,,2,FALSE,3,spearman,0,TRUE
-asem,Aggregated,,2,FALSE,,pearson,0.05,TRUE
-asem,Aggregated,,1;2,FALSE,,pearson,0.05,FALSE
-asem,Raw,Physical,1,FALSE,,spearman,0,FALSE
-asem,Aggregated,Conn|Sust,2;1,FALSE,,pearson,0.05,TRUE
-asem,Aggregated,Conn|Sust,1;2,TRUE,,pearson,0,TRUE
-asem,Raw,Physical|P2P,1,FALSE,2,pearson,0,TRUE
-asem,Aggregated,Physical;P2P,1;2,TRUE,,spearman,0,TRUE
-asem,Normalised,Conn,1,FALSE,2,kendall,0.05,TRUE
-four,Aggregated,,1;2,TRUE,,pearson,0,TRUE
-four,Aggregated,,1;2,TRUE,,kendall,0.05,TRUE
-four,Aggregated,,1;4,FALSE,,spearman,0.05,TRUE
-four,Aggregated,,2;3,TRUE,,spearman,0,TRUE
-four,Aggregated,,1,family,,kendall,0,TRUE
-four,Aggregated,,2,family,,pearson,0.05,TRUE
-four,Raw,,1,FALSE,2,spearman,0.05,TRUE
-four,Raw,,1,FALSE,3,kendall,0.05,TRUE
-four,Raw,,1,FALSE,4,pearson,0,TRUE
-four,Raw,,1,FALSE,,kendall,0,TRUE
-four,Aggregated,,2,FALSE,3,pearson,0.1,TRUE
-four,Raw,,1,FALSE,,pearson,0.05,FALSE
-four,Aggregated,,2;1,FALSE,,kendall,0,FALSE
-four,Aggregated,Outputs,1;2,TRUE,,pearson,0.05,TRUE
-four,Raw,Tech|eco,1,FALSE,,spearman,0,TRUE
-four,Aggregated,Human;eco,1;3,TRUE,,kendall,0,TRUE
+coin,dset,iCodes,Levels,withparent,grouplev,cortype,pval,make_long,use_group,use_directions
+asem,Aggregated,,1;2,TRUE,,pearson,0,TRUE,,FALSE
+asem,Aggregated,,1;2,TRUE,,spearman,0.05,TRUE,,FALSE
+asem,Aggregated,,1;3,FALSE,,pearson,0.05,TRUE,,FALSE
+asem,Aggregated,,3;1,FALSE,,kendall,0,TRUE,,FALSE
+asem,Aggregated,,2;4,TRUE,,pearson,0,TRUE,,FALSE
+asem,Aggregated,,2;3,TRUE,,kendall,0.05,TRUE,,FALSE
+asem,Aggregated,,1,family,,pearson,0.05,TRUE,,FALSE
+asem,Aggregated,,2,family,,spearman,0,TRUE,,FALSE
+asem,Raw,,1,FALSE,2,pearson,0.05,TRUE,,FALSE
+asem,Raw,,1,FALSE,3,kendall,0.01,TRUE,,FALSE
+asem,Aggregated,,2,FALSE,3,spearman,0,TRUE,,FALSE
+asem,Aggregated,,2,FALSE,,pearson,0.05,TRUE,,FALSE
+asem,Aggregated,,1;2,FALSE,,pearson,0.05,FALSE,,FALSE
+asem,Raw,Physical,1,FALSE,,spearman,0,FALSE,,FALSE
+asem,Aggregated,Conn|Sust,2;1,FALSE,,pearson,0.05,TRUE,,FALSE
+asem,Aggregated,Conn|Sust,1;2,TRUE,,pearson,0,TRUE,,FALSE
+asem,Raw,Physical|P2P,1,FALSE,2,pearson,0,TRUE,,FALSE
+asem,Aggregated,Physical;P2P,1;2,TRUE,,spearman,0,TRUE,,FALSE
+asem,Normalised,Conn,1,FALSE,2,kendall,0.05,TRUE,,FALSE
+four,Aggregated,,1;2,TRUE,,pearson,0,TRUE,,FALSE
+four,Aggregated,,1;2,TRUE,,kendall,0.05,TRUE,,FALSE
+four,Aggregated,,1;4,FALSE,,spearman,0.05,TRUE,,FALSE
+four,Aggregated,,2;3,TRUE,,spearman,0,TRUE,,FALSE
+four,Aggregated,,1,family,,kendall,0,TRUE,,FALSE
+four,Aggregated,,2,family,,pearson,0.05,TRUE,,FALSE
+four,Raw,,1,FALSE,2,spearman,0.05,TRUE,,FALSE
+four,Raw,,1,FALSE,3,kendall,0.05,TRUE,,FALSE
+four,Raw,,1,FALSE,4,pearson,0,TRUE,,FALSE
+four,Raw,,1,FALSE,,kendall,0,TRUE,,FALSE
+four,Aggregated,,2,FALSE,3,pearson,0.1,TRUE,,FALSE
+four,Raw,,1,FALSE,,pearson,0.05,FALSE,,FALSE
+four,Aggregated,,2;1,FALSE,,kendall,0,FALSE,,FALSE
+four,Aggregated,Outputs,1;2,TRUE,,pearson,0.05,TRUE,,FALSE
+four,Raw,Tech|eco,1,FALSE,,spearman,0,TRUE,,FALSE
+four,Aggregated,Human;eco,1;3,TRUE,,kendall,0,TRUE,,FALSE
+asem,Raw,,1,FALSE,2,pearson,0.05,TRUE,EurAsia_group=Asia,FALSE
+asem,Aggregated,,1;2,TRUE,,spearman,0,TRUE,EurAsia_group=Europe,FALSE
+four,Raw,,1,FALSE,2,pearson,0,TRUE,,TRUE
+four,Raw,Infra,1,FALSE,,kendall,0.05,FALSE,Income=H,TRUE
 ", colClasses = "character")
 
-dir.create("out", showWarnings = FALSE)
-cases$file <- sprintf("out/%02d_%s.csv", seq_len(nrow(cases)), cases$coin)
+dir.create("calls", showWarnings = FALSE)  # not out/, which .gitignore hides
+cases$file <- sprintf("calls/%02d_%s.csv", seq_len(nrow(cases)), cases$coin)
 for (i in seq_len(nrow(cases))) {
   k <- cases[i, ]
   iCodes <- if (k$iCodes == "") NULL else lapply(strsplit(k$iCodes, "|", fixed = TRUE)[[1]],
                                                  function(s) strsplit(s, ";")[[1]])
   withparent <- if (k$withparent == "family") "family" else as.logical(k$withparent)
   grouplev <- if (k$grouplev == "") NULL else as.numeric(k$grouplev)
-  out <- get_corr(coins[[k$coin]], dset = k$dset, iCodes = iCodes,
+  use_group <- if (k$use_group == "") NULL else {
+    kv <- strsplit(k$use_group, "=", fixed = TRUE)[[1]]; setNames(list(kv[2]), kv[1])
+  }
+  out <- get_corr(coins[[k$coin]], dset = k$dset, iCodes = iCodes, use_group = use_group,
+                  use_directions = as.logical(k$use_directions),
                   Levels = as.numeric(strsplit(k$Levels, ";")[[1]]), withparent = withparent,
                   grouplev = grouplev, cortype = k$cortype, pval = as.numeric(k$pval),
                   make_long = as.logical(k$make_long))
