@@ -75,7 +75,8 @@ def _directed(frame: pd.DataFrame, fw: Framework, levels: list[int]) -> pd.DataF
     """The indicators times their directions (COINr's ``directionalise``, indicators only)."""
     if max(levels) > 1:
         raise InvalidParameter(f"use_directions of {_OWNER} turns indicators only (level 1); "
-                               f"got levels {levels}. Fix: correlate a normalised stage.")
+                               f"got levels {levels}. Fix: correlate indicators only, or a "
+                               f"normalised stage (already oriented).")
     turned = frame.copy()
     for code in (c for c in fw.indicators if c in turned.columns):
         turned[code] = turned[code] * fw[code].direction
@@ -83,7 +84,9 @@ def _directed(frame: pd.DataFrame, fw: Framework, levels: list[int]) -> pd.DataF
 
 
 def _merge_sorted(table: pd.DataFrame) -> pd.DataFrame:
-    """Rows in the order of R's ``merge`` on (Var1, Var2): by the pasted keys, R's collation."""
+    """Rows in the order of R's ``merge`` on (Var1, Var2): R pastes the keys with ``"\\r"``
+    and sorts the pasted text (ICU collation); ``"\\r"`` sorts before every printable
+    character, as the space does in :func:`~innometrics.results.r_collation_key`."""
     keys = [r_collation_key(f"{a} {b}") for a, b in zip(table["Var1"], table["Var2"],
                                                          strict=True)]
     return table.iloc[sorted(range(len(table)), key=keys.__getitem__)].reset_index(drop=True)
@@ -174,10 +177,41 @@ def node_correlations(result, stage: str | None = None, *, levels: int | Sequenc
     Becker, W. et al. (2022). COINr: An R package for developing composite indicators.
     Journal of Open Source Software 7(78), 4567. doi:10.21105/joss.04567
 
-    Example
-    -------
-    >>> node_correlations(result, "Aggregated", levels=(1, 2), with_parent="parent",
-    ...                   p_value=None)                               # doctest: +SKIP
+    Examples
+    --------
+    Five units, indicators ``a, b`` in pillar ``P``, ``c`` alone in ``Q``, index ``I``:
+
+    >>> import pandas as pd
+    >>> from innometrics import Recipe, load_data, load_framework
+    >>> fw = load_framework(pd.DataFrame({
+    ...     "iCode": list("abcPQI"), "iName": list("abcPQI"), "Level": [1, 1, 1, 2, 2, 3],
+    ...     "Parent": list("PPQII") + [None], "Weight": 1, "Direction": 1,
+    ...     "Type": ["Indicator"] * 3 + ["Aggregate"] * 3}))
+    >>> data = load_data(pd.DataFrame({"uCode": list("VWXYZ"), "uName": list("VWXYZ"),
+    ...     "a": [1, 2, 3, 4, 5], "b": [2, 1, 4, 3, 5], "c": [5, 3, 4, 1, 2]}), fw)
+    >>> result = Recipe(fw, data, (("aggregate", {}),)).run()
+    >>> node_correlations(result, levels=(1, 2), with_parent="parent", p_value=None).round(3)
+      Var1 Var2  Correlation
+    0    P    a        0.949
+    1    P    b        0.949
+    2    Q    c        1.000
+    >>> node_correlations(result, levels=(1, 2), p_value=None, long=False).round(3)
+           P    Q
+    a  0.949 -0.8
+    b  0.949 -0.3
+    c -0.580  1.0
+    >>> node_correlations(result, levels=(1, 2), long=False).round(3)  # p > 0.05 blanked
+           P    Q
+    a  0.949  NaN
+    b  0.949  NaN
+    c    NaN  1.0
+    >>> node_correlations(result, group_level=2, method="kendall", p_value=None).round(3)
+      Var1 Var2  Correlation
+    0    a    a          1.0
+    1    a    b          0.6
+    2    b    a          0.6
+    3    b    b          1.0
+    4    c    c          1.0
     """
     check_params(_OWNER, {"method": method, "with_parent": with_parent, "p_value": p_value,
                           "long": long, "group_level": group_level,
