@@ -39,6 +39,7 @@ from ._dask import dask_client
 from .clusters.cli import app as clusters_app
 from .errors import InputError, InvalidParameter
 from .gii.cli import app as gii_app
+from .results_cli import _levels as comma_levels
 from .results_cli import profile as profile_command
 from .results_cli import results as results_command
 from .rnd.cli import app as rnd_app
@@ -142,20 +143,6 @@ def validate(recipe: RecipeArg, quiet: Quiet = False,
         console.print(line)
 
 
-def _level_pair(text: str | None, top: int) -> tuple[int, int] | None:
-    """``--levels A,B`` (or ``A``: one level against itself) as two levels from 1 to ``top``."""
-    if text is None:
-        return None
-    parts = text.split(",")
-    if len(parts) not in (1, 2) or not all(p.strip().isdigit() and 1 <= int(p) <= top
-                                           for p in parts):
-        raise InvalidParameter(f"--levels must be one level or two separated by a comma, each "
-                               f"from 1 to {top} (the framework's levels), e.g. 1,2; got "
-                               f"{text!r}.")
-    first, second = (int(p) for p in parts * (3 - len(parts)))
-    return first, second
-
-
 @app.command()
 @friendly_errors
 def audit(
@@ -178,12 +165,9 @@ def audit(
         min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated above this "
                                 "(default: --collinear).")] = None,
     group_level: Annotated[int, typer.Option(
-        help="--low/--high flag indicator pairs under one node of this level (COINr's "
-             "get_corr_flags grouplev; 2 = pillars).")] = 2,
+        help="--low/--high pair indicators under one node of this level (COINr's grouplev).")] = 2,
     levels: Annotated[str | None, typer.Option(
-        help="Also write correlations_levels.csv: every node of level A against every node "
-             "of level B on the analysed stage (COINr's get_corr, Levels = c(A, B)), e.g. 1,2.")
-    ] = None,
+        help="A,B: also correlations_levels.csv, level A's nodes against B's (get_corr).")] = None,
     allow_functions: AllowFunctions = False,
 ) -> None:
     """Statistical audit of a recipe's build, into a run directory: statistics per stage,
@@ -196,17 +180,14 @@ def audit(
     Example: innometrics audit recipe.yaml --out audit --stage Raw --node P2P --levels 1,2
     """
     from .audit import audit as run_audit
+    from .audit.result import check_levels
     from .recipe import load_recipe
     from .result import build as build_index  # the build command shadows the name
     from .runs import check_out_dir
 
     started = time.perf_counter()
     loaded = load_recipe(recipe, allow_functions=allow_functions)
-    top = loaded.framework.n_levels
-    level_pair = _level_pair(levels, top)
-    if not 2 <= group_level <= top:
-        raise InvalidParameter(f"--group-level must be a level of {recipe}'s framework from 2 to "
-                               f"{top} (its aggregate levels); got {group_level}.")
+    level_pair = check_levels(loaded.framework, group_level, comma_levels(levels), cli=True)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
         report = run_audit(build_index(loaded), collinear=collinear, stage=stage, node=node,

@@ -207,10 +207,16 @@ def test_audit_levels_and_cli_group_level(four, tmp_path):
     assert audit(four, node="Tech", levels=(1, 2)).level_correlations.isin(
         ["Tech", "t_pat", "t_rnd", "t_hitech", "t_score"]).iloc[:, :2].all().all()
     assert audit(four).level_correlations is None
+    within = audit(four, levels=2).level_correlations
+    assert len(within) == 16 and within.equals(node_correlations(four, levels=2, p_value=None))
+    for bad in [(1, 9), (1, 2, 3), "12", (True, 1)]:
+        with pytest.raises(InvalidParameter, match="'levels' of audit must be one level or two"):
+            audit(four, levels=bad)
     for option, value, message in [("--group-level", "5", "--group-level must be a level"),
                                    ("--group-level", "1", "--group-level must be a level"),
                                    ("--levels", "1,2,3", "--levels must be one level or two"),
-                                   ("--levels", "0", "--levels must be one level or two")]:
+                                   ("--levels", "0", "--levels must be one level or two"),
+                                   ("--levels", "1,x", "--levels must be levels separated")]:
         bad = runner.invoke(app, ["audit", str(recipe), "--out", str(tmp_path / "bad"), option,
                                   value, "--no-store"])
         assert bad.exit_code != 0 and message in bad.output, bad.output

@@ -145,7 +145,8 @@ def node_correlations(result, stage: str | None = None, *, levels: int | Sequenc
         this; None or 0 blanks none. COINr: ``pval`` (same default).
     long : bool, default True
         Long table ``Var1, Var2, Correlation``, or the wide matrix (COINr's ``widen``: a row per
-        ``Var2``, a column per ``Var1``, sorted by code). COINr: ``make_long``.
+        ``Var2``, a column per ``Var1``, sorted by code; with ``with_parent="parent"`` the
+        pairs left out are NaN, where COINr's ``widen`` fails). COINr: ``make_long``.
     group : mapping, optional
         ``{group column: value or values}``: only the units of those groups
         (:meth:`~innometrics.result.IndexResult.select`). COINr: ``use_group = list(column =

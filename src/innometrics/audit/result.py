@@ -236,9 +236,7 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                                "result.results[TIME] in Python, or keep one Time's rows in "
                                "the data.")
     fw = result.recipe.framework
-    if group_level not in range(2, fw.n_levels + 1):
-        raise InvalidParameter(f"'group_level' of audit must be a level from 2 to {fw.n_levels} "
-                               f"(the framework's aggregate levels); got {group_level!r}.")
+    levels = check_levels(fw, group_level, levels)
     if stage is not None and stage not in result.stages:
         raise ValueError(f"stage '{stage}' is not in the result; its stages are "
                          f"{list(result.stages)}.")
@@ -286,8 +284,29 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                      base, denominators, fw, denominator_threshold),
                  stage=stage, node=node,
                  level_correlations=None if levels is None else _within(
-                     node_correlations(result, stage, levels=tuple(levels), p_value=None),
+                     node_correlations(result, stage, levels=levels, p_value=None),
                      branch))
+
+
+def check_levels(fw, group_level: Any, levels: Any, *, cli: bool = False
+                 ) -> tuple[int, int] | None:
+    """``group_level`` (an aggregate level) and ``levels`` (one level or two) of :func:`audit`
+    checked against ``fw``, before anything is built; ``levels`` as a pair. ``cli``: the
+    messages name the options (``--group-level``, ``--levels``)."""
+    names = ("--group-level", "--levels") if cli else ("'group_level' of audit",
+                                                       "'levels' of audit")
+    if group_level not in range(2, fw.n_levels + 1) or isinstance(group_level, bool):
+        raise InvalidParameter(f"{names[0]} must be a level from 2 to {fw.n_levels} (the "
+                               f"framework's aggregate levels); got {group_level!r}.")
+    if levels is None:
+        return None
+    pair = [levels] if isinstance(levels, int) else list(levels)
+    if len(pair) not in (1, 2) or not all(lv in range(1, fw.n_levels + 1)
+                                          and not isinstance(lv, bool) for lv in pair):
+        raise InvalidParameter(f"{names[1]} must be one level or two, each from 1 to "
+                               f"{fw.n_levels} (the framework's levels), e.g. 1,2; got "
+                               f"{levels!r}.")
+    return pair[0], pair[-1]
 
 
 def _within(table: pd.DataFrame, branch: set[str]) -> pd.DataFrame:
