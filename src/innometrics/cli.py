@@ -39,6 +39,7 @@ from ._dask import dask_client
 from .clusters.cli import app as clusters_app
 from .errors import InputError, InvalidParameter
 from .gii.cli import app as gii_app
+from .results_cli import _levels as comma_levels
 from .results_cli import profile as profile_command
 from .results_cli import results as results_command
 from .rnd.cli import app as rnd_app
@@ -163,6 +164,10 @@ def audit(
     high: Annotated[float | None, typer.Option(
         min=-1.0, max=1.0, help="Flag indicator pairs of a pillar correlated above this "
                                 "(default: --collinear).")] = None,
+    group_level: Annotated[int, typer.Option(
+        help="--low/--high pair indicators under one node of this level (COINr's grouplev).")] = 2,
+    levels: Annotated[str | None, typer.Option(
+        help="A,B: also correlations_levels.csv, level A's nodes against B's (get_corr).")] = None,
     allow_functions: AllowFunctions = False,
 ) -> None:
     """Statistical audit of a recipe's build, into a run directory: statistics per stage,
@@ -172,19 +177,21 @@ def audit(
     index or of one stage (--stage) and node (--node); print the flag counts. The run is
     recorded in the run store (--store, --no-store).
 
-    Example: innometrics audit recipe.yaml --out audit --stage Raw --node P2P
+    Example: innometrics audit recipe.yaml --out audit --stage Raw --node P2P --levels 1,2
     """
     from .audit import audit as run_audit
+    from .audit.result import check_levels
     from .recipe import load_recipe
     from .result import build as build_index  # the build command shadows the name
     from .runs import check_out_dir
 
     started = time.perf_counter()
     loaded = load_recipe(recipe, allow_functions=allow_functions)
+    level_pair = check_levels(loaded.framework, group_level, comma_levels(levels), cli=True)
     check_out_dir(out, kind="audit", inputs=loaded.input_files().values(), force=force)
     with working("auditing"):
         report = run_audit(build_index(loaded), collinear=collinear, stage=stage, node=node,
-                           low=low, high=high)
+                           low=low, high=high, group_level=group_level, levels=level_pair)
     target = report.write(out, force=force, started=started)
     flagged = report.flags
     console.print(f"audit written to {target}: {len(flagged)} flags")

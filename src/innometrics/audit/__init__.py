@@ -13,8 +13,9 @@ Coherence checks (correlations, alpha, PCA, importance) use the scores of the la
 
 One measure per module: :mod:`.statistics` (:func:`describe`), :mod:`.correlations`,
 :mod:`.cronbach`, :mod:`.pca`, :mod:`.weights` (effective weights), :mod:`.importance`
-(correlation ratios), :mod:`.removal` (:func:`remove_elements`); :mod:`.result` holds
-:func:`audit` and the :class:`Audit` it returns.
+(correlation ratios), :mod:`.removal` (:func:`remove_elements`), :mod:`.level_corr`
+(:func:`node_correlations`: COINr's ``get_corr`` between any levels of any stage);
+:mod:`.result` holds :func:`audit` and the :class:`Audit` it returns.
 
 References
 ----------
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from .cronbach import cronbach_alpha
 from .importance import correlation_ratio
+from .level_corr import node_correlations
 from .pca import pca
 from .removal import remove_elements
 from .result import Audit, audit
@@ -36,4 +38,4 @@ from .statistics import STATS_COLUMNS, describe
 from .weights import effective_weights
 
 __all__ = ["Audit", "audit", "describe", "cronbach_alpha", "pca", "effective_weights",
-           "correlation_ratio", "remove_elements", "STATS_COLUMNS"]
+           "correlation_ratio", "remove_elements", "node_correlations", "STATS_COLUMNS"]

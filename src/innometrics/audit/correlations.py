@@ -9,30 +9,103 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
+from .._params import one_of
 from .._tree import ancestor_at
+from ..errors import InvalidParameter
 from ..framework import Framework
 from ._groups import children_of
 from .spearman import spearman_pvalue
 
-__all__ = ["CORRELATION_COLUMNS", "correlation_table", "correlation_flags",
-           "denominator_correlations"]
+__all__ = ["CORRELATION_COLUMNS", "METHODS", "pair_correlation", "correlation_matrix",
+           "correlation_table", "correlation_flags", "denominator_correlations"]
 
 CORRELATION_COLUMNS = ["Kind", "Group", "Level", "Var1", "Var2", "Pearson", "Spearman", "N",
                        "Flag", "P", "P.Spearman"]
 
 
-def _pair(a: np.ndarray, b: np.ndarray) -> tuple[float, float, int, float]:
-    """Pearson and Spearman correlation on the pairwise complete cases, their count and the
-    Pearson test's two-sided p-value (R's ``cor.test``, as COINr's ``get_pvals``); NaN with
-    fewer than 3 pairs or a constant side."""
+METHODS = ("pearson", "spearman", "kendall")
+
+
+def pair_correlation(a: np.ndarray, b: np.ndarray, method: str = "pearson") -> tuple[float, float]:
+    """Correlation of ``a`` and ``b`` on their pairwise complete cases and its two-sided p-value,
+    as R's ``cor(use = "pairwise.complete.obs", method)`` and ``cor.test(method)$p.value`` (the
+    calls inside COINr's ``get_corr`` and ``get_pvals``).
+
+    - ``pearson``: ``r`` and the t test ``t = r √((n − 2)/(1 − r²))`` on ``n − 2`` degrees of
+      freedom (scipy's ``pearsonr``).
+    - ``spearman``: Pearson's ``r`` of the ranks (ties averaged) and
+      :func:`~innometrics.audit.spearman.spearman_pvalue`.
+    - ``kendall``: Kendall's τ-b; p exact (the permutation distribution) for ``n < 50`` without
+      ties, else the normal approximation of ``S = n_c − n_d`` with the tie-corrected variance
+      (Kendall 1976, eq. 4.3; R's ``cor.test`` without continuity correction, scipy's
+      ``kendalltau(method="asymptotic")``).
+
+    Parameters
+    ----------
+    a, b : ndarray, shape (n,)
+        Values, NaN = missing.
+    method : {"pearson", "spearman", "kendall"}, default "pearson"
+
+    Returns
+    -------
+    (float, float)
+        The correlation and its p-value; both NaN with fewer than 3 complete pairs or a constant
+        side (where R's ``cor`` gives NA and ``cor.test`` stops).
+
+    Examples
+    --------
+    >>> x, y = np.array([1.0, 2, 3, 4, np.nan]), np.array([2.0, 1, 4, 3, 9])
+    >>> [round(v, 6) for v in pair_correlation(x, y, "kendall")]
+    [0.333333, 0.75]
+    """
     keep = ~(np.isnan(a) | np.isnan(b))
-    n = int(keep.sum())
-    if n < 3 or np.ptp(a[keep]) == 0 or np.ptp(b[keep]) == 0:
-        return np.nan, np.nan, n, np.nan
     a, b = a[keep], b[keep]
-    test = _sps.pearsonr(a, b)
-    return (float(np.corrcoef(a, b)[0, 1]), float(_sps.spearmanr(a, b).statistic), n,
-            float(test.pvalue))
+    if a.size < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return np.nan, np.nan
+    if method == "pearson":
+        return float(np.corrcoef(a, b)[0, 1]), float(_sps.pearsonr(a, b).pvalue)
+    if method == "spearman":
+        return float(_sps.spearmanr(a, b).statistic), spearman_pvalue(a, b)
+    ties = min(np.unique(a).size, np.unique(b).size) < a.size
+    test = _sps.kendalltau(a, b, method="exact" if a.size < 50 and not ties else "asymptotic")
+    return float(test.statistic), float(test.pvalue)
+
+
+def correlation_matrix(x: np.ndarray, y: np.ndarray, method: str = "pearson", *,
+                       p_values: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Correlations of every column of ``x`` with every column of ``y`` and their p-values
+    (:func:`pair_correlation` on each pair, pairwise complete; R's ``cor(x, y, use =
+    "pairwise.complete.obs")`` and COINr's ``get_pvals``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, k)
+    y : ndarray, shape (n, m)
+    method : {"pearson", "spearman", "kendall"}, default "pearson"
+    p_values : bool, default True
+        Also compute the p-values (None otherwise).
+
+    Returns
+    -------
+    (ndarray, ndarray or None), each shape (k, m)
+    """
+    if method not in METHODS:
+        raise InvalidParameter(one_of("method", METHODS, method, owner="correlation_matrix"))
+    r = np.full((x.shape[1], y.shape[1]), np.nan)
+    p = r.copy() if p_values else None
+    for i, j in np.ndindex(r.shape):
+        r[i, j], pij = pair_correlation(x[:, i], y[:, j], method)
+        if p is not None:
+            p[i, j] = pij
+    return r, p
+
+
+def _pair(a: np.ndarray, b: np.ndarray) -> tuple[float, float, int, float, float]:
+    """Pearson and Spearman correlation on the pairwise complete cases, their count and
+    their p-values (:func:`pair_correlation`)."""
+    r, p = pair_correlation(a, b, "pearson")
+    rho, p_rho = pair_correlation(a, b, "spearman")
+    return r, rho, int((~(np.isnan(a) | np.isnan(b))).sum()), p, p_rho
 
 
 def _flag(r: float, collinear: float, low: float | None = None) -> str:
@@ -63,10 +136,9 @@ def correlation_table(scores: pd.DataFrame, fw: Framework, collinear: float, *,
         pairs = [("parent", parent, code) for code in (members if parent in col else [])]
         pairs += [("within", a, b) for i, a in enumerate(members) for b in members[i + 1:]]
         for kind, a, b in pairs:
-            r, rho, n, p = _pair(col[a], col[b])
-            both = ~(np.isnan(col[a]) | np.isnan(col[b]))
+            r, rho, n, p, p_rho = _pair(col[a], col[b])
             rows.append((kind, parent, fw[b].level, a, b, r, rho, n, _flag(r, collinear, low),
-                         p, spearman_pvalue(col[a][both], col[b][both])))
+                         p, p_rho))
     table = pd.DataFrame(rows, columns=CORRELATION_COLUMNS)
     # codes sorted case-insensitively, as R's merge() orders them in COINr's get_corr
     return table.sort_values(["Kind", "Level", "Var1", "Var2"], kind="stable",
@@ -98,7 +170,8 @@ def correlation_flags(frame: pd.DataFrame, fw: Framework, *, low: float | None =
         for b in codes[i + 1:]:
             if group[a] is None or group[a] != group[b]:
                 continue
-            r = _pair(frame[a].to_numpy(np.float64), frame[b].to_numpy(np.float64))[0]
+            r = pair_correlation(frame[a].to_numpy(np.float64),
+                                 frame[b].to_numpy(np.float64))[0]
             if high is not None and r > high:
                 rows.append((group[a], a, b, r, "high"))
             if low is not None and r < low:
@@ -131,6 +204,8 @@ def denominator_correlations(frame: pd.DataFrame, denominators: pd.DataFrame,
     for code in (c for c in fw.indicators if c in frame.columns):
         x = frame[code].to_numpy(np.float64)
         for name in denominators.columns:
-            r, _, n, p = _pair(x, denominators[name].to_numpy(np.float64))
+            other = denominators[name].to_numpy(np.float64)
+            r, p = pair_correlation(x, other)
+            n = int((~(np.isnan(x) | np.isnan(other))).sum())
             rows.append((code, name, r, n, p, "high" if abs(r) > threshold else ""))
     return pd.DataFrame(rows, columns=["iCode", "Denominator", "Corr", "N", "P", "Flag"])

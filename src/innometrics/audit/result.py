@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from ..runs import write_run
 from .correlations import correlation_flags, correlation_table, denominator_correlations
 from .cronbach import cronbach_table
 from .importance import importance_table
+from .level_corr import node_correlations
 from .pca import pca_tables
 from .removal import remove_elements
 from .statistics import data_availability, describe
@@ -78,6 +80,10 @@ class Audit:
         stage (``Raw`` by default); empty without denominators.
     stage, node : str or None
         What was analysed (None: the last stage, the whole framework).
+    level_correlations : DataFrame or None
+        :func:`~innometrics.audit.node_correlations` between the two ``levels`` of
+        :func:`audit` on the analysed stage (every pair, none blanked; within ``node``);
+        written as ``correlations_levels.csv``. None without ``levels``.
     """
 
     stats: dict[str, pd.DataFrame]
@@ -96,6 +102,7 @@ class Audit:
     denominator_correlations: pd.DataFrame = field(default_factory=pd.DataFrame)
     stage: str | None = None
     node: str | None = None
+    level_correlations: pd.DataFrame | None = None
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """Every table by its file stem (``stats_Raw``, ..., ``correlations``, ``flags``)."""
@@ -106,6 +113,8 @@ class Audit:
         frames.update(correlation_flags=self.correlation_flags,
                       data_availability=self.data_availability.reset_index(),
                       denominator_correlations=self.denominator_correlations)
+        if self.level_correlations is not None:
+            frames["correlations_levels"] = self.level_correlations
         return frames
 
     def to_frame(self) -> pd.DataFrame:
@@ -164,7 +173,7 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
           t_unq: float = 0.5, stage: str | None = None, node: str | None = None,
           low: float | None = None, high: float | None = None,
           complete_cases: bool = False, denominator_threshold: float = 0.6,
-          group_level: int = 2) -> Audit:
+          group_level: int = 2, levels: Sequence[int] | None = None) -> Audit:
     """Statistical audit of an index result, or of one stage and one branch of it.
 
     Parameters
@@ -192,6 +201,10 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
     group_level : int, default 2
         ``low``/``high`` flag pairs of indicators under one node of this level (COINr
         ``get_corr_flags``'s ``grouplev``; the top level pairs every two indicators).
+    levels : (int, int), optional
+        Also correlate the nodes of these two levels (or of one level, twice) on the analysed
+        stage, every pair (:func:`~innometrics.audit.node_correlations` with ``p_value=None``;
+        COINr's ``get_corr(Levels = levels, pval = 0)``): :attr:`Audit.level_correlations`.
     complete_cases : bool, default False
         Cronbach's alpha by listwise deletion instead of pairwise-complete covariances.
     denominator_threshold : float, default 0.6
@@ -223,9 +236,7 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                                "result.results[TIME] in Python, or keep one Time's rows in "
                                "the data.")
     fw = result.recipe.framework
-    if group_level not in range(2, fw.n_levels + 1):
-        raise InvalidParameter(f"'group_level' of audit must be a level from 2 to {fw.n_levels} "
-                               f"(the framework's aggregate levels); got {group_level!r}.")
+    levels = check_levels(fw, group_level, levels)
     if stage is not None and stage not in result.stages:
         raise ValueError(f"stage '{stage}' is not in the result; its stages are "
                          f"{list(result.stages)}.")
@@ -263,6 +274,7 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                  flags=_flags(stats, correlations, cronbach, pair_flags), recipe=result.recipe,
                  thresholds={"collinear": collinear, "alpha_min": alpha_min, **thresholds,
                              "low": low, "high": high, "group_level": group_level,
+                             "levels": None if levels is None else list(levels),
                              "complete_cases": complete_cases,
                              "denominator_threshold": denominator_threshold},
                  correlation_flags=pair_flags,
@@ -270,7 +282,37 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                                                  if c in branch or c not in fw]],
                  denominator_correlations=denominator_correlations(
                      base, denominators, fw, denominator_threshold),
-                 stage=stage, node=node)
+                 stage=stage, node=node,
+                 level_correlations=None if levels is None else _within(
+                     node_correlations(result, stage, levels=levels, p_value=None),
+                     branch))
+
+
+def check_levels(fw, group_level: Any, levels: Any, *, cli: bool = False
+                 ) -> tuple[int, int] | None:
+    """``group_level`` (an aggregate level) and ``levels`` (one level or two) of :func:`audit`
+    checked against ``fw``, before anything is built; ``levels`` as a pair. ``cli``: the
+    messages name the options (``--group-level``, ``--levels``)."""
+    names = ("--group-level", "--levels") if cli else ("'group_level' of audit",
+                                                       "'levels' of audit")
+    if group_level not in range(2, fw.n_levels + 1) or isinstance(group_level, bool):
+        raise InvalidParameter(f"{names[0]} must be a level from 2 to {fw.n_levels} (the "
+                               f"framework's aggregate levels); got {group_level!r}.")
+    if levels is None:
+        return None
+    pair = [levels] if isinstance(levels, int) else list(levels)
+    if len(pair) not in (1, 2) or not all(lv in range(1, fw.n_levels + 1)
+                                          and not isinstance(lv, bool) for lv in pair):
+        raise InvalidParameter(f"{names[1]} must be one level or two, each from 1 to "
+                               f"{fw.n_levels} (the framework's levels), e.g. 1,2; got "
+                               f"{levels!r}.")
+    return pair[0], pair[-1]
+
+
+def _within(table: pd.DataFrame, branch: set[str]) -> pd.DataFrame:
+    """The rows of a long correlation table whose two nodes are both in ``branch``."""
+    inside = table["Var1"].isin(branch) & table["Var2"].isin(branch)
+    return table[inside].reset_index(drop=True)
 
 
 _IMPORTANCE_COLUMNS = ["iCode", "Level", "Parent", "Weight", "Weight.Norm", "S.Parent",

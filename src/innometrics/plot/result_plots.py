@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .._params import one_of
+from ..audit.correlations import correlation_matrix
 from ..errors import InvalidParameter
 from ..result import IndexResult
 from ..uncertainty.panel import PanelUncertaintyResult
@@ -211,7 +213,9 @@ def scatter(result: IndexResult, x: str, y: str, by_group: str | None = None,
 def corr(result: IndexResult, levels: Sequence[int] | None = None,
          method: str = "pearson") -> go.Figure:
     """Correlations between the nodes of ``levels`` (default every level) on the scores,
-    as a heatmap (pairwise-complete, pandas' ``DataFrame.corr``).
+    as a heatmap (pairwise-complete, :func:`~innometrics.audit.correlations.correlation_matrix`,
+    the kernel of :func:`~innometrics.audit.node_correlations`, whose wide table
+    ``long=False`` is COINr's ``get_corr`` matrix between two levels).
 
     Parameters
     ----------
@@ -231,7 +235,9 @@ def corr(result: IndexResult, levels: Sequence[int] | None = None,
                                            for lv in levels]
     codes = [c for lv in sorted(set(chosen)) for c in fw.codes_at(lv)
              if c in result.scores.columns]
-    matrix = result.scores[codes].corr(method=method)
+    values = result.scores[codes].to_numpy(np.float64)
+    matrix = pd.DataFrame(correlation_matrix(values, values, method, p_values=False)[0],
+                          index=codes, columns=codes)
     chosen_text = ", ".join(str(lv) for lv in sorted(set(chosen)))
     return corr_chart({f"levels {chosen_text}": matrix},
                       title=f"Correlations ({method}), levels {chosen_text}", colorbar=method)
