@@ -54,3 +54,24 @@ def test_monte_carlo_and_dashboard_count_the_weightless_child(tmp_path):
         np.testing.assert_allclose(mc.scores[r], rebuilt.scores["P"].to_numpy())
     model = DashboardModel(recipe)
     np.testing.assert_allclose(model.compute(model.parse([])), built.scores.to_numpy())
+
+
+def test_element_removal_counts_the_weightless_child(tmp_path):
+    """COINr's remove_elements sets a weight to 0 and regenerates, so a removed child still
+    counts for dat_thresh: each node's mean absolute rank change equals that of a rebuild with
+    its weight at 0."""
+    from innometrics.audit.removal import mean_abs_rank_change, remove_elements
+
+    recipe = im.load_recipe(write_toy(tmp_path, meta=ZERO_B, steps=STEPS))
+    built = im.build(recipe)
+    table = remove_elements(built)
+    compared = []
+    for row in table.itertuples():
+        try:  # a parent left with no weighted child cannot be built (removal drops it)
+            rebuilt = im.build(recipe.with_weights({row.iCode: 0.0}))
+        except im.InputError:
+            continue
+        compared.append(row.iCode)
+        both = np.column_stack([built.scores.iloc[:, -1], rebuilt.scores.iloc[:, -1]])
+        np.testing.assert_allclose(row[-1], mean_abs_rank_change(both)[0], err_msg=row.iCode)
+    assert len(compared) >= 3, compared

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._params import Integral, Interval, check_params
+from ..pipeline import child_matrices
 from ..ranking import rank_min
 from ..schema import kernel_settings
 from ..steps.aggregate import aggregate
@@ -210,7 +211,10 @@ def remove_elements(result, level: int | None = None) -> pd.DataFrame:
         {k: v for k, v in kernel_settings(settings).items() if k not in _NOT_SCORING})
     x = result.scores[fw.indicators].to_numpy(dtype=np.float64)
     matrices = [fw.weight_matrix(lev) for lev in range(2, top + 1)]
-    change = mean_abs_rank_change(removal_scores(x, matrices, **settings))
+    # a removed node is a child of weight 0, which min_coverage still counts (as COINr's
+    # remove_elements, which zeroes the weight and regenerates, and as the build)
+    change = mean_abs_rank_change(removal_scores(x, matrices, children=child_matrices(fw),
+                                                 **settings))
     nodes = [(lev, code) for lev in range(1, top) for code in fw.codes_at(lev)]
     table = pd.DataFrame(nodes, columns=REMOVAL_COLUMNS[:2])
     table[REMOVAL_COLUMNS[2]] = change
