@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_coinr_daily import ASEM, HERE
 from typer.testing import CliRunner
 
+import innometrics as im
 from innometrics.cli import app
 
 runner = CliRunner()
@@ -85,3 +87,34 @@ def test_audit_of_one_stage_and_node(tmp_path):
     bad = runner.invoke(app, ["audit", str(recipe), "--out", str(tmp_path / "x"), "--stage",
                               "Nope"])
     assert bad.exit_code == 2 and "stage 'Nope'" in bad.output
+
+
+def test_results_and_profile_of_a_panel_run_pick_a_time(tmp_path):
+    """A panel run (COINr's purse) has one result per time: the commands show one time's,
+    the latest unless --time picks another, and say which; --time on a one-time run and a
+    time the panel lacks are one-line errors."""
+    from toy_index import write_toy
+
+    rows = ["uCode,uName,Time,G,Pop,a,b,c,d"]
+    for t in (2020, 2021):
+        rows += [f"{u},{u} land,{t},x,{10 + i},{i + 1 + t % 2},{20 + 7 * i},{5 - i % 3},"
+                 f"{0.5 + i / 10}" for i, u in enumerate(["AAA", "BBB", "CCC", "DDD"])]
+    recipe = write_toy(tmp_path, data="\n".join(rows) + "\n",
+                       steps="steps:\n  - normalise: {method: minmax, range: [1, 100]}\n"
+                             "  - aggregate: {}\n")
+    built = runner.invoke(app, ["build", str(recipe), "--out", str(tmp_path / "run"),
+                                "--no-store"])
+    assert built.exit_code == 0, built.output
+    panel = im.build(im.load_recipe(recipe))
+    latest = runner.invoke(app, ["results", str(tmp_path / "run"), "--out",
+                                 str(tmp_path / "t.csv")])
+    assert latest.exit_code == 0, latest.output
+    assert "time 2021 (the latest; --time picks another) of 2020, 2021" in latest.output
+    table = pd.read_csv(tmp_path / "t.csv").set_index("uCode")
+    expected = panel.at(2021).results_table()
+    np.testing.assert_allclose(table.loc[expected.index, "Index"], expected["Index"])
+    earlier = runner.invoke(app, ["profile", str(tmp_path / "run"), "AAA", "--time", "2020"])
+    assert earlier.exit_code == 0 and "time 2020 of 2020, 2021" in earlier.output
+    missing = runner.invoke(app, ["results", str(tmp_path / "run"), "--time", "1999"])
+    assert missing.exit_code != 0 and "time 1999 is not in the panel; its times are 2020, " \
+        "2021" in missing.output

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ._html_table import summary_table
 from .changes import recipe_with_directions, recipe_without, select
+from .errors import InvalidParameter
 from .panel import panel_times, slice_time, time_values
 from .pipeline import run_panel_steps, run_steps
 from .ranking import rank_min
@@ -336,6 +337,23 @@ class PanelResult:
         """The result of the latest time."""
         return self.results[self.times[-1]]
 
+    def at(self, time: str | float | None = None) -> IndexResult:
+        """One time's result (default the latest), as a purse's coin: its results tables,
+        profiles and selections (``panel.at(2022).results_table()``).
+
+        Raises
+        ------
+        InvalidParameter
+            For a time the panel does not have (the message lists them).
+        """
+        if time is None:
+            return self.latest
+        for t, result in self.results.items():
+            if str(t) == str(time) or _same_number(t, time):
+                return result
+        raise InvalidParameter(f"time {time} is not in the panel; its times are "
+                               f"{', '.join(self.times)}.")
+
     @property
     def records(self) -> dict[str, dict]:
         """What each step did, by record key then time."""
@@ -475,3 +493,11 @@ def _functions_used(recipe: Recipe) -> dict:
     """A manifest's ``functions``: the own functions the recipe ran, by reference."""
     used = recipe.own_functions()
     return {"functions": used} if used else {}
+
+
+def _same_number(a: object, b: object) -> bool:
+    """Whether two times are the same number (``2022`` and ``"2022.0"``)."""
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return False

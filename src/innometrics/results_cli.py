@@ -34,10 +34,25 @@ def _whole_ranks(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({c: "Int64" for c in ranks})
 
 
-def _rebuilt(run: Path, allow_functions: bool):
+TimeOpt = Annotated[str | None, typer.Option(
+    help="Of a panel run, the time to show (default the latest).")]
+
+
+def _rebuilt(run: Path, allow_functions: bool, time: str | None):
+    """The run's result rebuilt; of a panel, one time's (said on the terminal)."""
+    from .result import PanelResult
     from .runs import open_run
 
-    return open_run(run).rebuild(allow_functions=allow_functions)
+    result = open_run(run).rebuild(allow_functions=allow_functions)
+    if not isinstance(result, PanelResult):
+        if time is not None:
+            raise InvalidParameter(f"--time {time}: {run} is not a panel run (its data have "
+                                   "one time); leave --time out.")
+        return result
+    one = result.at(time)
+    latest = " (the latest; --time picks another)" if time is None else ""
+    console.print(f"time {one.recipe.data.time}{latest} of {', '.join(result.times)}")
+    return one
 
 
 @friendly_errors
@@ -51,6 +66,7 @@ def results(
     out: Annotated[Path | None, typer.Option(
         help="Write the table to this .csv or .xlsx file (new, or one innometrics wrote) "
              "instead of printing it.")] = None,
+    time: TimeOpt = None,
     quiet: Quiet = False,
     allow_functions: AllowFunctions = False,
 ) -> None:
@@ -61,7 +77,7 @@ def results(
     """
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidParameter(f"--out {out}: the file must end in .csv or .xlsx.")
-    result = _rebuilt(run, allow_functions)
+    result = _rebuilt(run, allow_functions, time)
     table = result.results_table(levels=_levels(levels), groups=group or ())
     if out is None:
         console.print(_whole_ranks(table).to_string(float_format="{:.2f}".format),
@@ -69,8 +85,9 @@ def results(
         return
     from .runs import write_file
 
-    target = write_file(out, table.reset_index(), kind="results",
-                        settings={"levels": _levels(levels), "groups": group or []},
+    target = write_file(out, _whole_ranks(table).reset_index(), kind="results",
+                        settings={"levels": _levels(levels), "groups": group or [],
+                                  "time": result.recipe.data.time},
                         inputs={"run": str(run / "manifest.json")})
     console.print(f"results → {target}")
 
@@ -82,6 +99,7 @@ def profile(
     stage: Annotated[str, typer.Option(
         help="Stage whose indicators are ranked for strengths and weaknesses.")] = "Raw",
     top: Annotated[int, typer.Option(min=1, help="How many strengths and weaknesses.")] = 5,
+    time: TimeOpt = None,
     quiet: Quiet = False,
     allow_functions: AllowFunctions = False,
 ) -> None:
@@ -90,7 +108,7 @@ def profile(
 
     Example: innometrics profile results AUT --stage Normalised --top 3
     """
-    result = _rebuilt(run, allow_functions)
+    result = _rebuilt(run, allow_functions, time)
     summary = result.unit_summary(unit)
     sw = result.strengths_weaknesses(unit, stage=stage, top=top)
     console.print(_whole_ranks(summary).to_string(index=False, float_format="{:.2f}".format),
