@@ -233,8 +233,8 @@ def audit(result, *, collinear: float = 0.9, alpha_min: float = 0.7, t_skew: flo
                   "t_unq": t_unq}
     if result.recipe.data.is_panel:  # a PanelResult: one IndexResult per time
         raise InvalidParameter("the audit runs on one time of a panel; audit "
-                               "result.results[TIME] in Python, or keep one Time's rows in "
-                               "the data.")
+                               "result.at(TIME) in Python, or keep one Time's rows in the "
+                               "data.")
     fw = result.recipe.framework
     levels = check_levels(fw, group_level, levels)
     if stage is not None and stage not in result.stages:
