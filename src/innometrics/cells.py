@@ -17,18 +17,24 @@ _MISSING_TEXT = frozenset(MISSING_MARKERS | {"None", "<NA>"})
 
 
 def _cell_text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if isinstance(value, str):  # most cells: no missing-value tests before stripping
+        text = value.strip()
+    elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     return "" if text in _MISSING_TEXT else text
+
+
+def _objects(cells: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
+    if isinstance(cells, pd.Series | pd.DataFrame):
+        return cells.to_numpy(dtype=object, na_value=None)
+    return np.asarray(cells, dtype=object)
 
 
 def _as_text(cells: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
     """Cells as stripped text (missing cells as ""); keeps the shape (1-D or 2-D)."""
-    if isinstance(cells, pd.Series | pd.DataFrame):
-        raw = cells.to_numpy(dtype=object, na_value=None)
-    else:
-        raw = np.asarray(cells, dtype=object)
+    raw = _objects(cells)
     out = np.empty(raw.shape, dtype=object)
     out.ravel()[:] = [_cell_text(v) for v in raw.ravel().tolist()]
     return out
@@ -103,4 +109,5 @@ def columns_of(table: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
 
 def text_column(cells: pd.Series | np.ndarray) -> list[str | None]:
     """Cells as stripped strings, ``None`` where missing."""
-    return [t or None for t in _as_text(cells).tolist()]
+    # one pass to a list: no intermediate array (a table's loading reads a dozen columns)
+    return [_cell_text(v) or None for v in _objects(cells).tolist()]
