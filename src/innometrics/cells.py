@@ -8,7 +8,7 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["MISSING_MARKERS", "to_float", "text_column", "columns_of"]
+__all__ = ["MISSING_MARKERS", "to_float", "text_column", "columns_of", "number_columns"]
 
 #: Cell texts read as a missing value (besides empty cells).
 MISSING_MARKERS = frozenset({"", "NA", "N/A", "n/a", "NaN", "nan", "..", "#N/A", "null", "NULL"})
@@ -105,6 +105,17 @@ def columns_of(table: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
     conversion instead of one per column (pandas' per-column access dominates small tables)."""
     return (table.to_numpy(dtype=object),
             {str(name): j for j, name in enumerate(table.columns.tolist())})
+
+
+
+def number_columns(table: pd.DataFrame) -> set[str]:
+    """Names of the columns pandas read as numbers (int, unsigned, float): they hold no text
+    to parse and no bool to refuse, so one conversion reads them (``to_float`` scans every
+    cell, the slowest part of loading a table)."""
+    # dtypes as a list: iterating the dtypes Series costs as much as a small table's checks
+    return {str(name) for name, dtype in zip(table.columns.tolist(), table.dtypes.tolist(),
+                                              strict=True)
+            if isinstance(dtype, np.dtype) and dtype.kind in "fiu"}
 
 
 def text_column(cells: pd.Series | np.ndarray) -> list[str | None]:

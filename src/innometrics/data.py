@@ -22,7 +22,15 @@ import pandas as pd
 from ._params import did_you_mean
 from .errors import DataWarning, InputError
 from .framework import Framework
-from .io import TableSpec, columns_of, match_columns, table_from, text_column, to_float
+from .io import (
+    TableSpec,
+    columns_of,
+    match_columns,
+    number_columns,
+    table_from,
+    text_column,
+    to_float,
+)
 
 __all__ = ["Dataset", "load_data"]
 
@@ -127,12 +135,9 @@ def load_data(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec,
     def column(name: str) -> np.ndarray:
         return cells[:, position[name]]
 
-    read_as_numbers = {str(name) for name, dtype in table.dtypes.items()
-                       if isinstance(dtype, np.dtype) and dtype.kind in "fiu"}
+    read_as_numbers = number_columns(table)
 
     def numbers(names: list[str] | tuple[str, ...], fix: str) -> np.ndarray:
-        # columns pandas read as numbers hold no text to parse and no bool to refuse: one
-        # conversion (to_float scans every cell, the slowest part of loading a table)
         if read_as_numbers.issuperset(names):
             return block(names).astype(np.float64)
         return to_float(block(names), source=src, column=list(names), fix=fix)

@@ -39,7 +39,15 @@ from .imeta import (
     normalise_parameters,
     read_flags,
 )
-from .io import TableSpec, columns_of, match_columns, table_from, text_column, to_float
+from .io import (
+    TableSpec,
+    columns_of,
+    match_columns,
+    number_columns,
+    table_from,
+    text_column,
+    to_float,
+)
 
 __all__ = ["Node", "Framework", "load_framework"]
 
@@ -143,9 +151,17 @@ class Framework:
         """Number of levels, the indicators being level 1."""
         return max(n.level for n in self.nodes)
 
+    @cached_property
+    def _codes_by_level(self) -> dict[int, tuple[str, ...]]:
+        # one pass over the nodes: a build asks codes_at a dozen times (weights, stages)
+        by_level: dict[int, list[str]] = {}
+        for n in self.nodes:
+            by_level.setdefault(n.level, []).append(n.code)
+        return {level: tuple(codes) for level, codes in by_level.items()}
+
     def codes_at(self, level: int) -> list[str]:
         """Codes of the nodes at ``level``, in framework order."""
-        return [n.code for n in self.nodes if n.level == level]
+        return list(self._codes_by_level.get(level, ()))
 
     @cached_property
     def codes(self) -> list[str]:
@@ -336,14 +352,13 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
                          "list the indicators and aggregates of the index", column="Type")
     fix_num = "write a number"
 
-    read_as_numbers = {str(name) for name, dtype in table.dtypes.items()
-                       if isinstance(dtype, np.dtype) and dtype.kind in "fiu"}
+    read_as_numbers = number_columns(table)
 
     def numbers(column: str, fix: str, default: float) -> list[float]:
         if column not in position:
             return [default] * len(node_rows)
         cells_of_column = cells[:, position[column]]
-        if column in read_as_numbers:  # no text to parse: one conversion (see load_data)
+        if column in read_as_numbers:
             return cells_of_column.astype(np.float64)[node_rows].tolist()
         return to_float(cells_of_column, source=src, column=column, fix=fix)[node_rows].tolist()
 
