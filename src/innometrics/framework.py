@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ._params import did_you_mean
+from .cells import columns_of, number_columns, text_column, to_float
 from .errors import InputError
 from .imeta import (
     FLAG_COLUMNS,
@@ -39,15 +40,7 @@ from .imeta import (
     normalise_parameters,
     read_flags,
 )
-from .io import (
-    TableSpec,
-    columns_of,
-    match_columns,
-    number_columns,
-    table_from,
-    text_column,
-    to_float,
-)
+from .io import TableSpec, match_columns, table_from
 
 __all__ = ["Node", "Framework", "load_framework"]
 
