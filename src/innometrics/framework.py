@@ -417,23 +417,26 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
 
     by_code = {n.code: n for n in nodes}
     row_of = {codes[i]: i + 2 for i in node_rows}
-    for node in nodes:  # cycles and parents one level up
-        path, current = [node.code], node
-        while current.parent is not None:
-            if current.parent in path:
-                cycle = " -> ".join([*path, current.parent])
-                raise InputError(src, f"cycle in the tree ({cycle})",
-                                 "each node needs a parent one level up", row=row_of[node.code],
-                                 column="Parent")
-            parent = by_code[current.parent]
-            if parent.level != current.level + 1:
-                raise InputError(
-                    src, f"parent '{parent.code}' of '{current.code}' is at level "
-                    f"{parent.level}, not {current.level + 1}",
-                    "a node's parent must be exactly one level up", row=row_of[current.code],
-                    column="Parent")
-            path.append(parent.code)
-            current = parent
+    # every parent one level up: levels rise along each path, so there is no cycle and the
+    # walk below (which names the first fault) has nothing to find; one test per node
+    if not all(by_code[n.parent].level == n.level + 1 for n in nodes if n.parent is not None):
+        for node in nodes:  # cycles and parents one level up
+            path, current = [node.code], node
+            while current.parent is not None:
+                if current.parent in path:
+                    cycle = " -> ".join([*path, current.parent])
+                    raise InputError(src, f"cycle in the tree ({cycle})",
+                                     "each node needs a parent one level up", row=row_of[node.code],
+                                     column="Parent")
+                parent = by_code[current.parent]
+                if parent.level != current.level + 1:
+                    raise InputError(
+                        src, f"parent '{parent.code}' of '{current.code}' is at level "
+                        f"{parent.level}, not {current.level + 1}",
+                        "a node's parent must be exactly one level up", row=row_of[current.code],
+                        column="Parent")
+                path.append(parent.code)
+                current = parent
     top = max(n.level for n in nodes)
     roots = [n.code for n in nodes if n.level == top]
     if top > 1 and len(roots) > 1:
