@@ -120,5 +120,7 @@ def number_columns(table: pd.DataFrame) -> set[str]:
 
 def text_column(cells: pd.Series | np.ndarray) -> list[str | None]:
     """Cells as stripped strings, ``None`` where missing."""
-    # one pass to a list: no intermediate array (a table's loading reads a dozen columns)
-    return [_cell_text(v) or None for v in _objects(cells).tolist()]
+    # one pass to a list, text cells stripped inline: a call per cell was a tenth of the time
+    # of loading a small table
+    return [(None if (t := v.strip()) in _MISSING_TEXT else t) if type(v) is str
+            else _cell_text(v) or None for v in _objects(cells).tolist()]
