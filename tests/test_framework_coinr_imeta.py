@@ -10,6 +10,7 @@ with ``atol=1e-12`` so exact zeros compare; missing cells must be missing in bot
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,17 @@ def test_parameter_columns_are_read_and_written_back():
     again = im.load_framework(fw.to_frame(), source="again")
     assert again.nodes == fw.nodes
 
+
+
+def test_loaded_nodes_are_the_nodes_the_dataclass_builds():
+    # load_framework builds nodes without Node.__init__ (speed): each must hold exactly the
+    # fields and compare, hash and print as Node(**fields) does
+    fw = im.load_framework(HERE / "asem" / "iMeta_params.csv")
+    names = [f.name for f in dataclasses.fields(im.Node)]
+    for node in fw.nodes:
+        built = im.Node(**{name: getattr(node, name) for name in names})
+        assert set(vars(node)) == set(names)
+        assert node == built and hash(node) == hash(built) and repr(node) == repr(built)
 
 def test_settings_of_each_indicator_follow_coinr():
     fw = im.load_framework(HERE / "random" / "iMeta_params.csv")

@@ -25,13 +25,14 @@ import hashlib
 import math
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from ._params import did_you_mean
+from .cells import columns_of, number_columns, text_column, to_float
 from .errors import InputError
 from .imeta import (
     FLAG_COLUMNS,
@@ -39,7 +40,7 @@ from .imeta import (
     normalise_parameters,
     read_flags,
 )
-from .io import TableSpec, columns_of, match_columns, table_from, text_column, to_float
+from .io import TableSpec, match_columns, table_from
 
 __all__ = ["Node", "Framework", "load_framework"]
 
@@ -82,6 +83,20 @@ class Node:
     unit: str | None = None
     source: str | None = None
     description: str | None = None
+
+
+#: Each Node field that has a default, and the default.
+_NODE_DEFAULTS = {f.name: f.default for f in fields(Node) if f.default is not MISSING}
+
+
+def _validated_node(**values: object) -> Node:
+    """``Node(**values)`` for values :func:`load_framework` has validated: the same node
+    (fields, equality, hash, repr), built without the frozen dataclass's
+    ``object.__setattr__`` per field (23 fields: ~2 µs a node, a seventh of loading ASEM's
+    framework). ``values`` must name fields only; tests check the nodes against ``Node``."""
+    node = object.__new__(Node)
+    vars(node).update(_NODE_DEFAULTS, **values)
+    return node
 
 
 @dataclass(frozen=True)
@@ -129,9 +144,17 @@ class Framework:
         """Number of levels, the indicators being level 1."""
         return max(n.level for n in self.nodes)
 
+    @cached_property
+    def _codes_by_level(self) -> dict[int, tuple[str, ...]]:
+        # one pass over the nodes: a build asks codes_at a dozen times (weights, stages)
+        by_level: dict[int, list[str]] = {}
+        for n in self.nodes:
+            by_level.setdefault(n.level, []).append(n.code)
+        return {level: tuple(codes) for level, codes in by_level.items()}
+
     def codes_at(self, level: int) -> list[str]:
         """Codes of the nodes at ``level``, in framework order."""
-        return [n.code for n in self.nodes if n.level == level]
+        return list(self._codes_by_level.get(level, ()))
 
     @cached_property
     def codes(self) -> list[str]:
@@ -269,21 +292,22 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
     """
     table, src = table_from(path_or_frame, default_source="framework", source=source)
     table = match_columns(table, COLUMNS + DESCRIPTIVE)
-    for col in table.columns.tolist():
+    header = table.columns.tolist()  # once: each tolist of a text Index costs ~5 µs
+    for col in header:
         if col not in COLUMNS + DESCRIPTIVE:
             raise InputError(src, f"column '{col}' is not a framework column."
                              f"{did_you_mean(col, COLUMNS + DESCRIPTIVE)}",
                              f"rename or remove it (columns: {', '.join(COLUMNS + DESCRIPTIVE)})",
                              row=1, column=col)
     seen_columns: dict[str, int] = {}
-    for i, col in enumerate(table.columns.tolist()):
+    for i, col in enumerate(header):
         if col in seen_columns:
             raise InputError(src, f"columns {seen_columns[col] + 1} and {i + 1} are both "
                              f"'{col}' (names match whatever their case)", "keep one of them",
                              row=1, column=col)
         seen_columns[col] = i
     for col in _REQUIRED:
-        if col not in table.columns:
+        if col not in seen_columns:
             raise InputError(src, f"column '{col}' is missing",
                              f"add it (COINr iMeta columns: {', '.join(_REQUIRED)}, iName, "
                              "Direction, Denominator)", row=1)
@@ -322,14 +346,13 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
                          "list the indicators and aggregates of the index", column="Type")
     fix_num = "write a number"
 
-    read_as_numbers = {str(name) for name, dtype in table.dtypes.items()
-                       if isinstance(dtype, np.dtype) and dtype.kind in "fiu"}
+    read_as_numbers = number_columns(table)
 
     def numbers(column: str, fix: str, default: float) -> list[float]:
         if column not in position:
             return [default] * len(node_rows)
         cells_of_column = cells[:, position[column]]
-        if column in read_as_numbers:  # no text to parse: one conversion (see load_data)
+        if column in read_as_numbers:
             return cells_of_column.astype(np.float64)[node_rows].tolist()
         return to_float(cells_of_column, source=src, column=column, fix=fix)[node_rows].tolist()
 
@@ -382,35 +405,38 @@ def load_framework(path_or_frame: str | os.PathLike | pd.DataFrame | TableSpec, 
             raise InputError(src, f"denominator '{denominator}' of '{code}' is not declared",
                              f"add a row with iCode '{denominator}' and Type Denominator",
                              row=row, column="Denominator")
-        nodes.append(Node(code=code, name=names[i] or code, level=int(level), parent=parent,
-                          weight=float(weights[k]),
-                          direction=int(direction) if typ == "Indicator" else 1,
-                          denominator=denominator,
-                          **{col.lower(): None if math.isnan(values[k]) else values[k]
-                             for col, values in parameters.items()},
-                          **{col.lower(): values[k] for col, values in flags.items()},
-                          unit=described["Unit"][i], source=described["Source"][i],
-                          description=described["Description"][i]))
+        nodes.append(_validated_node(
+            code=code, name=names[i] or code, level=int(level), parent=parent,
+            weight=float(weights[k]), direction=int(direction) if typ == "Indicator" else 1,
+            denominator=denominator,
+            **{col.lower(): None if math.isnan(values[k]) else values[k]
+               for col, values in parameters.items()},
+            **{col.lower(): values[k] for col, values in flags.items()},
+            unit=described["Unit"][i], source=described["Source"][i],
+            description=described["Description"][i]))
 
     by_code = {n.code: n for n in nodes}
     row_of = {codes[i]: i + 2 for i in node_rows}
-    for node in nodes:  # cycles and parents one level up
-        path, current = [node.code], node
-        while current.parent is not None:
-            if current.parent in path:
-                cycle = " -> ".join([*path, current.parent])
-                raise InputError(src, f"cycle in the tree ({cycle})",
-                                 "each node needs a parent one level up", row=row_of[node.code],
-                                 column="Parent")
-            parent = by_code[current.parent]
-            if parent.level != current.level + 1:
-                raise InputError(
-                    src, f"parent '{parent.code}' of '{current.code}' is at level "
-                    f"{parent.level}, not {current.level + 1}",
-                    "a node's parent must be exactly one level up", row=row_of[current.code],
-                    column="Parent")
-            path.append(parent.code)
-            current = parent
+    # every parent one level up: levels rise along each path, so there is no cycle and the
+    # walk below (which names the first fault) has nothing to find; one test per node
+    if not all(by_code[n.parent].level == n.level + 1 for n in nodes if n.parent is not None):
+        for node in nodes:  # cycles and parents one level up
+            path, current = [node.code], node
+            while current.parent is not None:
+                if current.parent in path:
+                    cycle = " -> ".join([*path, current.parent])
+                    raise InputError(src, f"cycle in the tree ({cycle})",
+                                     "each node needs a parent one level up", row=row_of[node.code],
+                                     column="Parent")
+                parent = by_code[current.parent]
+                if parent.level != current.level + 1:
+                    raise InputError(
+                        src, f"parent '{parent.code}' of '{current.code}' is at level "
+                        f"{parent.level}, not {current.level + 1}",
+                        "a node's parent must be exactly one level up", row=row_of[current.code],
+                        column="Parent")
+                path.append(parent.code)
+                current = parent
     top = max(n.level for n in nodes)
     roots = [n.code for n in nodes if n.level == top]
     if top > 1 and len(roots) > 1:

@@ -16,12 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from ._params import did_you_mean
-from .cells import MISSING_MARKERS, columns_of, text_column, to_float
+from .cells import MISSING_MARKERS, columns_of, number_columns, text_column, to_float
 from .errors import InputError
 
 __all__ = ["TableSpec", "read_table", "table_from", "to_float", "text_column",
-           "match_columns", "columns_of", "sniff_delimiter", "check_unique_header",
-           "open_excel", "MISSING_MARKERS", "DELIMITERS"]
+           "match_columns", "columns_of", "number_columns", "sniff_delimiter",
+           "check_unique_header", "open_excel", "MISSING_MARKERS", "DELIMITERS"]
 
 #: Delimiters recognised in CSV files when none is set.
 DELIMITERS = (",", ";", "\t")

@@ -309,7 +309,7 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
     x = np.asarray(x, dtype=np.float64)
     n = x.shape[-1]
     d = np.ones(n) if directions is None else np.asarray(directions, dtype=np.float64)
-    if d.shape != (n,) or not np.isin(d, (-1.0, 1.0)).all():
+    if d.shape != (n,) or not ((d == 1.0) | (d == -1.0)).all():  # np.isin: 10 µs more
         raise ValueError(f"directions must be {n} values of +1 or -1.")
     base = {"method": method, "range": range, "mean": mean, "sd": sd, "scale": scale,
             "goalposts": goalposts, "truncate": truncate, "bounds": bounds, "targets": targets,
@@ -317,7 +317,9 @@ def normalise(x: np.ndarray, *, directions: np.ndarray | None = None, method: st
     if indicators and codes is None:
         raise ValueError("normalise: per-indicator settings need the indicator codes.")
     own_columns = [j for j, code in enumerate(codes or []) if code in (indicators or {})]
-    rest = np.setdiff1d(np.arange(n), own_columns)
+    shared = np.ones(n, dtype=bool)  # a mask, not np.setdiff1d (which sorts: ~20 µs)
+    shared[own_columns] = False
+    rest = np.flatnonzero(shared)
     out = np.full(x.shape, np.nan)
     with warnings.catch_warnings():  # one warning below names the indicators instead
         warnings.simplefilter("ignore", RuntimeWarning)
