@@ -16,7 +16,7 @@ import numpy as np
 
 from .data import Dataset
 
-__all__ = ["panel_times", "slice_time", "time_values"]
+__all__ = ["panel_times", "same_time", "slice_time", "time_values"]
 
 
 def panel_times(data: Dataset) -> list[str]:
@@ -27,6 +27,16 @@ def panel_times(data: Dataset) -> list[str]:
 def time_values(times: list[str]) -> np.ndarray:
     """Times as numbers (the time spans of trends and interpolation)."""
     return np.array([float(t) for t in times], dtype=np.float64)
+
+
+def same_time(time: str, asked: object) -> bool:
+    """Whether ``asked`` names the panel time ``time`` (``2022``, ``"2022"``, ``2022.0``)."""
+    if str(time) == str(asked):
+        return True
+    try:
+        return float(time) == float(asked)
+    except (TypeError, ValueError):
+        return False
 
 
 def slice_time(data: Dataset, time: str) -> Dataset:

@@ -15,7 +15,7 @@ import pandas as pd
 from ._html_table import summary_table
 from .changes import recipe_with_directions, recipe_without, select
 from .errors import InvalidParameter
-from .panel import panel_times, slice_time, time_values
+from .panel import panel_times, same_time, slice_time, time_values
 from .pipeline import run_panel_steps, run_steps
 from .ranking import rank_min
 from .recipe import Recipe, use_builder
@@ -348,9 +348,9 @@ class PanelResult:
         """
         if time is None:
             return self.latest
-        for t, result in self.results.items():
-            if str(t) == str(time) or _same_number(t, time):
-                return result
+        found = [r for t, r in self.results.items() if same_time(t, time)]
+        if found:
+            return found[0]
         raise InvalidParameter(f"time {time} is not in the panel; its times are "
                                f"{', '.join(self.times)}.")
 
@@ -494,10 +494,3 @@ def _functions_used(recipe: Recipe) -> dict:
     used = recipe.own_functions()
     return {"functions": used} if used else {}
 
-
-def _same_number(a: object, b: object) -> bool:
-    """Whether two times are the same number (``2022`` and ``"2022.0"``)."""
-    try:
-        return float(a) == float(b)
-    except (TypeError, ValueError):
-        return False
