@@ -184,3 +184,19 @@ def test_a_positive_range_from_the_framework_allows_a_geometric_mean(tmp_path):
     path.write_text(path.read_text().replace("aggregate: {}", "aggregate: {method: geometric}"))
     result = im.build(im.load_recipe(path))
     assert result.stages["Normalised"].min().min() == 1.0
+
+
+@pytest.mark.filterwarnings("ignore::innometrics.errors.DataWarning")
+def test_validate_names_the_parameter_columns_the_recipe_leaves_unused(tmp_path):
+    """The columns are read and checked whatever the recipe; the plan says which no
+    normalisation reads (an alternative reading them counts as a use)."""
+    from innometrics.plan import describe_plan
+
+    unused = [line for line in describe_plan(im.load_recipe(_recipe(
+        tmp_path, "asem", "{method: minmax}"))) if "does not use" in line]
+    assert len(unused) == 1 and "goalpost_lower" in unused[0] and "zscore_mean" in unused[0]
+    assert "Target" not in unused[0]  # dist2target reads it without from_framework
+    path = _recipe(tmp_path, "asem", "{method: goalposts, from_framework: true}")
+    (line,) = [x for x in describe_plan(im.load_recipe(path)) if "does not use" in x]
+    assert "goalpost_lower" not in line and "goalpost_trunc2posts" not in line
+    assert "zscore_mean" in line

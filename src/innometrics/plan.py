@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 
+from .imeta import FLAG_COLUMNS, NUMBER_COLUMNS, PARAMETER_COLUMNS
 from .recipe import Recipe
 from .schema import kernel_settings
 from .stages import lineage
@@ -61,12 +62,34 @@ def describe_plan(recipe: Recipe) -> list[str]:
                          f"{listed}")
         else:
             lines.append(f"screening drops {len(dropped)} unit(s){listed}")
+    unused = _unused_parameter_columns(recipe)
+    if unused:
+        lines.append(f"framework parameter columns this recipe does not use: {_short(unused)} "
+                     "(normalise: {method: M, from_framework: true} reads those of method M, "
+                     "as COINr's f_n_para = \"use_iMeta\")")
     if recipe.uncertainty:
         lines += _uncertainty_lines(recipe)
     if "aggregate" not in names:
         lines.append("note: no aggregate step: a build gives indicator scores, no index")
     lines.append("valid: nothing was built or written")
     return lines
+
+
+def _unused_parameter_columns(recipe: Recipe) -> list[str]:
+    """COINr's iMeta parameter columns the framework fills but no normalisation of the recipe
+    (its step, or an uncertainty alternative) reads: read and validated, yet without effect,
+    which the plan says rather than leave unnoticed."""
+    fw = recipe.framework
+    given = [c for c in (*NUMBER_COLUMNS, *FLAG_COLUMNS)
+             if any(getattr(fw[code], c.lower()) is not None for code in fw.indicators)]
+    options = [s for n, s in recipe.steps if n == "normalise"] + list(
+        (recipe.uncertainty or {}).get("alternatives", {}).get("normalise", []))
+    used = {"Target"}  # dist2target reads the targets column whether or not from_framework
+    for settings in options:
+        if settings.get("from_framework"):
+            needed, optional = PARAMETER_COLUMNS.get(settings.get("method"), ({}, {}))
+            used |= {*needed, *optional}
+    return [c for c in given if c not in used]
 
 
 def _uncertainty_lines(recipe: Recipe) -> list[str]:
