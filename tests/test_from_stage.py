@@ -202,3 +202,21 @@ def test_order_notes_follow_what_a_step_reads(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         im.load_recipe(write_toy(tmp_path / "b", steps=rewired))
+
+
+def test_positive_scores_are_asked_of_what_the_aggregation_reads(tmp_path):
+    """A geometric mean needs positive scores: refused after a min-max from 0 when it reads
+    the normalised scores, accepted when its from_stage reads the (positive) raw data."""
+    text = """steps:
+  - normalise: {method: minmax, range: [0, 100]}
+  - aggregate: {method: geometric%s}
+"""
+    with pytest.raises(InvalidParameter, match="geometric at level 2, which needs positive"):
+        im.load_recipe(write_toy(tmp_path, steps=text % ""))
+    recipe = im.load_recipe(write_toy(tmp_path, steps=text % ", from_stage: Raw"))
+    raw = im.build(recipe)
+    direct = im.build(recipe.without_step("normalise").with_step("aggregate",
+                                                                 method="geometric"))
+    np.testing.assert_allclose(raw.scores.iloc[:, -1], direct.scores.iloc[:, -1], rtol=1e-12)
+    with pytest.raises(InvalidParameter, match="geometric at level 2, which needs positive"):
+        im.load_recipe(write_toy(tmp_path, steps=text % ", from_stage: Normalised"))

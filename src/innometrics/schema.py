@@ -49,7 +49,9 @@ from .stages import (
     STEP_NAMES,
     check_from_stage,
     is_panel_impute,
+    lineage,
     order_notes,
+    stages_before,
 )
 from .steps.aggregate import SETTINGS as _AGGREGATE
 from .steps.aggregate import at_level
@@ -344,6 +346,8 @@ def check_scales(steps: Sequence[tuple[str, Mapping]],
     replicated = product(_options("aggregate", steps, alternatives),
                          _options("normalise", steps, alternatives))
     for (aggregate_key, aggregate), (normalise_key, normalise) in [*nominal, *replicated]:
+        if not _reads_normalised(steps, aggregate):
+            continue  # its from_stage reads data the normalisation did not make
         method = at_level(aggregate.get("method", "arithmetic"), 2, "method")
         exponent = at_level(aggregate.get("p"), 2, "p")
         if method == "generalised" and exponent is not None and exponent < 0:
@@ -359,6 +363,19 @@ def check_scales(steps: Sequence[tuple[str, Mapping]],
                 f"'method' of {aggregate_key} is {method} at level 2, which needs positive "
                 f"indicator scores, but {why} ({normalise_key}); use min-max onto a positive "
                 "range such as range: [1, 100], or the arithmetic mean.")
+
+
+def _reads_normalised(steps: Sequence[tuple[str, Mapping]], aggregate: Mapping) -> bool:
+    """Whether an aggregation with settings ``aggregate`` (the step's, or an alternative's)
+    reads data that went through the normalise step; True when it cannot be told (a
+    ``from_stage`` naming no earlier stage, which :func:`check_from_stage` reports)."""
+    names = [n for n, _ in steps]
+    wanted = aggregate.get("from_stage")
+    if "aggregate" not in names or (wanted is not None
+                                    and wanted not in stages_before(steps, "aggregate")):
+        return True
+    replaced = [(n, aggregate if n == "aggregate" else s) for n, s in steps]
+    return "normalise" in lineage(replaced)[names.index("aggregate")]
 
 
 def _check_positive_above_copeland(settings: Mapping, where: str, top: int) -> None:
