@@ -75,3 +75,33 @@ def test_element_removal_counts_the_weightless_child(tmp_path):
         both = np.column_stack([built.scores.iloc[:, -1], rebuilt.scores.iloc[:, -1]])
         np.testing.assert_allclose(row[-1], mean_abs_rank_change(both)[0], err_msg=row.iCode)
     assert len(compared) >= 3, compared
+
+
+def test_generalised_mean_is_missing_with_a_missing_weightless_child(tmp_path):
+    """COINr's a_genmean gives a missing child's weight NA, so its sum is NA whatever the
+    weight: a parent with a missing child of weight 0 is missing too (reference made by the
+    same R script: Aggregate(f_ag = "a_genmean", f_ag_para = list(p = 2)))."""
+    path = tmp_path / "recipe.yaml"
+    path.write_text(f"framework: {HERE / 'iMeta.csv'}\ndata: {ASEM / 'ASEM_iData.csv'}\n"
+                    "steps:\n  - normalise: {method: minmax, range: [0, 100]}\n"
+                    "  - aggregate: {method: generalised, p: 2}\n")
+    result = im.build(im.load_recipe(path))
+    ref = pd.read_csv(HERE / "dset_Aggregated_genmean2.csv",
+                      dtype={"uCode": str}).set_index("uCode")
+    mine = result.scores
+    np.testing.assert_allclose(mine.to_numpy(), ref.loc[mine.index, mine.columns].to_numpy(),
+                               rtol=1e-12, atol=0)
+
+
+def test_generalised_mean_with_a_weightless_child_missing_like_coinr(tmp_path):
+    """The toy index with b weighing 0 and BBB lacking only b: COINr's a_genmean gives BBB's
+    P (and the index) NA (reference toy/dset_Aggregated_genmean2.csv, make_toy_genmean.R)."""
+    steps = ("steps:\n  - normalise: {method: minmax, range: [1, 100]}\n"
+             "  - aggregate: {method: generalised, p: 2}\n")
+    result = im.build(im.load_recipe(write_toy(tmp_path, meta=ZERO_B, steps=steps)))
+    ref = pd.read_csv(HERE / "toy" / "dset_Aggregated_genmean2.csv",
+                      dtype={"uCode": str}).set_index("uCode")
+    mine = result.scores
+    np.testing.assert_allclose(mine.to_numpy(), ref.loc[mine.index, mine.columns].to_numpy(),
+                               rtol=1e-12, atol=0)
+    assert np.isnan(mine.loc["BBB", "P"])

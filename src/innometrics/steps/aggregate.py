@@ -39,7 +39,8 @@ _UNITS = -2
 
 
 def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmetic",
-                  min_coverage: float = 0.0, p: float | None = None) -> np.ndarray:
+                  min_coverage: float = 0.0, p: float | None = None,
+                  children: np.ndarray | None = None) -> np.ndarray:
     """Weighted means of groups of columns, skipping missing values.
 
     For parent ``p`` with children ``c`` of weights ``w_c`` and values ``x_c`` present:
@@ -50,7 +51,7 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
     - generalised: ``(Σ w_c x_c^p / Σ w_c)^(1/p)``, p ≠ 0 (COINr ``a_genmean``; p = 1 is the
       arithmetic mean, p = −1 the harmonic, p → 0 the geometric; negative p needs x > 0,
       fractional p needs x ≥ 0). As in COINr's ``a_genmean``, a parent with a missing child
-      is missing (impute first to score it).
+      is missing (impute first to score it), a child of weight 0 too.
 
     Parameters
     ----------
@@ -60,6 +61,9 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
     min_coverage : float, default 0
         Parent is NaN when the share of its children present is below this (a data-minimum-
         coverage rule, COINr's ``dat_thresh``).
+    children : ndarray, shape (n_children, n_parents), optional
+        Which children belong to which parent, whatever their weight (see
+        :func:`aggregate`); default the children of positive weight.
 
     Returns
     -------
@@ -81,7 +85,7 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
         if method == "arithmetic":
             out = (filled @ weights) / weight_present
         elif method == "generalised":
-            out = _generalised(x, present, weights, weight_present, p)
+            out = _generalised(x, present, weights, weight_present, p, children)
         else:
             if np.any(filled[present] <= 0):
                 raise ValueError(f"{method} aggregation needs positive scores; normalise onto "
@@ -97,7 +101,8 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
 
 
 def _generalised(x: np.ndarray, present: np.ndarray, weights: np.ndarray,
-                 weight_present: np.ndarray, p: float | None) -> np.ndarray:
+                 weight_present: np.ndarray, p: float | None,
+                 children: np.ndarray | None = None) -> np.ndarray:
     if p is None or not is_number(p) or p == 0:
         raise ValueError(f"the generalised mean needs a non-zero 'p' (got {p!r}); p = 0 is the "
                          "geometric mean: use method: geometric.")
@@ -109,7 +114,8 @@ def _generalised(x: np.ndarray, present: np.ndarray, weights: np.ndarray,
         raise ValueError(f"the generalised mean with fractional p = {p} needs non-negative "
                          "scores; normalise onto a non-negative range such as [0, 100].")
     powered = np.where(present, np.where(present, x, 1.0) ** p, 0.0)
-    is_child = (np.asarray(weights) > 0).astype(np.float64)
+    is_child = (np.asarray(weights) > 0 if children is None else np.asarray(children)
+                ).astype(np.float64)
     complete = present.astype(np.float64) @ is_child == is_child.sum(axis=-2, keepdims=True)
     return np.where(complete, ((powered @ weights) / weight_present) ** (1.0 / p), np.nan)
 
@@ -303,13 +309,14 @@ def coverage_flags(x: np.ndarray, weight_matrices: Sequence[np.ndarray],
 
 
 def _one_level(x: np.ndarray, weights: np.ndarray, method: str | Callable, p: float | None,
-               share_bounds: Sequence[float] | None, params: Mapping | None, level: int):
+               share_bounds: Sequence[float] | None, params: Mapping | None, level: int,
+               children: np.ndarray | None):
     """One level's aggregates, and the benefit-of-the-doubt weights when that is the method
     (the coverage rule is applied by :func:`aggregate`)."""
     if callable(method):
         return aggregate_level_with(x, weights, method, params=params, level=level), None
     if method in MEANS:
-        return weighted_mean(x, weights, method=method, p=p), None
+        return weighted_mean(x, weights, method=method, p=p, children=children), None
     unit_weights = None
     if method == "bod":
         out, unit_weights = benefit_of_the_doubt(x, weights, share_bounds=share_bounds)
@@ -383,10 +390,11 @@ def aggregate(x: np.ndarray, weight_matrices: Sequence[np.ndarray], *,
         here = at_level(method, level, "method")
         methods[level] = reference_of(here) if callable(here) else here
         below = current
+        structure = None if children is None else children[level - 2]
         current, unit_weights = _one_level(below, w, here, at_level(p, level, "p"),
-                                           share_bounds, params, level)
+                                           share_bounds, params, level, structure)
         current = _blank_low_coverage(current, ~np.isnan(below),
-                                      w if children is None else children[level - 2],
+                                      w if structure is None else structure,
                                       at_level(min_coverage, level, "min_coverage"))
         if unit_weights is not None:
             bod_weights[level] = unit_weights

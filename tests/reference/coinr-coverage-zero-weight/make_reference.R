@@ -15,3 +15,10 @@ write.csv(agg, "dset_Aggregated.csv", row.names = FALSE, na = "", quote = FALSE)
 write.csv(meta, "iMeta.csv", row.names = FALSE, na = "")
 writeLines(c(R.version.string, paste("COINr", as.character(packageVersion("COINr")))),
            "versions.txt")
+# the generalised mean (a_genmean sets the weight of a missing child to NA, so its sum is NA:
+# a missing child of weight 0 blanks the parent too)
+coin <- Aggregate(coin, dset = "Normalised", f_ag = "a_genmean", f_ag_para = list(p = 2))
+agg <- get_dset(coin, "Aggregated")
+num <- vapply(agg, is.numeric, logical(1))
+agg[num] <- lapply(agg[num], function(v) ifelse(is.na(v), NA, sprintf("%.17g", v)))
+write.csv(agg, "dset_Aggregated_genmean2.csv", row.names = FALSE, na = "", quote = FALSE)
