@@ -96,7 +96,8 @@ def weighted_mean(x: np.ndarray, weights: np.ndarray, *, method: str = "arithmet
             else:
                 out = weight_present / (np.where(present, 1.0 / np.where(present, x, 1.0), 0.0)
                                         @ weights)
-    out = _blank_low_coverage(out, present, weights, min_coverage)
+    out = _blank_low_coverage(out, present, weights if children is None else children,
+                              min_coverage)
     return np.where(weight_present > 0, out, np.nan)
 
 
@@ -114,18 +115,24 @@ def _generalised(x: np.ndarray, present: np.ndarray, weights: np.ndarray,
         raise ValueError(f"the generalised mean with fractional p = {p} needs non-negative "
                          "scores; normalise onto a non-negative range such as [0, 100].")
     powered = np.where(present, np.where(present, x, 1.0) ** p, 0.0)
-    is_child = (np.asarray(weights) > 0 if children is None else np.asarray(children)
-                ).astype(np.float64)
+    is_child = _membership(weights if children is None else children)
     complete = present.astype(np.float64) @ is_child == is_child.sum(axis=-2, keepdims=True)
     return np.where(complete, ((powered @ weights) / weight_present) ** (1.0 / p), np.nan)
 
 
+def _membership(structure: np.ndarray) -> np.ndarray:
+    """1.0 where a child belongs to a parent: a positive weight, or True in a ``children``
+    structure (which counts children of weight 0 too)."""
+    return (np.asarray(structure) > 0).astype(np.float64)
+
+
 def _blank_low_coverage(out: np.ndarray, present: np.ndarray, weights: np.ndarray,
                         min_coverage: float) -> np.ndarray:
-    """NaN where the share of a parent's children present is below ``min_coverage``."""
+    """NaN where the share of a parent's children present is below ``min_coverage``
+    (``weights``: the weights, or the ``children`` structure)."""
     if min_coverage <= 0:
         return out
-    is_child = (np.asarray(weights) > 0).astype(np.float64)
+    is_child = _membership(weights)
     share = (present.astype(np.float64) @ is_child) / is_child.sum(axis=-2, keepdims=True)
     return np.where(share >= min_coverage, out, np.nan)
 
@@ -295,7 +302,7 @@ def coverage_flags(x: np.ndarray, weight_matrices: Sequence[np.ndarray],
     passing = ~np.isnan(np.asarray(x, dtype=np.float64))
     flags = []
     for level, w in enumerate(weight_matrices, start=2):
-        is_child = (np.asarray(w) > 0).astype(np.float64)
+        is_child = _membership(w)
         threshold = at_level(dmc, level, "dmc")
         has_children = (passing.astype(np.float64) @ is_child) > 0
         if threshold is None:
