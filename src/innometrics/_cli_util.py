@@ -262,3 +262,14 @@ def record(target: Path) -> None:
     run_id = record_quietly(target, choice)
     if run_id is not None:
         console.print(f"recorded in the run store as {run_id} (innometrics runs show {run_id})")
+
+
+def comma_levels(text: str | None) -> list[int] | None:
+    """``"4,3"`` → ``[4, 3]``."""
+    if text is None:
+        return None
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InvalidParameter(f"--levels must be levels separated by commas, e.g. 4,3,2; got "
+                               f"{text!r}.") from None

@@ -27,6 +27,7 @@ from ._cli_util import (
     StoreFile,
     add_report,
     argv,
+    comma_levels,
     console,
     friendly_errors,
     number_text,
@@ -39,7 +40,6 @@ from ._dask import dask_client
 from .clusters.cli import app as clusters_app
 from .errors import InputError, InvalidParameter
 from .gii.cli import app as gii_app
-from .results_cli import _levels as comma_levels
 from .results_cli import profile as profile_command
 from .results_cli import results as results_command
 from .rnd.cli import app as rnd_app

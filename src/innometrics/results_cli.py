@@ -9,23 +9,12 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ._cli_util import AllowFunctions, Quiet, console, friendly_errors
+from ._cli_util import AllowFunctions, Quiet, comma_levels, console, friendly_errors
 from .errors import InvalidParameter
 
 __all__ = ["results", "profile"]
 
 RunArg = Annotated[Path, typer.Argument(help="A build run directory.")]
-
-
-def _levels(text: str | None) -> list[int] | None:
-    """``"4,3"`` → ``[4, 3]``."""
-    if text is None:
-        return None
-    try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise InvalidParameter(f"--levels must be levels separated by commas, e.g. 4,3,2; got "
-                               f"{text!r}.") from None
 
 
 def _whole_ranks(table: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +67,7 @@ def results(
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidParameter(f"--out {out}: the file must end in .csv or .xlsx.")
     result = _rebuilt(run, allow_functions, time)
-    table = result.results_table(levels=_levels(levels), groups=group or ())
+    table = result.results_table(levels=comma_levels(levels), groups=group or ())
     if out is None:
         console.print(_whole_ranks(table).to_string(float_format="{:.2f}".format),
                       soft_wrap=True)
@@ -86,7 +75,7 @@ def results(
     from .runs import write_file
 
     target = write_file(out, _whole_ranks(table).reset_index(), kind="results",
-                        settings={"levels": _levels(levels), "groups": group or [],
+                        settings={"levels": comma_levels(levels), "groups": group or [],
                                   "time": result.recipe.data.time},
                         inputs={"run": str(run / "manifest.json")})
     console.print(f"results → {target}")
