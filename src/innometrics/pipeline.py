@@ -18,7 +18,7 @@ import pandas as pd
 from . import steps as _steps
 from .errors import DataWarning, InputError, InvalidParameter
 from .framework import Framework
-from .panel import time_values
+from .panel import same_time, time_values
 from .recipe import Recipe
 from .schema import kernel_settings
 from .stages import STAGE_NAMES, stage_names
@@ -356,7 +356,7 @@ def _run_normalise_panel(recipe: Recipe, times: list[str], states: dict[str, _St
     stacked = _State(values=np.vstack([states[t].values for t in times]),
                      units=[u for t in times for u in states[t].units], rows=np.arange(0))
     if reference is not None:
-        match = [t for t in times if float(t) == float(reference)]
+        match = [t for t in times if same_time(t, reference)]
         if not match:
             raise ValueError(f"reference_time {reference} is not a time of the data; use one "
                              f"of {', '.join(times)}.")
